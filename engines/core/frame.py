@@ -1,0 +1,89 @@
+"""What an engine's ``run`` generator yields, and the context it runs in (DESIGN.md §2).
+
+The context is plain Python (a threading.Event for stop and pause, a lock-protected dict for live
+parameters), so the same generator runs in the GUI's worker thread, in the headless CLI and in tests.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+
+@dataclass
+class Frame:
+    """One streamed result.
+
+    step: the engine's own step counter (optimisation step, time step, or 0 for a single solve).
+    progress: fraction done in [0, 1], or None for open-ended runs.
+    scalars: new samples for the live curves (one value per series at this step).
+    arrays: snapshots (a rope shape, a bifurcation diagram, ...), each 1-D or 2-D.
+    columns: for each 2-D array, the names of its columns (written as the CSV header).
+    message: a short human-readable status or warning for the panel's status line.
+    diverged: set on the last frame of a run that stopped because a quantity blew up.
+    """
+
+    step: int = 0
+    progress: float | None = None
+    scalars: dict[str, float] = field(default_factory=dict)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    message: str = ""
+    diverged: str = ""
+
+
+class RunStopped(Exception):
+    """Raised inside an engine by ``ctx.check()`` when the user asked the run to stop."""
+
+
+class RunContext:
+    """Seed, device, cooperative stop / pause and live parameters for one run.
+
+    Engines call ``ctx.check()`` at least every ~50 ms of work: it blocks while paused and raises
+    RunStopped when a stop was requested.  ``ctx.live(name)`` reads the latest live value.
+    """
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str = "cpu"):
+        self.seed = int(seed)
+        self.device = device
+        self.rng = np.random.default_rng(self.seed)
+        self._live = dict(params)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def live(self, name: str) -> Any:
+        with self._lock:
+            return self._live[name]
+
+    def set_live(self, name: str, value: Any) -> None:
+        with self._lock:
+            self._live[name] = value
+
+    def request_stop(self) -> None:
+        self._stop.set()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def check(self) -> None:
+        """Block while paused; raise RunStopped once a stop has been requested."""
+        while not self._running.wait(0.05):
+            pass
+        if self._stop.is_set():
+            raise RunStopped()

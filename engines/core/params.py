@@ -1,0 +1,195 @@
+"""Typed parameter schemas: declared once per engine, used by the GUI form, the CLI and sessions.
+
+A schema is the single place where a parameter's name, default, bounds, unit, scale and
+live/restart nature are written down.  Validation lives here and nowhere else, so the panel and
+the command line reject exactly the same values with exactly the same message.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+
+class ParameterError(ValueError):
+    """A parameter value (or name) the schema does not accept; the message names the parameter."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter.
+
+    kind: "float", "int", "choice", "bool" or "str".
+    live: True when a running simulation can take the new value without restarting.
+    log: True when the natural control is logarithmic (the form uses a log slider).
+    """
+
+    name: str
+    default: Any
+    kind: str = "float"
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    log: bool = False
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    live: bool = False
+    label: str = ""
+
+    def __post_init__(self):
+        if self.kind not in ("float", "int", "choice", "bool", "str"):
+            raise ValueError(f"unknown parameter kind {self.kind!r} for {self.name}")
+        if self.kind == "choice" and self.default not in self.choices:
+            raise ValueError(f"default of {self.name} is not among its choices")
+        if self.log and (self.lo is None or self.lo <= 0):
+            raise ValueError(f"log-scaled {self.name} needs a positive lower bound")
+        self.validate(self.default)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ")
+
+    def range_text(self) -> str:
+        """The allowed values in words, as used in every error message."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "str":
+            return "any text"
+        unit = f" {self.unit}" if self.unit else ""
+        kind = "an integer" if self.kind == "int" else "a number"
+        return f"{kind} in [{_fmt(self.lo)}, {_fmt(self.hi)}]{unit}"
+
+    def validate(self, value: Any) -> Any:
+        """Return the value converted to this parameter's type, or raise ParameterError."""
+        try:
+            converted = self._convert(value)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                self.name, f"{self.name}: {value!r} is not valid; allowed: {self.range_text()}"
+            ) from None
+        if self.kind in ("float", "int"):
+            if not math.isfinite(converted):
+                raise ParameterError(
+                    self.name, f"{self.name}: {value!r} is not finite; allowed: {self.range_text()}"
+                )
+            if (self.lo is not None and converted < self.lo) or (
+                self.hi is not None and converted > self.hi
+            ):
+                raise ParameterError(
+                    self.name,
+                    f"{self.name} = {_fmt(converted)} is out of range; allowed: {self.range_text()}",
+                )
+        if self.kind == "choice" and converted not in self.choices:
+            raise ParameterError(
+                self.name, f"{self.name}: {value!r} is not valid; allowed: {self.range_text()}"
+            )
+        return converted
+
+    def _convert(self, value: Any) -> Any:
+        if self.kind == "float":
+            if isinstance(value, bool):
+                raise TypeError
+            return float(value)
+        if self.kind == "int":
+            if isinstance(value, bool):
+                raise TypeError
+            f = float(value)
+            if f != int(f):
+                raise ValueError
+            return int(f)
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        return str(value)
+
+    def describe(self) -> dict:
+        """A JSON-friendly description (``main.py params ID --json``)."""
+        return {
+            "name": self.name,
+            "default": self.default,
+            "kind": self.kind,
+            "min": self.lo,
+            "max": self.hi,
+            "step": self.step,
+            "log": self.log,
+            "unit": self.unit,
+            "choices": list(self.choices),
+            "live": self.live,
+            "help": self.help,
+        }
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-inf"
+    return f"{x:g}"
+
+
+@dataclass(frozen=True)
+class ParamSchema:
+    """An ordered collection of parameters with whole-dict validation."""
+
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def __init__(self, params: Iterable[Param]):
+        object.__setattr__(self, "params", tuple(params))
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names):
+            raise ValueError("duplicate parameter names in schema")
+
+    def __iter__(self) -> Iterator[Param]:
+        return iter(self.params)
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+    def __contains__(self, name: str) -> bool:
+        return any(p.name == name for p in self.params)
+
+    def __getitem__(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ParameterError(
+            name, f"unknown parameter {name!r}; known: {', '.join(self.names())}"
+        )
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def validate(self, values: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
+        """Validate a (partial) mapping; with ``complete`` fill the rest from defaults.
+
+        Unknown names raise ParameterError naming the bad name and listing the known ones.
+        """
+        out = self.defaults() if complete else {}
+        for name, value in values.items():
+            out[name] = self[name].validate(value)
+        return out
+
+    def parse_assignment(self, text: str) -> tuple[str, Any]:
+        """Parse one ``NAME=VALUE`` string from the command line."""
+        if "=" not in text:
+            raise ParameterError(text, f"--set expects NAME=VALUE, got {text!r}")
+        name, value = text.split("=", 1)
+        name = name.strip()
+        return name, self[name].validate(value.strip())
+
+    def live_names(self) -> set[str]:
+        return {p.name for p in self.params if p.live}

@@ -54,6 +54,7 @@ class RunContext:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self.before_pause = None  # called (in the run's thread) just before check() blocks
 
     def live(self, name: str) -> Any:
         with self._lock:
@@ -83,6 +84,8 @@ class RunContext:
 
     def check(self) -> None:
         """Block while paused; raise RunStopped once a stop has been requested."""
+        if not self._running.is_set() and self.before_pause is not None:
+            self.before_pause()
         while not self._running.wait(0.05):
             pass
         if self._stop.is_set():

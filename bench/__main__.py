@@ -1,0 +1,24 @@
+"""Run every benchmark in one process and print their ratios: ``python -m bench [--smoke]``."""
+import argparse
+import importlib
+import os
+import sys
+
+BENCHMARKS = ("bench.bench_rope_solver", "bench.bench_gui_solves")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Scientific Spaces Workbench benchmarks")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: check that they still run")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    status = 0
+    for name in BENCHMARKS:
+        print(f"== {name}", flush=True)
+        module = importlib.import_module(name)
+        status |= module.main(["--smoke"] if args.smoke else []) or 0
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

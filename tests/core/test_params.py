@@ -1,0 +1,62 @@
+"""The parameter schema: one validation for the GUI and the CLI, messages that name the range."""
+import math
+
+import pytest
+
+from engines.core.params import Param, ParameterError, ParamSchema
+
+SCHEMA = ParamSchema([
+    Param("lr", 0.01, lo=1e-5, hi=1.0, log=True, unit="1/step", live=True, help="learning rate"),
+    Param("width", 64, kind="int", lo=1, hi=1024),
+    Param("model", "vae", kind="choice", choices=("vae", "vib")),
+    Param("flag", False, kind="bool"),
+])
+
+
+def test_defaults_and_conversion():
+    assert SCHEMA.defaults() == {"lr": 0.01, "width": 64, "model": "vae", "flag": False}
+    values = SCHEMA.validate({"lr": "0.5", "width": "128", "flag": "yes"})
+    assert values == {"lr": 0.5, "width": 128, "model": "vae", "flag": True}
+
+
+@pytest.mark.parametrize("name,value,fragment", [
+    ("lr", 2.0, "[1e-05, 1]"),
+    ("lr", "nan", "not finite"),
+    ("width", 3.5, "an integer"),
+    ("width", 0, "[1, 1024]"),
+    ("model", "gan", "one of vae, vib"),
+    ("flag", "maybe", "true or false"),
+])
+def test_bad_values_name_parameter_and_range(name, value, fragment):
+    with pytest.raises(ParameterError) as err:
+        SCHEMA.validate({name: value})
+    assert err.value.name == name
+    assert str(err.value).startswith(name)
+    assert fragment in str(err.value)
+
+
+def test_unknown_name_lists_known_names():
+    with pytest.raises(ParameterError) as err:
+        SCHEMA.parse_assignment("depth=3")
+    assert "depth" in str(err.value) and "lr, width, model, flag" in str(err.value)
+
+
+def test_assignment_needs_equals_sign():
+    with pytest.raises(ParameterError):
+        SCHEMA.parse_assignment("lr")
+    assert SCHEMA.parse_assignment("lr=1e-3") == ("lr", pytest.approx(1e-3))
+
+
+def test_schema_rejects_inconsistent_declarations():
+    with pytest.raises(ValueError):
+        Param("x", 5.0, lo=0, hi=1)
+    with pytest.raises(ValueError):
+        Param("x", 1.0, lo=0, hi=2, log=True)
+    with pytest.raises(ValueError):
+        ParamSchema([Param("a", 1.0), Param("a", 2.0)])
+
+
+def test_describe_is_json_ready():
+    d = SCHEMA["lr"].describe()
+    assert d["live"] is True and d["log"] is True and d["min"] == 1e-5 and not math.isnan(d["max"])
+    assert SCHEMA.live_names() == {"lr"}

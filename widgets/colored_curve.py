@@ -1,0 +1,145 @@
+"""A 2-D line coloured by a per-point value (e.g. rope tension), with a colour bar for its scale.
+
+Segments are grouped by colour into one QPainterPath per colour-table entry, so painting costs a
+few dozen ``drawPath`` calls however many points there are, and — being plain QPainter work — it
+goes through pyqtgraph's PNG and SVG exporters unchanged.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+N_COLORS = 64
+_NAN_COLOR = QtGui.QColor(150, 150, 150)
+
+
+def auto_levels(values: np.ndarray) -> tuple[float, float]:
+    """(min, max) of the finite values, widened around a constant so the scale is never empty."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi <= lo:
+        pad = 0.5 * max(abs(lo), 1.0) * 1e-3 if lo else 0.5
+        lo, hi = lo - pad, hi + pad
+    return lo, hi
+
+
+class ColoredCurve(pg.GraphicsObject):
+    """A polyline whose segment i→i+1 takes the colour of the mean of ``values[i]`` and
+    ``values[i+1]`` on ``colormap_name``, clipped to ``levels``.  Pen width is in screen pixels."""
+
+    sigDataChanged = QtCore.Signal()
+
+    def __init__(self, width: float = 3.0, parent=None):
+        super().__init__(parent)
+        self._width = float(width)
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+        self._values = np.zeros(0)
+        self._levels = (0.0, 1.0)
+        self._cmap_name = "viridis"
+        self._cmap = pg.colormap.get(self._cmap_name)
+        self._paths: list[tuple[QtGui.QColor, QtGui.QPainterPath]] = []
+        self._bounds = QtCore.QRectF()
+
+    def set_data(self, x, y, values, colormap_name: str = "viridis",
+                 levels: tuple[float, float] | None = None) -> None:
+        x = np.array(x, dtype=np.float64).ravel()
+        y = np.array(y, dtype=np.float64).ravel()
+        values = np.array(values, dtype=np.float64).ravel()
+        if not (x.size == y.size == values.size):
+            raise ValueError(f"x, y and values differ in length: {x.size}, {y.size}, {values.size}")
+        if colormap_name != self._cmap_name:
+            self._cmap = pg.colormap.get(colormap_name)
+            self._cmap_name = colormap_name
+        self._x, self._y, self._values = x, y, values
+        self._levels = tuple(map(float, levels)) if levels is not None else auto_levels(values)
+        self._paths = self._build_paths()
+        self.prepareGeometryChange()
+        self._bounds = self._data_rect()
+        self.update()
+        self.sigDataChanged.emit()
+
+    def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._x.copy(), self._y.copy(), self._values.copy()
+
+    def levels(self) -> tuple[float, float]:
+        return self._levels
+
+    def colormap(self) -> pg.ColorMap:
+        return self._cmap
+
+    def colormap_name(self) -> str:
+        return self._cmap_name
+
+    def _build_paths(self) -> list[tuple[QtGui.QColor, QtGui.QPainterPath]]:
+        x, y, v = self._x, self._y, self._values
+        if x.size < 2:
+            return []
+        ok = np.isfinite(x[:-1]) & np.isfinite(x[1:]) & np.isfinite(y[:-1]) & np.isfinite(y[1:])
+        seg_value = 0.5 * (v[:-1] + v[1:])
+        lo, hi = self._levels
+        has_value = np.isfinite(seg_value)
+        bins = np.full(seg_value.size, N_COLORS)
+        t = np.clip((seg_value[has_value] - lo) / (hi - lo), 0.0, 1.0)
+        bins[has_value] = np.minimum((t * N_COLORS).astype(np.int64), N_COLORS - 1)
+        table = self._cmap.getLookupTable(0.0, 1.0, nPts=N_COLORS, alpha=False, mode="qcolor")
+        paths = []
+        for b in np.unique(bins[ok]):
+            idx = np.nonzero(ok & (bins == b))[0]
+            xs = np.empty(2 * idx.size)
+            ys = np.empty(2 * idx.size)
+            xs[0::2], xs[1::2] = x[idx], x[idx + 1]
+            ys[0::2], ys[1::2] = y[idx], y[idx + 1]
+            color = _NAN_COLOR if b == N_COLORS else table[b]
+            paths.append((color, pg.arrayToQPath(xs, ys, connect="pairs", finiteCheck=False)))
+        return paths
+
+    def _data_rect(self) -> QtCore.QRectF:
+        ok = np.isfinite(self._x) & np.isfinite(self._y)
+        if not ok.any():
+            return QtCore.QRectF()
+        x, y = self._x[ok], self._y[ok]
+        return QtCore.QRectF(x.min(), y.min(), x.max() - x.min(), y.max() - y.min())
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802
+        return QtCore.QRectF(self._bounds)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):  # noqa: N802
+        """Data extent along axis ``ax`` (0 = x, 1 = y) for the ViewBox's auto-range."""
+        if self._bounds.isNull():
+            return None, None
+        if ax == 0:
+            return self._bounds.left(), self._bounds.right()
+        return self._bounds.top(), self._bounds.bottom()
+
+    def pixelPadding(self) -> float:  # noqa: N802
+        return self._width / 2 + 1
+
+    def paint(self, painter: QtGui.QPainter, option=None, widget=None) -> None:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        for color, path in self._paths:
+            pen = QtGui.QPen(color, self._width)
+            pen.setCosmetic(True)
+            pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(path)
+
+
+def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = "",
+                    width: int = 14) -> pg.ColorBarItem:
+    """Put a non-interactive colour bar right of ``plot_item`` that follows ``curve``'s colour map
+    and levels, labelled ``title`` (e.g. "tension (N)")."""
+    bar = pg.ColorBarItem(values=curve.levels(), colorMap=curve.colormap(), label=title or None,
+                          interactive=False, width=width, colorMapMenu=False)
+    plot_item.layout.addItem(bar, 2, 5)
+    plot_item.layout.setColumnFixedWidth(4, 5)
+
+    def follow() -> None:
+        bar.setColorMap(curve.colormap())
+        bar.setLevels(values=curve.levels())
+
+    curve.sigDataChanged.connect(follow)
+    return bar

@@ -1,0 +1,192 @@
+"""A streaming plot: many frames append points cheaply, a timer repaints at most ~60 times a second.
+
+Appending only writes into a bounded :class:`RingSeries`; ``redraw`` pushes the buffers to the
+plot items.  Painting per frame would tie the engine's speed to the screen's; batching keeps the GUI
+responsive however fast frames arrive, and the ring keeps memory bounded however long a run lasts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from .hover_readout import HoverReadout
+from .ring_series import RingSeries
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+DEFAULT_CAPACITY = 20_000
+
+
+@dataclass
+class _Series:
+    item: pg.PlotDataItem
+    ring: RingSeries
+    whole: tuple[np.ndarray, np.ndarray] | None = None
+    dirty: bool = False
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.whole is not None:
+            return self.whole[0].copy(), self.whole[1].copy()
+        return self.ring.data()
+
+
+class LivePlot(QtWidgets.QWidget):
+    """A PlotWidget with named series, a legend, threshold markers and a hover read-out.
+
+    ``append`` buffers (no repaint); ``set_series`` replaces a series' whole data and shows it at
+    once; ``redraw`` pushes buffered appends to the screen.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, capacity: int = DEFAULT_CAPACITY,
+                 background=None):
+        super().__init__(parent)
+        self._capacity = capacity
+        self._series: dict[str, _Series] = {}
+        self._vlines: list[pg.InfiniteLine] = []
+        self._widget = pg.PlotWidget(background=background)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._widget)
+        self._plot = self._widget.getPlotItem()
+        self._plot.showGrid(x=True, y=True, alpha=0.2)
+        self._legend = self._plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self._hover = HoverReadout(self._plot, self._shown_data)
+
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        return self._plot
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        return self._widget
+
+    @property
+    def hover(self) -> HoverReadout:
+        return self._hover
+
+    def series_names(self) -> list[str]:
+        return list(self._series)
+
+    def add_series(self, name: str, color=None, width: float = 1.5, style: str = "line",
+                   faint: bool = False, capacity: int | None = None) -> pg.PlotDataItem:
+        """Declare a series (``style`` "line" or "dots"; ``faint`` draws it translucent, e.g. a
+        reference curve).  Declaring an existing name restyles it and keeps its data."""
+        if style not in ("line", "dots"):
+            raise ValueError(f"series style must be 'line' or 'dots', got {style!r}")
+        qcolor = pg.mkColor(color if color is not None else PALETTE[len(self._series) % len(PALETTE)])
+        if faint:
+            qcolor.setAlpha(90)
+        if name in self._series:
+            item = self._series[name].item
+        else:
+            item = pg.PlotDataItem(name=name, antialias=True)
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+            self._plot.addItem(item)
+            self._series[name] = _Series(item, RingSeries(capacity or self._capacity))
+        if style == "line":
+            item.setPen(pg.mkPen(qcolor, width=width))
+            item.setSymbol(None)
+        else:
+            item.setPen(None)
+            item.setSymbol("o")
+            item.setSymbolSize(max(3.0, 3.0 * width))
+            item.setSymbolPen(None)
+            item.setSymbolBrush(pg.mkBrush(qcolor))
+        return item
+
+    def append(self, name: str, x, y) -> None:
+        """Buffer new points (scalars or arrays); shown at the next ``redraw``.  An unknown name
+        is declared with the default style."""
+        series = self._series.get(name) or self._series_for(name)
+        if series.whole is not None:
+            series.ring.clear()
+            series.ring.append(*series.whole)
+            series.whole = None
+        series.ring.append(x, y)
+        series.dirty = True
+
+    def set_series(self, name: str, x, y) -> None:
+        """Replace a series' whole data (e.g. a rope shape) and show it immediately."""
+        series = self._series.get(name) or self._series_for(name)
+        xs = np.array(x, dtype=np.float64).ravel()
+        ys = np.array(y, dtype=np.float64).ravel()
+        if xs.shape != ys.shape:
+            raise ValueError(f"x and y differ in length: {xs.size} vs {ys.size}")
+        series.ring.clear()
+        series.whole = (xs, ys)
+        series.dirty = True
+        self._push(series)
+
+    def remove_series(self, name: str) -> None:
+        series = self._series.pop(name, None)
+        if series is not None:
+            self._plot.removeItem(series.item)
+
+    def clear(self) -> None:
+        """Empty every series (their styles and legend entries stay) and hide the read-out."""
+        for series in self._series.values():
+            series.ring.clear()
+            series.whole = None
+            series.dirty = True
+            self._push(series)
+        self._hover.hide()
+
+    def redraw(self) -> None:
+        """Push buffered appends to the plot items (call from a ≤ 60 Hz timer)."""
+        for series in self._series.values():
+            if series.dirty:
+                self._push(series)
+
+    def series_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Copies of every series' data, buffered points included (for CSV export)."""
+        return {name: s.data() for name, s in self._series.items()}
+
+    def set_labels(self, bottom: str, left: str) -> None:
+        self._plot.setLabel("bottom", bottom)
+        self._plot.setLabel("left", left)
+
+    def set_title(self, title: str) -> None:
+        self._plot.setTitle(title)
+
+    def add_vline(self, x: float, label: str = "") -> pg.InfiniteLine:
+        """A vertical dashed marker, e.g. a threshold, with an optional label near the top."""
+        pen = pg.mkPen(QtGui.QColor(200, 70, 70, 200), width=1.2, style=QtCore.Qt.PenStyle.DashLine)
+        line = pg.InfiniteLine(pos=x, angle=90, movable=False, pen=pen, label=label or None,
+                               labelOpts={"position": 0.92, "color": (200, 70, 70),
+                                          "anchors": [(0, 0.5), (0, 0.5)]})
+        self._plot.addItem(line, ignoreBounds=True)
+        self._vlines.append(line)
+        return line
+
+    def clear_vlines(self) -> None:
+        for line in self._vlines:
+            self._plot.removeItem(line)
+        self._vlines.clear()
+
+    def set_log_y(self, on: bool) -> None:
+        self._plot.setLogMode(y=bool(on))
+
+    def set_log_x(self, on: bool) -> None:
+        self._plot.setLogMode(x=bool(on))
+
+    def leaveEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802
+        self._hover.hide()
+        super().leaveEvent(event)
+
+    def _series_for(self, name: str) -> _Series:
+        self.add_series(name)
+        return self._series[name]
+
+    def _shown_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {name: s.item.getOriginalDataset() for name, s in self._series.items()
+                if s.item.isVisible() and s.item.getOriginalDataset()[0] is not None}
+
+    def _push(self, series: _Series) -> None:
+        x, y = series.data()
+        finite = bool(np.isfinite(x).all() and np.isfinite(y).all())
+        series.item.setData(x, y, skipFiniteCheck=finite)
+        series.dirty = False

@@ -1,0 +1,212 @@
+"""One row of the parameter form: the controls for a single duck-typed parameter.
+
+The row owns the parameter's last *valid* value.  Every control (slider, spin box, combo, check box,
+line edit) proposes a value; the parameter's own ``validate`` decides, so the form and the command
+line accept and reject exactly the same values with the same message.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from .param_controls import ComboBox, FloatSpin, IntSpin, Slider, SliderScale
+
+LIVE_TIP = "live: applied to the running simulation as you change it"
+RESTART_TIP = "restart: changing it starts a new run"
+_BADGE_STYLE = {
+    True: "color: #1b7a3a; background: rgba(46, 160, 67, 40); border: 1px solid rgba(46, 160, 67, 140);",
+    False: "color: #8a5a00; background: rgba(210, 150, 20, 40); border: 1px solid rgba(210, 150, 20, 150);",
+}
+
+
+def title_text(param: Any) -> str:
+    """The row label: the parameter's title with its unit in brackets."""
+    title = getattr(param, "title", None) or param.name
+    return f"{title} ({param.unit})" if getattr(param, "unit", "") else title
+
+
+def tooltip_text(param: Any) -> str:
+    """Help sentence plus allowed range, as rich text so Qt wraps long help."""
+    parts = []
+    if getattr(param, "help", ""):
+        parts.append(f"<p>{html.escape(param.help)}</p>")
+    parts.append(f"<p><i>Allowed:</i> {html.escape(param.range_text())}</p>")
+    return "".join(parts)
+
+
+def _make_badge(live: bool) -> QtWidgets.QLabel:
+    badge = QtWidgets.QLabel("live" if live else "restart")
+    badge.setObjectName("paramBadge")
+    badge.setProperty("live", bool(live))
+    font = badge.font()
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+    badge.setFont(font)
+    badge.setStyleSheet(f"QLabel {{ {_BADGE_STYLE[bool(live)]} border-radius: 7px; padding: 0px 6px; }}")
+    badge.setToolTip(LIVE_TIP if live else RESTART_TIP)
+    badge.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed, QtWidgets.QSizePolicy.Policy.Fixed)
+    return badge
+
+
+class ParamRow(QtWidgets.QWidget):
+    """Label + badge on top, the value controls below, an inline error label under them.
+
+    Signals carry no name; :class:`ParamForm` adds it.  ``editStarted`` / ``editFinished`` bracket
+    one user gesture: a whole slider drag, or a single spin / combo / check / text change.
+    """
+
+    valueChanged = QtCore.Signal(object)
+    editStarted = QtCore.Signal()
+    editFinished = QtCore.Signal()
+    invalidValue = QtCore.Signal(str)
+
+    def __init__(self, param: Any, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.param = param
+        self.name: str = param.name
+        self._value = param.validate(param.default)
+        self._error = ""
+        self.slider: Slider | None = None
+        self.spin: FloatSpin | IntSpin | None = None
+        self.combo: ComboBox | None = None
+        self.check: QtWidgets.QCheckBox | None = None
+        self.line_edit: QtWidgets.QLineEdit | None = None
+        self.label: QtWidgets.QLabel | None = None
+        self.scale: SliderScale | None = None
+
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 2, 0, 2)
+        outer.setSpacing(2)
+        head = QtWidgets.QHBoxLayout()
+        head.setSpacing(6)
+        outer.addLayout(head)
+        if param.kind == "bool":
+            self.check = QtWidgets.QCheckBox(title_text(param))
+            self.check.toggled.connect(lambda on: self._propose(on, gesture=True))
+            head.addWidget(self.check)
+        else:
+            self.label = QtWidgets.QLabel(title_text(param))
+            head.addWidget(self.label)
+        head.addStretch(1)
+        self.badge = _make_badge(getattr(param, "live", False))
+        head.addWidget(self.badge)
+
+        body = QtWidgets.QHBoxLayout()
+        body.setSpacing(6)
+        self._build_controls(body)
+        if body.count():
+            outer.addLayout(body)
+
+        self.error_label = QtWidgets.QLabel()
+        self.error_label.setObjectName("paramError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #d32f2f; }")
+        self.error_label.hide()
+        outer.addWidget(self.error_label)
+
+        tip = tooltip_text(param)
+        for w in (self.label, self.check, self.slider, self.spin, self.combo, self.line_edit):
+            if w is not None:
+                w.setToolTip(tip)
+        self._show(self._value)
+
+    def _build_controls(self, body: QtWidgets.QHBoxLayout) -> None:
+        p = self.param
+        if p.kind in ("float", "int"):
+            bounded = p.lo is not None and p.hi is not None and p.hi > p.lo
+            if bounded:
+                self.scale = SliderScale(p.lo, p.hi, log=bool(p.log), integer=p.kind == "int",
+                                         step=p.step)
+                self.slider = Slider()
+                self.slider.setRange(0, self.scale.ticks)
+                self.slider.setSingleStep(max(1, self.scale.ticks // 100))
+                self.slider.setPageStep(max(1, self.scale.ticks // 10))
+                self.slider.setMinimumWidth(80)
+                self.slider.valueChanged.connect(self._on_slider)
+                self.slider.sliderPressed.connect(self.editStarted)
+                self.slider.sliderReleased.connect(self.editFinished)
+                body.addWidget(self.slider, 1)
+            if p.kind == "int":
+                self.spin = IntSpin(p.lo, p.hi, p.step)
+            else:
+                self.spin = FloatSpin(p.lo, p.hi, p.step, bool(p.log))
+            self.spin.valueChanged.connect(lambda v: self._propose(v, gesture=True))
+            body.addWidget(self.spin, 0 if bounded else 1)
+        elif p.kind == "choice":
+            self.combo = ComboBox()
+            self.combo.addItems([str(c) for c in p.choices])
+            self.combo.currentIndexChanged.connect(
+                lambda i: self._propose(p.choices[i], gesture=True) if i >= 0 else None)
+            body.addWidget(self.combo, 1)
+        elif p.kind == "str":
+            self.line_edit = QtWidgets.QLineEdit()
+            self.line_edit.editingFinished.connect(
+                lambda: self._propose(self.line_edit.text(), gesture=True))
+            body.addWidget(self.line_edit, 1)
+
+    def value(self) -> Any:
+        return self._value
+
+    def error(self) -> str:
+        """The inline error message now shown, or "" when none."""
+        return self._error
+
+    def set_value(self, value: Any, emit: bool = False) -> None:
+        """Set from the program (undo, restore); raises ValueError from ``validate`` when invalid."""
+        checked = self.param.validate(value)
+        changed = checked != self._value
+        self._value = checked
+        self._show(checked)
+        self.clear_error()
+        if emit and changed:
+            self.valueChanged.emit(checked)
+
+    def set_error(self, message: str) -> None:
+        self._error = message
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def clear_error(self) -> None:
+        self._error = ""
+        self.error_label.clear()
+        self.error_label.hide()
+
+    def _on_slider(self, tick: int) -> None:
+        self._propose(self.scale.value(tick), gesture=not self.slider.isSliderDown())
+
+    def _propose(self, raw: Any, gesture: bool) -> None:
+        """A control proposes a value: accept it (and emit) or show why not (and emit nothing)."""
+        try:
+            value = self.param.validate(raw)
+        except ValueError as exc:
+            self.set_error(str(exc))
+            self.invalidValue.emit(str(exc))
+            return
+        self.clear_error()
+        if value == self._value:
+            self._show(value)
+            return
+        self._value = value
+        self._show(value)
+        if gesture:
+            self.editStarted.emit()
+        self.valueChanged.emit(value)
+        if gesture:
+            self.editFinished.emit()
+
+    def _show(self, value: Any) -> None:
+        """Bring every control in line with ``value`` without emitting their signals."""
+        controls = [(self.slider, lambda w: w.setValue(self.scale.tick(value))),
+                    (self.spin, lambda w: w.setValue(value)),
+                    (self.combo, lambda w: w.setCurrentIndex(list(self.param.choices).index(value))),
+                    (self.check, lambda w: w.setChecked(bool(value))),
+                    (self.line_edit, lambda w: w.setText(str(value)))]
+        for widget, apply in controls:
+            if widget is None:
+                continue
+            if widget is self.slider and widget.isSliderDown():
+                continue
+            blocked = widget.blockSignals(True)
+            apply(widget)
+            widget.blockSignals(blocked)

@@ -1,0 +1,83 @@
+"""Run an engine to completion without Qt and write the CLI contract's files (DESIGN.md §5).
+
+Nothing is written until the run has produced its last frame (or diverged): a bad parameter found
+by the engine on its first step leaves the output folder untouched.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from engines.core.frame import RunContext
+from engines.registry import load_engine
+from workbench.recording import RunRecord
+from workbench.session import Session, topic_state, write_session
+
+EXIT_OK, EXIT_BAD_ARGS, EXIT_DIVERGED = 0, 2, 3
+
+
+@dataclass
+class RunOutcome:
+    record: RunRecord
+    files: list[Path]
+    exit_code: int
+
+
+class StderrProgress:
+    """A one-line text progress bar with ETA, redrawn at most ten times a second."""
+
+    def __init__(self, label: str, stream: TextIO = sys.stderr, width: int = 30):
+        self.label, self.stream, self.width = label, stream, width
+        self.start = time.monotonic()
+        self._last = 0.0
+
+    def __call__(self, fraction: float | None, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < 0.1:
+            return
+        self._last = now
+        elapsed = now - self.start
+        if fraction is None:
+            text = f"{self.label}: running… {elapsed:5.1f} s"
+        else:
+            fraction = min(max(fraction, 0.0), 1.0)
+            filled = int(round(self.width * fraction))
+            eta = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+            eta_text = f"ETA {eta:5.1f} s" if fraction < 1 else f"done in {elapsed:.1f} s"
+            text = f"{self.label}: [{'#' * filled}{'.' * (self.width - filled)}] {100 * fraction:5.1f}% {eta_text}"
+        self.stream.write("\r" + text)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def run_topic(
+    topic: str,
+    params: dict[str, Any],
+    out_dir: str | Path,
+    progress: Callable[[float | None], None] | None = None,
+) -> RunOutcome:
+    """Run ``topic`` with already-validated ``params``; write the files; return what happened.
+
+    ParameterError raised by the engine propagates *before* anything is written.
+    """
+    engine = load_engine(topic)
+    ctx = RunContext(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
+    record = RunRecord(topic, dict(params))
+    for frame in engine.run(dict(params), ctx):
+        record.add(frame)
+        if progress is not None:
+            progress(frame.progress)
+        if frame.diverged:
+            break
+    out_dir = Path(out_dir)
+    files = record.write(out_dir)
+    session = Session(topics={topic: topic_state(params)}, active_topic=topic)
+    write_session(out_dir / "session.json", session)
+    files.insert(0, out_dir / "session.json")
+    return RunOutcome(record, files, EXIT_DIVERGED if record.diverged else EXIT_OK)

@@ -1,0 +1,273 @@
+"""The main window: a start page and one dock per built topic, menus, sessions, layout, themes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow,
+                               QMessageBox)
+
+from engines.registry import built_topics, load_engine
+from workbench import __version__, themes
+from workbench.session import Session, SessionError, read_session, write_session
+from workbench.shortcuts import SHORTCUTS, keyboard_help_html
+from workbench.start_page import StartPage
+from workbench.topics import panel_class
+
+LAYOUT_VERSION = 1
+ABOUT_HTML = (
+    f"<h3>Scientific Spaces Workbench {__version__}</h3>"
+    "<p>Interactive experiments built from essays of the blog <i>Scientific Spaces</i> "
+    "(科学空间, <a href='https://kexue.fm'>kexue.fm</a>) by 苏剑林 (Su Jianlin).</p>"
+    "<p>The essays are under a non-commercial licence (CC BY-NC-ND); this application shows our own "
+    "summaries with links to the originals, never their text. Where an essay contains an error, "
+    "the panels show the corrected result and say what changed.</p>"
+    "<p>Built with PySide6, pyqtgraph, numpy, scipy, numba and torch.</p>"
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, theme: str | None = None):
+        super().__init__()
+        self.setWindowTitle("Scientific Spaces Workbench")
+        self.setObjectName("MainWindow")
+        self.settings = settings or QSettings("ScientificSpaces", "Workbench")
+        self.theme = theme or str(self.settings.value("theme", "light"))
+        self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AnimatedDocks)
+        self.setDockNestingEnabled(True)
+        self.panels: dict[str, object] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self.current_topic: str | None = None
+        self.start_page = StartPage(set(built_topics()))
+        self.start_page.openTopic.connect(self.show_topic)
+        self.start_dock = self._add_dock("start", "Start", self.start_page)
+        for topic in built_topics():
+            engine = load_engine(topic)
+            panel = panel_class(topic)(topic, engine)
+            panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.panels[topic] = panel
+            self.docks[topic] = self._add_dock(topic, engine.TITLE, panel)
+        self._default_state = None
+        self._arrange_default()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.actions: dict[str, QAction] = {}
+        self._build_menus()
+        self._restore_layout()
+        themes.apply_theme(QApplication.instance(), self.theme)
+        self._restyle_panels()
+        self.start_dock.raise_()
+
+    # --- docks and layout -----------------------------------------------------------------------
+    def _add_dock(self, key: str, title: str, widget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.visibilityChanged.connect(lambda visible, k=key: self._on_dock_visible(k, visible))
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        return dock
+
+    def _arrange_default(self) -> None:
+        docks = [self.start_dock, *self.docks.values()]
+        for dock in docks:
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        for dock in docks[1:]:
+            self.tabifyDockWidget(docks[0], dock)
+        self.start_dock.raise_()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        state = self.settings.value("window_state")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 900)
+        if state is not None and not self.restoreState(state, LAYOUT_VERSION):
+            self.reset_layout()
+
+    def reset_layout(self) -> None:
+        if self._default_state is None or not self.restoreState(self._default_state, LAYOUT_VERSION):
+            self._arrange_default()
+
+    def _on_dock_visible(self, key: str, visible: bool) -> None:
+        if visible and key in self.panels:
+            self.current_topic = key
+
+    def show_topic(self, topic: str) -> None:
+        dock = self.docks[topic]
+        dock.show()
+        dock.raise_()
+        self.current_topic = topic
+
+    def show_start(self) -> None:
+        self.start_dock.show()
+        self.start_dock.raise_()
+
+    # --- menus ----------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        menus = {}
+        for entry in SHORTCUTS:
+            if entry.menu not in menus:
+                menus[entry.menu] = self.menuBar().addMenu(f"&{entry.menu}")
+            action = QAction(entry.text, self)
+            if entry.keys:
+                action.setShortcut(QKeySequence(entry.keys))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(getattr(self, entry.action))
+            menus[entry.menu].addAction(action)
+            self.actions[entry.action] = action
+        view = menus["View"]
+        view.addSeparator()
+        for dock in [self.start_dock, *self.docks.values()]:
+            view.addAction(dock.toggleViewAction())
+
+    def current_panel(self):
+        if self.current_topic is None and self.panels:
+            self.current_topic = next(iter(self.panels))
+        return self.panels.get(self.current_topic)
+
+    def _with_panel(self, fn) -> None:
+        panel = self.current_panel()
+        if panel is None:
+            self.statusBar().showMessage("open a topic first", 5000)
+            return
+        try:
+            fn(panel)
+        except (OSError, ValueError, KeyError, StopIteration) as exc:
+            QMessageBox.warning(self, "Export failed", f"{exc}")
+
+    # --- actions (names match workbench.shortcuts) ----------------------------------------------
+    def undo(self) -> None:
+        self._with_panel(lambda p: p.history.stack.undo())
+
+    def redo(self) -> None:
+        self._with_panel(lambda p: p.history.stack.redo())
+
+    def reset_defaults(self) -> None:
+        self._with_panel(lambda p: p.reset_defaults())
+
+    def play_pause(self) -> None:
+        def toggle(panel):
+            if panel.controller.state == "running" and not panel.AUTO_RUN:
+                panel.controller.pause()
+            else:
+                panel.play()
+        self._with_panel(toggle)
+
+    def step(self) -> None:
+        self._with_panel(lambda p: p.step())
+
+    def stop(self) -> None:
+        self._with_panel(lambda p: p.stop())
+
+    def reset_run(self) -> None:
+        self._with_panel(lambda p: p.reset_run())
+
+    def toggle_theme(self) -> None:
+        self.set_theme("dark" if self.theme == "light" else "light")
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+        themes.apply_theme(QApplication.instance(), name)
+        self._restyle_panels()
+        self.settings.setValue("theme", name)
+
+    def _restyle_panels(self) -> None:
+        for panel in self.panels.values():
+            if hasattr(panel, "apply_theme"):
+                panel.apply_theme(self.theme)
+
+    def show_keyboard(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(keyboard_help_html())
+        box.open()
+        self._keyboard_box = box
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About the workbench")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(ABOUT_HTML)
+        box.open()
+        self._about_box = box
+
+    def _ask_path(self, title: str, pattern: str, save: bool = True) -> str:
+        folder = str(self.settings.value("last_folder", str(Path.home())))
+        dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        path, _ = dialog(self, title, folder, pattern)
+        if path:
+            self.settings.setValue("last_folder", str(Path(path).parent))
+        return path
+
+    def export_png(self) -> None:
+        path = self._ask_path("Export PNG", "PNG image (*.png)")
+        if path:
+            scale, ok = QInputDialog.getDouble(self, "Resolution", "Scale factor (1 = screen):", 2.0, 0.25, 8.0, 2)
+            if ok:
+                self._with_panel(lambda p: p.export_png(path, scale))
+
+    def export_svg(self) -> None:
+        path = self._ask_path("Export SVG", "SVG image (*.svg)")
+        if path:
+            self._with_panel(lambda p: p.export_svg(path))
+
+    def export_csv(self) -> None:
+        path = self._ask_path("Export CSV", "CSV (*.csv)")
+        if path:
+            self._with_panel(lambda p: p.export_csv(path))
+
+    def export_npz(self) -> None:
+        path = self._ask_path("Export NPZ", "NumPy arrays (*.npz)")
+        if path:
+            self._with_panel(lambda p: p.export_npz(path))
+
+    def export_everything(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export everything into folder",
+                                                  str(self.settings.value("last_folder", str(Path.home()))))
+        if folder:
+            self._with_panel(lambda p: p.export_everything(folder))
+
+    # --- sessions -------------------------------------------------------------------------------
+    def session(self) -> Session:
+        return Session({t: p.state() for t, p in self.panels.items()}, self.current_topic)
+
+    def save_session_to(self, path: str | Path) -> None:
+        write_session(path, self.session())
+
+    def open_session_from(self, path: str | Path) -> None:
+        """Read and validate the whole file first; apply only if all of it is good."""
+        session = read_session(path)
+        for topic, state in session.topics.items():
+            self.panels[topic].restore(state)
+        if session.active_topic:
+            self.show_topic(session.active_topic)
+
+    def save_session(self) -> None:
+        path = self._ask_path("Save session", "Workbench session (*.json)")
+        if path:
+            try:
+                self.save_session_to(path)
+            except OSError as exc:
+                QMessageBox.warning(self, "Save failed", str(exc))
+
+    def open_session(self) -> None:
+        path = self._ask_path("Open session", "Workbench session (*.json)", save=False)
+        if path:
+            try:
+                self.open_session_from(path)
+            except SessionError as exc:
+                QMessageBox.warning(self, "Cannot open session", f"{exc}\n\nNothing was changed.")
+
+    # --- closing --------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+        for panel in self.panels.values():
+            panel.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,291 @@
+"""The panel every topic shares: parameter form, transport, progress, undo, help, export.
+
+A topic panel subclasses ``TopicPanel`` and supplies only its views: ``build_views`` (the widget
+shown beside the form), ``consume_frame`` (store a frame's data, cheaply), ``redraw`` (called by the
+repaint timer, ≤ 60 Hz, only when new data arrived), ``plots`` and ``series`` (for export).
+The GUI thread never computes: every parameter change goes to the run controller's worker.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from engines.core.frame import Frame
+from widgets import HelpPane, ParamForm, ProgressEta, TransportBar
+from workbench import export
+from workbench.controller import RunController
+from workbench.recording import RunRecord
+from workbench.session import TopicState, topic_state
+from workbench.undo import ParamHistory
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+REPAINT_INTERVAL_MS = 16  # ≤ 60 Hz
+
+
+class TopicPanel(QWidget):
+    """Base class of all topic panels (one per dock)."""
+
+    AUTO_RUN = False  # True: every parameter change re-runs at once (instant solves, e.g. the rope)
+    statusMessage = Signal(str)
+
+    def __init__(self, topic_id: str, engine, parent=None):
+        super().__init__(parent)
+        self.topic_id, self.engine = topic_id, engine
+        self.schema = engine.PARAMS
+        self.params: dict[str, Any] = self.schema.defaults()
+        self.record = RunRecord(topic_id, dict(self.params))
+        self._dirty = False
+        self.controller = RunController(engine.run, self)
+        self.history = ParamHistory(lambda: self.params, self._apply_params)
+        self._build_ui()
+        self._connect()
+        self._repaint = QTimer(self, interval=REPAINT_INTERVAL_MS, timeout=self._on_repaint_tick)
+        self._repaint.start()
+        self._update_row_visibility()
+
+    # --- to be provided by topics ---------------------------------------------------------------
+    def build_views(self) -> QWidget:
+        return QLabel("no views")
+
+    def consume_frame(self, frame: Frame) -> None:
+        """Store what a frame brings; no drawing here (the repaint timer calls ``redraw``)."""
+
+    def redraw(self) -> None:
+        """Push stored data to the plots."""
+
+    def clear_views(self) -> None:
+        """Forget plotted data (Reset)."""
+
+    def plots(self) -> dict[str, Any]:
+        """Named pyqtgraph PlotItems for PNG/SVG export."""
+        return {}
+
+    def series(self) -> dict[str, dict[str, tuple]]:
+        """Every plotted series, per plot: {plot: {series: (x, y)}}."""
+        return {}
+
+    def relevant_params(self, params: dict[str, Any]) -> set[str] | None:
+        """Names of the parameters that matter for these values (others are hidden); None = all."""
+        return None
+
+    # --- layout ---------------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.form = ParamForm(list(self.schema))
+        self.transport = TransportBar()
+        self.progress = ProgressEta()
+        self.status = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setObjectName("panelStatus")
+        self.undo_button = QPushButton("Undo", toolTip="Undo the last parameter change (Ctrl+Z)")
+        self.redo_button = QPushButton("Redo", toolTip="Redo (Ctrl+Shift+Z)")
+        self.defaults_button = QPushButton("Defaults", toolTip="Reset all parameters to their defaults")
+        buttons = QHBoxLayout()
+        for b in (self.undo_button, self.redo_button, self.defaults_button):
+            buttons.addWidget(b)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.form)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(self.transport)
+        side_layout.addWidget(self.progress)
+        side_layout.addWidget(self.status)
+        side_layout.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(side)
+        scroll.setMinimumWidth(330)
+        self.tabs = QTabWidget()
+        self.views = self.build_views()
+        self.tabs.addTab(self.views, "Plots")
+        self.help = HelpPane()
+        self.help.set_markdown_file(RESOURCES / "topics" / f"{self.topic_id}.md")
+        self.tabs.addTab(self.help, "Help")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.form.valueChanged.connect(self._on_value_changed)
+        self.form.editStarted.connect(self.history.begin)
+        self.form.editFinished.connect(self.history.end)
+        self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
+        self.undo_button.clicked.connect(self.history.stack.undo)
+        self.redo_button.clicked.connect(self.history.stack.redo)
+        self.history.stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.history.stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        self.defaults_button.clicked.connect(self.reset_defaults)
+        self.transport.playClicked.connect(self.play)
+        self.transport.pauseClicked.connect(self.controller.pause)
+        self.transport.stepClicked.connect(self.step)
+        self.transport.stopClicked.connect(self.stop)
+        self.transport.resetClicked.connect(self.reset_run)
+        self.transport.speedChanged.connect(self.controller.set_speed)
+        self.controller.frames.connect(self._on_frames)
+        self.controller.stateChanged.connect(self.transport.set_state)
+        self.controller.runEnded.connect(self._on_run_ended)
+
+    # --- parameters -----------------------------------------------------------------------------
+    def _on_value_changed(self, name: str, value: Any) -> None:
+        self.params[name] = value
+        self.form.clear_error(name)
+        self._update_row_visibility()
+        self._after_change({name})
+
+    def _apply_params(self, values: dict[str, Any]) -> None:
+        """Set all values (undo / redo / reset / session) without creating new undo steps."""
+        changed = {k for k, v in values.items() if self.params.get(k) != v}
+        self.params = dict(values)
+        self.form.set_values(self.params, emit=False)
+        for name in self.schema.names():
+            self.form.clear_error(name)
+        self._update_row_visibility()
+        self._after_change(changed)
+
+    def _after_change(self, changed: set[str]) -> None:
+        if not changed:
+            return
+        live = self.schema.live_names()
+        busy = self.controller.is_busy() and self.controller.state in ("running", "paused")
+        if busy and changed <= live and not self.AUTO_RUN:
+            for name in changed:
+                self.controller.set_live(name, self.params[name])
+        elif self.AUTO_RUN:
+            self.play(restart=True)
+        elif busy:
+            self.stop()
+            self._show_status("a restart parameter changed: press Play to run with the new values")
+
+    def _update_row_visibility(self) -> None:
+        relevant = self.relevant_params(self.params)
+        for name in self.schema.names():
+            self.form.set_row_visible(name, relevant is None or name in relevant)
+
+    def set_params(self, values: dict[str, Any], text: str = "set parameters") -> None:
+        """Validated complete values as one undoable step (used by sessions and scripts)."""
+        self.history.replace_all(self.schema.validate(values), text)
+
+    def reset_defaults(self) -> None:
+        self.history.replace_all(self.schema.defaults(), "reset to defaults")
+
+    # --- running --------------------------------------------------------------------------------
+    def play(self, restart: bool = False) -> None:
+        if self.controller.state == "paused" and self.controller.is_busy() and not restart:
+            self.controller.resume()
+            return
+        self.record = RunRecord(self.topic_id, dict(self.params))
+        self.progress.start()
+        self.controller.start(dict(self.params))
+
+    def step(self) -> None:
+        if self.controller.is_busy():
+            self.controller.step()
+        else:
+            self.record = RunRecord(self.topic_id, dict(self.params))
+            self.controller.start(dict(self.params), single_step=True)
+
+    def stop(self) -> None:
+        self.controller.stop()
+        self.progress.finish("stopped")
+
+    def reset_run(self) -> None:
+        self.controller.stop()
+        self.record = RunRecord(self.topic_id, dict(self.params))
+        self.clear_views()
+        self.progress.reset()
+        self._dirty = True
+
+    def _on_frames(self, frames: list[Frame]) -> None:
+        for frame in frames:
+            self.record.add(frame)
+            self.consume_frame(frame)
+        last = frames[-1]
+        self.progress.update_progress(last.progress)
+        if last.message:
+            self._show_status(last.message)
+        self._dirty = True
+
+    def _on_run_ended(self, status: str, message: str, param: str) -> None:
+        if status == "invalid":
+            if param in self.schema:
+                self.form.set_error(param, message)
+            self._show_status(message, error=True)
+            self.progress.finish("invalid parameters")
+        elif status == "diverged":
+            self._show_status(f"diverged: {message}", error=True)
+            self.progress.finish("diverged")
+        elif status == "error":
+            self._show_status(f"engine error: {message}", error=True)
+            self.progress.finish("error")
+        else:
+            self.progress.finish()
+
+    def _on_repaint_tick(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.redraw()
+
+    def _show_status(self, text: str, error: bool = False) -> None:
+        self.status.setProperty("error", error)
+        self.status.setStyleSheet("color: #c0392b;" if error else "")
+        self.status.setText(text)
+        self.statusMessage.emit(text)
+
+    # --- sessions and export --------------------------------------------------------------------
+    def state(self) -> TopicState:
+        return topic_state(self.params)
+
+    def restore(self, state: TopicState) -> None:
+        self.set_params(state.params, "open session")
+
+    def provenance(self) -> tuple[str, ...]:
+        return export.provenance_lines(self.topic_id, self.params)
+
+    def export_png(self, path: str | Path, scale: float = 1.0) -> None:
+        self.redraw()
+        export.render_widget_png(self.views, path, scale)
+
+    def export_svg(self, path: str | Path, plot: str | None = None) -> None:
+        self.redraw()
+        plots = self.plots()
+        name = plot or next(iter(plots))
+        export.plot_svg(plots[name], path)
+
+    def export_csv(self, path: str | Path) -> None:
+        self.redraw()
+        export.write_series_csv(self.series(), path, self.provenance())
+
+    def export_npz(self, path: str | Path) -> None:
+        export.write_npz(self.record.arrays, path)
+
+    def export_everything(self, folder: str | Path, scale: float = 2.0) -> list[Path]:
+        """Panel PNG, every plot as SVG and PNG, plotted series CSV, run files, session."""
+        from workbench.session import Session, write_session
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.redraw()
+        written = [folder / f"{self.topic_id}.png"]
+        self.export_png(written[0], scale)
+        for name, item in self.plots().items():
+            export.plot_svg(item, folder / f"{name}.svg")
+            export.plot_png(item, folder / f"{name}.png", scale)
+            written += [folder / f"{name}.svg", folder / f"{name}.png"]
+        written.append(folder / "plotted_series.csv")
+        self.export_csv(written[-1])
+        written += self.record.write(folder, self.provenance())
+        write_session(folder / "session.json", Session({self.topic_id: self.state()}, self.topic_id))
+        written.append(folder / "session.json")
+        return written
+
+    def shutdown(self) -> bool:
+        self._repaint.stop()
+        return self.controller.shutdown()

@@ -1,0 +1,16 @@
+"""Topic panels, one module per topic; a topic never imports another topic.
+
+``panel_class`` imports a topic's panel lazily; a built engine without its own panel gets the
+generic panel (live curves of its scalars), so every registered topic is usable.
+"""
+from __future__ import annotations
+
+import importlib
+
+PANELS = {"rope": "workbench.topics.rope:RopePanel"}
+
+
+def panel_class(topic_id: str):
+    target = PANELS.get(topic_id, "workbench.topics.generic:GenericPanel")
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,220 @@
+"""The spinning-rope panel: steady shapes coloured by tension, tension along the rope, the
+bifurcation diagram of the hanging rope, read-outs, and a 3-D view of the rope turning.
+
+Every parameter change re-solves in the worker (``AUTO_RUN``); the solve takes milliseconds, so a
+slider drag redraws at frame rate while the GUI thread only draws.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
+                               QVBoxLayout, QWidget)
+
+from engines.core.frame import Frame
+from widgets import ColoredCurvePlot, LivePlot
+from workbench.panel import TopicPanel
+
+COMMON = {"scenario", "length", "omega", "density", "points"}
+RELEVANT = {
+    "hanging": COMMON | {"gravity", "top_radius", "mode"},
+    "troposkein": COMMON | {"span"},
+    "jump": COMMON | {"span", "gravity"},
+    "su_original": {"scenario", "length", "omega", "gravity", "c1", "start_x", "start_y", "points"},
+}
+READOUTS = (
+    ("max_radius", "largest radius", "m"),
+    ("end_angle_deg", "angle to the axis at the fixed end", "°"),
+    ("end_tension", "tension at the fixed end", "N"),
+    ("free_end_radius", "free-end radius", "m"),
+    ("depth", "depth of the free end", "m"),
+    ("lambda", "λ = ω²L/g", ""),
+    ("modes_available", "modes available (top on the axis)", ""),
+    ("k", "elliptic modulus k", ""),
+    ("axial_tension", "axial tension H", "N"),
+    ("virtual_axis_offset", "virtual axis offset d = g/ω²", "m"),
+    ("sag", "sag below the hands R − d", "m"),
+    ("phi_start", "Su's φ at the start (> 0: compression)", ""),
+)
+MODE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+ROTATION_FPS = 30
+
+
+class RopePanel(TopicPanel):
+    AUTO_RUN = True
+
+    def __init__(self, topic_id, engine, parent=None):
+        self.latest: Frame | None = None
+        self.view3d = None
+        self._angle = 0.0
+        super().__init__(topic_id, engine, parent)
+        self._insert_3d_tab()
+        self.play(restart=True)
+
+    # --- views ----------------------------------------------------------------------------------
+    def build_views(self) -> QWidget:
+        self.shape_plot = ColoredCurvePlot(colorbar_title="tension (N)")
+        self.shape_plot.set_labels("radius x (m)", "height z (m)")
+        self.tension_plot = LivePlot()
+        self.tension_plot.set_labels("arc length s from the fixed end (m)", "tension (N)")
+        self.tension_plot.add_series("tension", color="#1f77b4")
+        self.bifurcation_plot = LivePlot()
+        self.bifurcation_plot.set_labels("λ = ω²L/g", "free-end radius r_f / L")
+        self.readout = QLabel(wordWrap=True)
+        self.readout.setMinimumWidth(240)
+        grid = QGridLayout()
+        grid.addWidget(self.shape_plot, 0, 0, 2, 1)
+        grid.addWidget(self.tension_plot, 0, 1)
+        grid.addWidget(self.bifurcation_plot, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.readout)
+        return box
+
+    def _insert_3d_tab(self) -> None:
+        """The OpenGL view is created the first time its tab is shown (never in offscreen tests)."""
+        self.page3d = QWidget()
+        self.page3d_layout = QVBoxLayout(self.page3d)
+        controls = QHBoxLayout()
+        self.slow_motion = QDoubleSpinBox(minimum=1.0, maximum=1000.0, value=20.0, suffix=" × slower",
+                                          toolTip="slow-motion factor of the 3-D rotation (1 = real speed)")
+        self.freeze = QCheckBox("stroboscope (freeze rotation)")
+        controls.addWidget(QLabel("Rotation:"))
+        controls.addWidget(self.slow_motion)
+        controls.addWidget(self.freeze)
+        controls.addStretch(1)
+        self.page3d_layout.addLayout(controls)
+        self.tabs.insertTab(1, self.page3d, "3-D view")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._spin_timer = QTimer(self, interval=int(1000 / ROTATION_FPS), timeout=self._advance_rotation)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.page3d:
+            self.ensure_3d_view()
+            self._spin_timer.start()
+        else:
+            self._spin_timer.stop()
+
+    def ensure_3d_view(self):
+        if self.view3d is None:
+            from widgets.curve_view3d import CurveView3D
+
+            self.view3d = CurveView3D()
+            self.page3d_layout.addWidget(self.view3d, 1)
+            self._update_3d()
+        return self.view3d
+
+    def _advance_rotation(self) -> None:
+        if self.view3d is None or self.freeze.isChecked():
+            return
+        omega = float(self.params["omega"])
+        self._angle = math.fmod(self._angle + omega / ROTATION_FPS / self.slow_motion.value(), 2 * math.pi)
+        self.view3d.set_rotation_angle(self._angle)
+
+    # --- data -----------------------------------------------------------------------------------
+    def relevant_params(self, params):
+        return RELEVANT[params["scenario"]]
+
+    def consume_frame(self, frame: Frame) -> None:
+        self.latest = frame
+
+    def clear_views(self) -> None:
+        self.latest = None
+        self.shape_plot.clear()
+        self.tension_plot.clear()
+        self.tension_plot.add_series("tension", color="#1f77b4")
+        self.bifurcation_plot.clear()
+        self.readout.setText("")
+
+    def redraw(self) -> None:
+        frame = self.latest
+        if frame is None or "shape" not in frame.arrays:
+            return
+        shape = frame.arrays["shape"]
+        s, x, _, z, tension = shape.T
+        self.shape_plot.set_data(x, z, tension)
+        self._draw_overlays(frame)
+        self.tension_plot.set_series("tension", s, tension)
+        self._draw_bifurcation(frame)
+        self._draw_readout(frame)
+        self._update_3d()
+
+    def _draw_overlays(self, frame: Frame) -> None:
+        overlays = {}
+        if "su_code" in frame.arrays:
+            _, sx, sy = frame.arrays["su_code"].T
+            overlays["Su's code as written"] = (sx, sy, pg.mkPen("#e67e22", width=2))
+        if "corrected" in frame.arrays:
+            _, cx, cy = frame.arrays["corrected"].T
+            overlays["corrected equations"] = (cx, cy, pg.mkPen("#16a085", width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
+        if "ode_check" in frame.arrays:
+            zc, _, r_ode = frame.arrays["ode_check"].T
+            overlays["direct ODE integration"] = (r_ode, zc, pg.mkPen("#e74c3c", width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
+        self.shape_plot.set_overlays(overlays)
+
+    def _draw_bifurcation(self, frame: Frame) -> None:
+        plot = self.bifurcation_plot
+        hanging = "bifurcation" in frame.arrays
+        plot.setVisible(hanging)
+        if not hanging:
+            return
+        table = frame.arrays["bifurcation"]
+        plot.clear()
+        plot.clear_vlines()
+        for mode in np.unique(table[:, 2]).astype(int):
+            rows = table[table[:, 2] == mode]
+            name = f"mode {mode}"
+            plot.add_series(name, color=MODE_COLORS[(mode - 1) % len(MODE_COLORS)])
+            plot.set_series(name, rows[:, 0], rows[:, 1])
+        if "thresholds" in frame.arrays:
+            for mode, lam in frame.arrays["thresholds"]:
+                if lam <= table[:, 0].max():
+                    plot.add_vline(float(lam), f"λ{int(mode)}")
+        lam_now = frame.scalars.get("lambda")
+        if lam_now is not None and math.isfinite(lam_now):
+            plot.add_series("this solution", color="#000000", style="dots")
+            radius = frame.scalars.get("free_end_radius", 0.0) / float(self.params["length"])
+            plot.set_series("this solution", np.array([lam_now]), np.array([radius]))
+
+    def _draw_readout(self, frame: Frame) -> None:
+        rows = []
+        for key, label, unit in READOUTS:
+            if key in frame.scalars:
+                rows.append(f"<tr><td>{label}</td><td align='right'><b>{frame.scalars[key]:.6g}</b> {unit}</td></tr>")
+        self.readout.setText(f"<table cellspacing='6'>{''.join(rows)}</table>")
+
+    def _update_3d(self) -> None:
+        if self.view3d is None or self.latest is None or "shape" not in self.latest.arrays:
+            return
+        shape = self.latest.arrays["shape"]
+        xyz = shape[:, 1:4]
+        self.view3d.set_curve(xyz, shape[:, 4])
+        z_lo, z_hi = float(xyz[:, 2].min()), float(xyz[:, 2].max())
+        self.view3d.set_axis(z_lo - 0.1 * (z_hi - z_lo + 1e-9), z_hi + 0.1 * (z_hi - z_lo + 1e-9))
+        scenario = self.params["scenario"]
+        if scenario == "hanging":
+            top = xyz[0]
+            self.view3d.set_rod((0.0, 0.0, top[2]), tuple(top))
+            self.view3d.set_markers(np.array([top]))
+        elif scenario in ("troposkein", "jump"):
+            self.view3d.set_markers(np.array([xyz[0], xyz[-1]]))
+        self.view3d.fit_view()
+
+    # --- export ---------------------------------------------------------------------------------
+    def plots(self):
+        found = {"shape": self.shape_plot.plot_item, "tension": self.tension_plot.plot_item}
+        if self.params["scenario"] == "hanging":
+            found["bifurcation"] = self.bifurcation_plot.plot_item
+        return found
+
+    def series(self):
+        found = {"shape": self.shape_plot.series_data(), "tension": self.tension_plot.series_data()}
+        if self.params["scenario"] == "hanging":
+            found["bifurcation"] = self.bifurcation_plot.series_data()
+        return found

@@ -10,8 +10,8 @@ import importlib.util
 from types import ModuleType
 
 TOPIC_IDS: tuple[str, ...] = (
-    "rope",
     "vae_ib",
+    "rope",
     "batchnorm",
     "regularization",
     "pg_zoo",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 N_COLORS = 64
 _NAN_COLOR = QtGui.QColor(150, 150, 150)
@@ -55,6 +55,8 @@ class ColoredCurve(pg.GraphicsObject):
             self._cmap = pg.colormap.get(colormap_name)
             self._cmap_name = colormap_name
         self._x, self._y, self._values = x, y, values
+        if levels is not None and not float(levels[1]) > float(levels[0]):
+            raise ValueError(f"colour levels need low < high, got {tuple(levels)}")
         self._levels = tuple(map(float, levels)) if levels is not None else auto_levels(values)
         self._paths = self._build_paths()
         self.prepareGeometryChange()
@@ -132,10 +134,14 @@ def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = ""
                     width: int = 14) -> pg.ColorBarItem:
     """Put a non-interactive colour bar right of ``plot_item`` that follows ``curve``'s colour map
     and levels, labelled ``title`` (e.g. "tension (N)")."""
-    bar = pg.ColorBarItem(values=curve.levels(), colorMap=curve.colormap(), label=title or None,
-                          interactive=False, width=width, colorMapMenu=False)
+    bar = pg.ColorBarItem(values=curve.levels(), colorMap=curve.colormap(), interactive=False,
+                          width=width, colorMapMenu=False)
+    bar.axis.enableAutoSIPrefix(False)
+    if title:
+        bar.axis.setLabel(title)
     plot_item.layout.addItem(bar, 2, 5)
     plot_item.layout.setColumnFixedWidth(4, 5)
+    plot_item.layout.activate()
 
     def follow() -> None:
         bar.setColorMap(curve.colormap())
@@ -143,3 +149,66 @@ def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = ""
 
     curve.sigDataChanged.connect(follow)
     return bar
+
+
+class ColoredCurvePlot(QtWidgets.QWidget):
+    """A PlotWidget holding one :class:`ColoredCurve` and its colour bar.
+
+    ``series_data`` returns ``{name: (x, y), value_name: (x, values)}`` so a CSV export carries
+    the shape and the colouring quantity.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, colorbar_title: str = "",
+                 name: str = "curve", value_name: str = "value", width: float = 3.0,
+                 background=None):
+        super().__init__(parent)
+        self._name, self._value_name = name, value_name
+        self._widget = pg.PlotWidget(background=background)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._widget)
+        self._plot = self._widget.getPlotItem()
+        self._plot.showGrid(x=True, y=True, alpha=0.2)
+        for side in ("bottom", "left"):
+            self._plot.getAxis(side).enableAutoSIPrefix(False)
+        self._curve = ColoredCurve(width=width)
+        self._plot.addItem(self._curve)
+        self._bar = attach_colorbar(self._plot, self._curve, colorbar_title)
+
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        return self._plot
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        return self._widget
+
+    @property
+    def curve(self) -> ColoredCurve:
+        return self._curve
+
+    @property
+    def colorbar(self) -> pg.ColorBarItem:
+        return self._bar
+
+    def set_data(self, x, y, values, colormap_name: str = "viridis",
+                 levels: tuple[float, float] | None = None) -> None:
+        self._curve.set_data(x, y, values, colormap_name=colormap_name, levels=levels)
+
+    def set_colorbar_title(self, title: str) -> None:
+        self._bar.axis.setLabel(title)
+
+    def set_labels(self, bottom: str, left: str) -> None:
+        self._plot.setLabel("bottom", bottom)
+        self._plot.setLabel("left", left)
+
+    def set_title(self, title: str) -> None:
+        self._plot.setTitle(title)
+
+    def set_equal_aspect(self, on: bool) -> None:
+        """Lock 1:1 data aspect so a shape (a rope, an orbit) is not distorted."""
+        self._plot.getViewBox().setAspectLocked(bool(on), ratio=1.0)
+
+    def series_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        x, y, values = self._curve.data()
+        return {self._name: (x, y), self._value_name: (x.copy(), values)}

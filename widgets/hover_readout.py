@@ -33,7 +33,7 @@ class HoverReadout(QtCore.QObject):
         for item in (self._label, self._marker):
             item.setZValue(1000)
             item.hide()
-            plot_item.addItem(item, ignoreBounds=True)
+            plot_item.getViewBox().addItem(item, ignoreBounds=True)
         plot_item.scene().sigMouseMoved.connect(self.update_at)
 
     def text(self) -> str:

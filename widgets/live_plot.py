@@ -52,6 +52,10 @@ class LivePlot(QtWidgets.QWidget):
         layout.addWidget(self._widget)
         self._plot = self._widget.getPlotItem()
         self._plot.showGrid(x=True, y=True, alpha=0.2)
+        for side in ("bottom", "left"):
+            self._plot.getAxis(side).enableAutoSIPrefix(False)
+        self._plot.setClipToView(True)
+        self._plot.setDownsampling(auto=True, mode="peak")
         self._legend = self._plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self._hover = HoverReadout(self._plot, self._shown_data)
 
@@ -79,23 +83,22 @@ class LivePlot(QtWidgets.QWidget):
         qcolor = pg.mkColor(color if color is not None else PALETTE[len(self._series) % len(PALETTE)])
         if faint:
             qcolor.setAlpha(90)
-        if name in self._series:
-            item = self._series[name].item
+        if style == "line":
+            look = {"pen": pg.mkPen(qcolor, width=width), "symbol": None}
         else:
-            item = pg.PlotDataItem(name=name, antialias=True)
+            look = {"pen": None, "symbol": "o", "symbolSize": max(3.0, 3.0 * width),
+                    "symbolPen": None, "symbolBrush": pg.mkBrush(qcolor)}
+        if name in self._series:
+            series = self._series[name]
+            item = series.item
+            x, y = series.data()
+            item.setData(x, y, **look)
+        else:
+            item = pg.PlotDataItem(name=name, antialias=True, **look)
+            self._plot.addItem(item)
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
-            self._plot.addItem(item)
             self._series[name] = _Series(item, RingSeries(capacity or self._capacity))
-        if style == "line":
-            item.setPen(pg.mkPen(qcolor, width=width))
-            item.setSymbol(None)
-        else:
-            item.setPen(None)
-            item.setSymbol("o")
-            item.setSymbolSize(max(3.0, 3.0 * width))
-            item.setSymbolPen(None)
-            item.setSymbolBrush(pg.mkBrush(qcolor))
         return item
 
     def append(self, name: str, x, y) -> None:

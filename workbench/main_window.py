@@ -33,7 +33,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Scientific Spaces Workbench")
         self.setObjectName("MainWindow")
         self.settings = settings or QSettings("ScientificSpaces", "Workbench")
-        self.theme = theme or str(self.settings.value("theme", "light"))
+        saved = str(self.settings.value("theme", "light"))
+        self.theme = theme or (saved if saved in themes.THEMES else "light")
         self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AnimatedDocks)
         self.setDockNestingEnabled(True)
         self.panels: dict[str, object] = {}

@@ -63,8 +63,17 @@ def _label(text: str, *, factor: float = 1.0, bold: bool = False, italic: bool =
     return label
 
 
+def _first_fitting(painter: QPainter, box: QRectF, flags, candidates) -> str:
+    """The first text that fits in the box with the painter's font ('' if none does)."""
+    for text in candidates:
+        needed = painter.boundingRect(box, flags, text) if text else None
+        if needed is not None and needed.height() <= box.height() and needed.width() <= box.width() + 0.5:
+            return text
+    return ""
+
+
 def _link(url: str, text: str) -> str:
-    return f'<a href="{escape(url)}">{escape(text)}</a>'
+    return f'<a href="{escape(url)}">{escape(text, quote=False)}</a>'
 
 
 class TourCardWidget(QFrame):
@@ -96,7 +105,7 @@ class TourCardWidget(QFrame):
             parts = " · ".join(f"{_link(r.url, r.label)} ({escape(r.date)})" for r in card.related)
             layout.addWidget(_label(f"Continued in {parts}", factor=0.9, rich=True, muted=True))
         lead = "" if card.topic_id is None else "<b>In the panel:</b> "
-        layout.addWidget(_label(lead + escape(card.what_you_can_do), factor=0.95, rich=True))
+        layout.addWidget(_label(lead + escape(card.what_you_can_do, quote=False), factor=0.95, rich=True))
         layout.addStretch(1)
 
         row = QHBoxLayout()
@@ -116,6 +125,8 @@ class TourCardWidget(QFrame):
             self.open_button.clicked.connect(lambda: open_topic.emit(topic_id))
         else:
             self.status_label = _label("Panel not built yet", factor=0.9, italic=True, muted=True)
+        if self.status_label is not None:
+            self.status_label.setWordWrap(False)
         row.addWidget(self.status_label or self.open_button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -179,8 +190,9 @@ class TimelineRibbon(QWidget):
     BAND_H = 40
     AXIS_H = 24
     LANE_H = 19
-    SCALE_BREAK = 2018.5  # years after this get ...
-    BREAK_FRACTION = 0.5  # ... this share of the width
+    LABEL_PAD = 5
+    SCALE_BREAK = 2018.5  # the years before this share BREAK_FRACTION of the width, the essays'
+    BREAK_FRACTION = 0.55  # years the rest, so they are drawn about twice as wide
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -206,59 +218,25 @@ class TimelineRibbon(QWidget):
     def _label_text(event: tour.TimelineEvent) -> str:
         return f"{event.when} · {event.label}"
 
-    def _label_rects(self, event: tour.TimelineEvent, width: int, metrics: QFontMetrics) -> list[QRectF]:
-        """Where a label may go: starting at its marker, or ending at it (only inside the widget)."""
-        text_w = metrics.horizontalAdvance(self._label_text(event)) + 10
-        x = self._x(event.year, width)
-        rects = [QRectF(x - 5, 0, text_w, metrics.height()), QRectF(x + 5 - text_w, 0, text_w, metrics.height())]
-        inside = [r for r in rects if r.left() >= 2 and r.right() <= width - 2]
-        return inside or rects[:1]
-
     def _lanes(self, events, width: int) -> list[tuple[tour.TimelineEvent, int, QRectF]]:
-        """Labels packed into lanes (lane 0 next to the band), latest event first.
+        """Labels packed into lanes (lane 0 next to the band) by :func:`tour.pack_labels`.
 
-        A lane is taken only if the label overlaps no label in it, covers no marker whose leader
-        line runs to a farther lane, and its own line crosses no label in a nearer lane; of the two
-        sides of its marker a label takes the one that gives the nearer lane.
+        Where no crossing-free place exists (a narrow widget forcing labels to the left of their
+        markers) the packing lets a line pass behind a label, and the painter masks it there.
         """
         metrics = QFontMetrics(self._label_font())
-        placed: list[tuple[tour.TimelineEvent, int, QRectF]] = []
+        markers = [self._x(event.year, width) for event in events]
+        widths = [metrics.horizontalAdvance(self._label_text(event)) + 2 * self.LABEL_PAD for event in events]
+        packed = tour.pack_labels(markers, widths, width, pad=self.LABEL_PAD)
+        return [(event, lane, QRectF(left, 0, text_w, metrics.height()))
+                for event, text_w, (lane, left) in zip(events, widths, packed)]
 
-        def fits(rect: QRectF, x: float, lane: int) -> bool:
-            for other, other_lane, other_rect in placed:
-                other_x = self._x(other.year, width)
-                if other_lane == lane and rect.left() < other_rect.right() + 8 \
-                        and other_rect.left() < rect.right() + 8:
-                    return False
-                if other_lane > lane and rect.left() - 3 <= other_x <= rect.right() + 3:
-                    return False
-                if other_lane < lane and other_rect.left() - 3 <= x <= other_rect.right() + 3:
-                    return False
-            return True
-
-        pending = sorted(events, key=lambda e: -e.year)
-        while pending:
-            event = pending.pop(0)
-            x = self._x(event.year, width)
-            lanes = 1 + max((lane for _, lane, _ in placed), default=-1)
-            unplaced_x = [self._x(e.year, width) for e in pending]
-            rects = self._label_rects(event, width, metrics)
-            # A label may not hide the marker of an event still to be placed: its line could
-            # end up crossing the label.
-            rects = [r for r in rects if not any(r.left() - 3 <= u <= r.right() + 3 for u in unplaced_x)] \
-                or rects[:1]
-            options = []
-            for rect in rects:
-                lane = next((i for i in range(lanes) if fits(rect, x, i)), lanes)
-                options.append((lane, rect))
-            lane, rect = min(options, key=lambda option: option[0])
-            placed.append((event, lane, rect))
-        return placed
-
-    def _essay_lanes(self, width: int) -> list[tuple[tour.TimelineEvent, int, QRectF]]:
+    def essay_labels(self, width: int) -> list[tuple[tour.TimelineEvent, int, QRectF]]:
+        """(event, lane, rect) of the essays' labels below the axis; rect.top() is 0."""
         return self._lanes([e for e in tour.TIMELINE_EVENTS if e.essay], width)
 
-    def _milestone_lanes(self, width: int) -> list[tuple[tour.TimelineEvent, int, QRectF]]:
+    def milestone_labels(self, width: int) -> list[tuple[tour.TimelineEvent, int, QRectF]]:
+        """(event, lane, rect) of the other milestones' labels above the band."""
         return self._lanes([e for e in tour.TIMELINE_EVENTS if not e.essay], width)
 
     @staticmethod
@@ -266,10 +244,10 @@ class TimelineRibbon(QWidget):
         return 1 + max((lane for _, lane, _ in placed), default=0)
 
     def _band_top(self, width: int) -> float:
-        return self.CAPTION_H + self._lane_count(self._milestone_lanes(width)) * self.LANE_H + 4
+        return self.CAPTION_H + self._lane_count(self.milestone_labels(width)) * self.LANE_H + 4
 
     def _height(self, width: int) -> int:
-        lanes = self._lane_count(self._essay_lanes(width))
+        lanes = self._lane_count(self.essay_labels(width))
         return int(self._band_top(width) + self.BAND_H + self.AXIS_H + lanes * self.LANE_H + 6)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
@@ -313,27 +291,30 @@ class TimelineRibbon(QWidget):
                 painter.drawText(QRectF(x - 20, axis_y + 6, 40, 14), Qt.AlignmentFlag.AlignCenter,
                                  str(year))
 
-        painter.setFont(self._label_font())
         marker_y = band.bottom() - 9
-        for milestone, lane, rect in self._milestone_lanes(width):
+        labels = []  # (rect, text, colour), drawn last over a background that masks any line
+        for milestone, lane, rect in self.milestone_labels(width):
             x = self._x(milestone.year, width)
             rect = rect.translated(0, band.top() - 2 - (lane + 1) * self.LANE_H)
             painter.setPen(QPen(muted, 1, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, rect.center().y() + 6), QPointF(x, marker_y))
             self._paint_marker(painter, x, marker_y, text, 3.5)
-            painter.setPen(muted)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._label_text(milestone))
-
+            labels.append((rect, self._label_text(milestone), muted))
         top = axis_y + self.AXIS_H
-        for essay, lane, rect in self._essay_lanes(width):
+        for essay, lane, rect in self.essay_labels(width):
             x = self._x(essay.year, width)
             rect = rect.translated(0, top + lane * self.LANE_H)
             painter.setPen(QPen(muted, 1, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, marker_y), QPointF(x, rect.center().y()))
             big = essay.archive_id == 7782
             self._paint_marker(painter, x, marker_y, self._marker_colour(essay), 5.5 if big else 4.5)
-            painter.setPen(text)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._label_text(essay))
+            labels.append((rect, self._label_text(essay), text))
+        painter.setFont(self._label_font())
+        background = palette.color(QPalette.ColorRole.Window)
+        for rect, label, colour in labels:
+            painter.fillRect(rect.adjusted(self.LABEL_PAD - 1, 1, 1 - self.LABEL_PAD, -1), background)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
         painter.end()
 
     def _paint_band(self, painter: QPainter, band: QRectF, width: int) -> None:
@@ -361,11 +342,15 @@ class TimelineRibbon(QWidget):
         painter.drawPath(outline)
         painter.setFont(_scaled_font(self.font(), 0.85, bold=True))
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        for era in tour.TIMELINE_ERAS:  # labels over the solid part only, so they never collide
-            x0 = self._x(max(era.start + era.fade / 2, tour.TIMELINE_START), width)
-            x1 = self._x(min(era.end - era.fade / 2, tour.TIMELINE_END), width)
-            painter.drawText(QRectF(x0 + 3, band.top(), x1 - x0 - 6, band.height() - 14),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, era.label)
+        eras = tour.TIMELINE_ERAS
+        for index, era in enumerate(eras):  # where eras overlap, each label stops half-way
+            start = era.start if index == 0 else max(era.start, (era.start + eras[index - 1].end) / 2)
+            end = era.end if index == len(eras) - 1 else min(era.end, (era.end + eras[index + 1].start) / 2)
+            x0 = self._x(max(start, tour.TIMELINE_START), width)
+            x1 = self._x(min(end, tour.TIMELINE_END), width)
+            box = QRectF(x0 + 3, band.top(), x1 - x0 - 6, band.height() - 14)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(box, flags, _first_fitting(painter, box, flags, (era.label, era.short)))
 
     def _paint_marker(self, painter: QPainter, x: float, y: float, colour: QColor, radius: float) -> None:
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Base), 1.5))

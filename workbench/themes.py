@@ -61,11 +61,11 @@ _PALETTES: dict[str, dict[QPalette.ColorRole, str]] = {
         QPalette.ColorRole.Mid: "#4b5059",
         QPalette.ColorRole.Dark: "#15171a",
         QPalette.ColorRole.Shadow: "#0b0c0e",
-        QPalette.ColorRole.Highlight: "#3d7de0",
+        QPalette.ColorRole.Highlight: "#2f6bd0",
         QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.Link: "#6cb0ff",
         QPalette.ColorRole.LinkVisited: "#c29bff",
-        QPalette.ColorRole.Accent: "#3d7de0",
+        QPalette.ColorRole.Accent: "#2f6bd0",
     },
 }
 

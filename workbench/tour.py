@@ -1,16 +1,19 @@
 """The guided tour: one card per essay of the seed page, and the blog's timeline. Pure data, no Qt.
 
-The seed page is an index page of *Scientific Spaces* (科学空间, kexue.fm, by 苏剑林 Su Jianlin) that lists
-eight essays; ``TOUR`` keeps its order, which is also the order of publication. The 1000th article
+The seed page is an index page of *Scientific Spaces* (科学空间, kexue.fm, by 苏剑林 Su Jianlin) that
+lists eight essays; ``TOUR`` keeps its order, which is also the order of publication. The 1000th article
 (archive 7782) has no simulation: the start page itself is its panel, so its card has
 ``topic_id=None``.
 
 The essays are licensed Attribution-NonCommercial-NoDerivs (CC BY-NC-ND 2.5 CN): every summary here is
-written by us, and the essays themselves are reached through their links. Identification (titles,
-dates, archive ids, categories) comes from the topic notes in ``shared/topics/*.md``.
+written by us, and the essays themselves are reached through their links. Titles, dates and archive
+ids come from the topic notes in ``shared/topics/*.md``; so do the categories of the rope, 1000th and
+wok essays, while the machine-learning essays are filed under the blog's 信息时代 section by assumption
+(the notes do not record their category).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 AUTHOR = "苏剑林 (Su Jianlin)"
@@ -229,6 +232,7 @@ class TimelineEra:
     end: float
     label: str
     kind: str  # "prehistory" or "blog": lets a view pick its accent colours
+    short: str = ""  # for narrow views
     fade: float = 1.0
     approximate: bool = True
 
@@ -243,10 +247,10 @@ TIMELINE_START = 2005.5
 TIMELINE_END = 2024.5
 
 TIMELINE_ERAS: tuple[TimelineEra, ...] = (
-    TimelineEra(2006.0, 2009.2, "OS-packaging forums (grades 7–9)", "prehistory", fade=0.6),
-    TimelineEra(2009.2, 2012.5, "astronomy & popular science", "blog"),
-    TimelineEra(2011.5, 2016.5, "mathematics & physics", "blog"),
-    TimelineEra(2015.5, TIMELINE_END, "machine learning", "blog"),
+    TimelineEra(2006.0, 2009.2, "OS-packaging forums (grades 7–9)", "prehistory", "forums", fade=0.6),
+    TimelineEra(2009.2, 2012.5, "astronomy & popular science", "blog", "astronomy"),
+    TimelineEra(2011.5, 2016.5, "mathematics & physics", "blog", "maths & physics"),
+    TimelineEra(2015.5, TIMELINE_END, "machine learning", "blog", "ML"),
 )
 
 _MILESTONES: tuple[TimelineEvent, ...] = (
@@ -296,3 +300,63 @@ def years_to_next_thousand(posts_per_week: float) -> float:
     if not posts_per_week > 0:
         raise ValueError(f"posts_per_week must be positive, got {posts_per_week!r}")
     return 1000.0 / (52.0 * posts_per_week)
+
+
+def pack_labels(markers: Sequence[float], widths: Sequence[float], extent: float, *,
+                pad: float = 5.0, gap: float = 8.0, clearance: float = 2.0) -> list[tuple[int, float]]:
+    """Place timeline labels in lanes so that none overlaps another and no leader line crosses one.
+
+    Label i belongs to the marker at ``markers[i]``; it is ``widths[i]`` wide including ``pad`` on
+    each side of its text, and its text either starts at the marker (the label lies to the right)
+    or ends at it (to the left). A leader line runs from the marker, next to the ribbon, to the
+    label's lane. Returns ``(lane, left)`` for each label in input order; lane 0 is nearest the
+    ribbon.
+
+    The earliest k markers get labels on their left and the others on their right, so a label's
+    text only ever covers markers on its own side. Placing the left group earliest first and the
+    right group latest first, every marker a label covers already has its lane, so the label can
+    always go farther out than those (no line crosses it) and its own line meets no nearer text.
+    Each lane is the nearest one that keeps these rules; the k with the fewest lanes wins. When no
+    k keeps every label inside ``[0, extent]`` the labels are pushed inside, and a line may then
+    pass behind one (a view should mask lines behind its labels).
+    """
+    count = len(markers)
+    by_x = sorted(range(count), key=lambda i: markers[i])
+
+    def covers(i: int, left: float, x: float) -> bool:
+        return left + pad - clearance <= x <= left + widths[i] - pad + clearance
+
+    def assign(lefts: dict[int, float], sequence: list[int]) -> dict[int, tuple[int, float]]:
+        placed: dict[int, tuple[int, float]] = {}
+
+        def fits(i: int, lane: int) -> bool:
+            left = lefts[i]
+            for j, (other_lane, other_left) in placed.items():
+                overlap = left < other_left + widths[j] + gap and other_left < left + widths[i] + gap
+                if other_lane == lane and overlap:
+                    return False
+                if other_lane > lane and covers(i, left, markers[j]):
+                    return False
+                if other_lane < lane and covers(j, other_left, markers[i]):
+                    return False
+            return True
+
+        for i in sequence:
+            lanes = 1 + max((lane for lane, _ in placed.values()), default=-1)
+            placed[i] = (next((k for k in range(lanes) if fits(i, k)), lanes), lefts[i])
+        return placed
+
+    best: tuple[tuple[float, int, int], dict[int, tuple[int, float]]] | None = None
+    for split in range(count + 1):
+        left_group, right_group = by_x[:split], by_x[split:]
+        lefts = {i: markers[i] + pad - widths[i] for i in left_group}
+        lefts.update({i: markers[i] - pad for i in right_group})
+        overflow = sum(max(0.0, -left) + max(0.0, left + widths[i] - extent) for i, left in lefts.items())
+        if overflow:
+            lefts = {i: min(max(left, 0.0), max(extent - widths[i], 0.0)) for i, left in lefts.items()}
+        placed = assign(lefts, left_group + right_group[::-1])
+        lanes = 1 + max((lane for lane, _ in placed.values()), default=-1)
+        key = (overflow, lanes, split)
+        if best is None or key < best[0]:
+            best = (key, placed)
+    return [best[1][i] for i in range(count)] if best else []

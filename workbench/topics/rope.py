@@ -56,8 +56,11 @@ class RopePanel(TopicPanel):
 
     # --- views ----------------------------------------------------------------------------------
     def build_views(self) -> QWidget:
-        self.shape_plot = ColoredCurvePlot(colorbar_title="tension (N)")
+        self.shape_plot = ColoredCurvePlot(colorbar_title="tension (N)", name="rope (x, z)", value_name="tension along x")
         self.shape_plot.set_labels("radius x (m)", "height z (m)")
+        self.shape_plot.set_equal_aspect(True)
+        self.shape_plot.plot_item.addLegend(offset=(10, 10))
+        self._overlays: dict[str, pg.PlotDataItem] = {}
         self.tension_plot = LivePlot()
         self.tension_plot.set_labels("arc length s from the fixed end (m)", "tension (N)")
         self.tension_plot.add_series("tension", color="#1f77b4")
@@ -126,7 +129,10 @@ class RopePanel(TopicPanel):
 
     def clear_views(self) -> None:
         self.latest = None
-        self.shape_plot.clear()
+        empty = np.zeros(0)
+        self.shape_plot.set_data(empty, empty, empty)
+        for item in self._overlays.values():
+            item.setData(empty, empty)
         self.tension_plot.clear()
         self.tension_plot.add_series("tension", color="#1f77b4")
         self.bifurcation_plot.clear()
@@ -156,7 +162,13 @@ class RopePanel(TopicPanel):
         if "ode_check" in frame.arrays:
             zc, _, r_ode = frame.arrays["ode_check"].T
             overlays["direct ODE integration"] = (r_ode, zc, pg.mkPen("#e74c3c", width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
-        self.shape_plot.set_overlays(overlays)
+        for name in list(self._overlays):
+            if name not in overlays:
+                self.shape_plot.plot_item.removeItem(self._overlays.pop(name))
+        for name, (ox, oy, pen) in overlays.items():
+            if name not in self._overlays:
+                self._overlays[name] = self.shape_plot.plot_item.plot(name=name, pen=pen)
+            self._overlays[name].setData(ox, oy)
 
     def _draw_bifurcation(self, frame: Frame) -> None:
         plot = self.bifurcation_plot
@@ -214,7 +226,9 @@ class RopePanel(TopicPanel):
         return found
 
     def series(self):
-        found = {"shape": self.shape_plot.series_data(), "tension": self.tension_plot.series_data()}
+        shape = dict(self.shape_plot.series_data())
+        shape.update({name: item.getData() for name, item in self._overlays.items()})
+        found = {"shape": shape, "tension": self.tension_plot.series_data()}
         if self.params["scenario"] == "hanging":
             found["bifurcation"] = self.bifurcation_plot.series_data()
         return found

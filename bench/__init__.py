@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench [--smoke]`` runs them all (DESIGN.md §6)."""

@@ -1,0 +1,99 @@
+"""The main window: docks per built topic, menus from the shortcut table, layout, sessions, close."""
+import json
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from engines.registry import built_topics
+from workbench.main_window import MainWindow
+from workbench.shortcuts import SHORTCUTS, keyboard_help_html
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "wb.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    w = MainWindow(settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def test_one_dock_per_built_topic_and_a_start_page(window):
+    assert set(window.docks) == set(built_topics())
+    assert window.start_dock.widget() is window.start_page
+    view_actions = [a.text() for a in window.menuBar().actions()]
+    assert [m for m in ("&File", "&Edit", "&Run", "&View", "&Help") if m in view_actions] == \
+        ["&File", "&Edit", "&Run", "&View", "&Help"]
+
+
+def test_every_shortcut_has_an_action_and_is_listed(window):
+    html = keyboard_help_html()
+    for entry in SHORTCUTS:
+        action = window.actions[entry.action]
+        assert action.text() == entry.text
+        if entry.keys:
+            assert action.shortcut().toString() == entry.keys
+            assert entry.keys in html
+
+
+def test_start_page_open_button_raises_the_topic(qtbot, window):
+    from PySide6.QtWidgets import QPushButton
+
+    button = window.start_page.findChild(QPushButton, "open_rope")
+    button.click()
+    assert window.current_topic == "rope"
+
+
+def test_layout_is_saved_and_restored_and_a_bad_one_falls_back(qtbot, tmp_path):
+    path = str(tmp_path / "layout.ini")
+    first = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.show()
+    first.docks["rope"].setFloating(True)
+    first.close()
+    second = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    assert second.docks["rope"].isFloating()
+    second.close()
+    broken = QSettings(path, QSettings.Format.IniFormat)
+    broken.setValue("window_state", b"garbage")
+    broken.sync()
+    third = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(third)
+    assert not third.docks["rope"].isFloating()
+    third.close()
+
+
+def test_session_save_open_and_bad_file_changes_nothing(qtbot, window, tmp_path):
+    panel = window.panels["rope"]
+    panel.set_params({**panel.params, "scenario": "troposkein", "span": 0.4})
+    window.save_session_to(tmp_path / "s.json")
+    assert json.loads((tmp_path / "s.json").read_text())["topics"]["rope"]["params"]["span"] == 0.4
+    panel.reset_defaults()
+    window.open_session_from(tmp_path / "s.json")
+    assert panel.params["scenario"] == "troposkein" and panel.params["span"] == 0.4
+    (tmp_path / "bad.json").write_text('{"schema_version": 1, "topics": {"rope": {"params": {"omega": 1e9}}}}')
+    from workbench.session import SessionError
+
+    with pytest.raises(SessionError):
+        window.open_session_from(tmp_path / "bad.json")
+    assert panel.params["span"] == 0.4
+
+
+def test_theme_toggle_is_remembered(window, settings):
+    window.set_theme("dark")
+    assert settings.value("theme") == "dark"
+    window.toggle_theme()
+    assert window.theme == "light"
+
+
+def test_closing_stops_runs(qtbot, window):
+    panel = window.panels["rope"]
+    panel.play(restart=True)
+    window.close()
+    assert not panel.controller.is_busy()

@@ -1,0 +1,28 @@
+"""Reusable Qt widgets for the workbench: they take data and signals, know no topic, import no engine.
+
+``CurveView3D`` imports OpenGL only when one is built, so importing this package never needs it.
+"""
+from __future__ import annotations
+
+from .colored_curve import ColoredCurve, ColoredCurvePlot, attach_colorbar
+from .curve_view3d import CurveView3D
+from .help_pane import HelpPane
+from .live_plot import LivePlot
+from .param_form import ParamForm
+from .progress_eta import ProgressEta, format_eta
+from .ring_series import RingSeries
+from .transport import TransportBar
+
+__all__ = [
+    "ColoredCurve",
+    "ColoredCurvePlot",
+    "CurveView3D",
+    "HelpPane",
+    "LivePlot",
+    "ParamForm",
+    "ProgressEta",
+    "RingSeries",
+    "TransportBar",
+    "attach_colorbar",
+    "format_eta",
+]

@@ -14,7 +14,7 @@ from PySide6 import QtCore
 SeriesSource = Callable[[], Mapping[str, tuple[np.ndarray, np.ndarray]]]
 
 
-class HoverReadout(QtCore.QObject):
+class HoverReadout:
     """A marker and a small label ``name / x = … / y = …`` that follow the nearest point.
 
     ``source`` returns the series to search, in data coordinates; the read-out hides when no point
@@ -22,7 +22,6 @@ class HoverReadout(QtCore.QObject):
     """
 
     def __init__(self, plot_item: pg.PlotItem, source: SeriesSource, radius_px: float = 24.0):
-        super().__init__()
         self._plot = plot_item
         self._source = source
         self._radius2 = radius_px**2

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import numpy as np
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -42,9 +42,11 @@ def render_widget_png(widget: QWidget, path: str | Path, scale: float = 1.0) -> 
     image.setDevicePixelRatio(scale)
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    widget.render(painter)
-    painter.end()
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
     _save_image(image, path)
     return image.size()
 

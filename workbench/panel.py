@@ -39,6 +39,7 @@ class TopicPanel(QWidget):
         self.params: dict[str, Any] = self.schema.defaults()
         self.record = RunRecord(topic_id, dict(self.params))
         self._dirty = False
+        self._engine_error_param = ""  # a parameter the engine rejected (cleared by a good run)
         self.controller = RunController(engine.run, self)
         self.history = ParamHistory(lambda: self.params, self._apply_params)
         self._build_ui()
@@ -207,6 +208,9 @@ class TopicPanel(QWidget):
         for frame in frames:
             self.record.add(frame)
             self.consume_frame(frame)
+        if self._engine_error_param:
+            self.form.clear_error(self._engine_error_param)
+            self._engine_error_param = ""
         last = frames[-1]
         self.progress.update_progress(last.progress)
         if last.message:
@@ -217,6 +221,7 @@ class TopicPanel(QWidget):
         if status == "invalid":
             if param in self.schema:
                 self.form.set_error(param, message)
+                self._engine_error_param = param
             self._show_status(message, error=True)
             self.progress.finish("invalid parameters")
         elif status == "diverged":

@@ -58,7 +58,13 @@ def build_grid(points: int, lam: float) -> tuple[np.ndarray, np.ndarray]:
     n = max(STEPS_MIN, int(STEPS_PER_SQRT_LAMBDA * math.sqrt(lam)))
     base = kn.graded_grid(n, float(lam))
     out_tau = np.sqrt(np.linspace(0.0, 1.0, points))
-    grid = np.union1d(base, out_tau)
+    # drop base nodes closer than half a local step to an output node (steps stay ≤ 1.5 h)
+    idx = np.clip(np.searchsorted(out_tau, base), 1, points - 1)
+    dist = np.minimum(np.abs(base - out_tau[idx - 1]), np.abs(out_tau[idx] - base))
+    step = np.diff(base, append=2.0 * base[-1] - base[-2])
+    keep = dist >= 0.5 * step
+    keep[:2] = True
+    grid = np.union1d(base[keep], out_tau)
     out_idx = np.searchsorted(grid, out_tau).astype(np.int64)
     return grid, out_idx
 

@@ -61,6 +61,37 @@ def _rk4_step(tau, h, r, u, z, lam):
 
 
 @njit(cache=True, nogil=True)
+def _rk4_step_ru(tau, h, r, u, lam):
+    """RK4 for (r, u) only: the shooting does not need z (saves a division per stage)."""
+    half = 0.5 * h
+    tm = tau + half
+    te = tau + h
+    t2 = tau * tau
+    a_r = 0.0
+    s = math.sqrt(u * u + t2 * t2)
+    if s > 0.0:
+        a_r = 2.0 * tau * u / s
+    a_u = -2.0 * tau * lam * r
+    r1 = r + half * a_r
+    u1 = u + half * a_u
+    t2 = tm * tm
+    b_r = 2.0 * tm * u1 / math.sqrt(u1 * u1 + t2 * t2)
+    b_u = -2.0 * tm * lam * r1
+    r2 = r + half * b_r
+    u2 = u + half * b_u
+    c_r = 2.0 * tm * u2 / math.sqrt(u2 * u2 + t2 * t2)
+    c_u = -2.0 * tm * lam * r2
+    r3 = r + h * c_r
+    u3 = u + h * c_u
+    t2 = te * te
+    d_r = 2.0 * te * u3 / math.sqrt(u3 * u3 + t2 * t2)
+    d_u = -2.0 * te * lam * r3
+    sixth = h / 6.0
+    return (r + sixth * (a_r + 2.0 * b_r + 2.0 * c_r + d_r),
+            u + sixth * (a_u + 2.0 * b_u + 2.0 * c_u + d_u))
+
+
+@njit(cache=True, nogil=True)
 def series_start(lam, r_f, sigma):
     """(r, u, z) at a small σ from the power series about the free end (rope.md §2.3 start).
 
@@ -108,7 +139,7 @@ def shoot(lam, r_f, grid):
     crossings = 0
     for i in range(1, grid.size - 1):
         tau = grid[i]
-        r_new, u, z = _rk4_step(tau, grid[i + 1] - tau, r, u, z, lam)
+        r_new, u = _rk4_step_ru(tau, grid[i + 1] - tau, r, u, lam)
         if (r_new < 0.0 and r > 0.0) or (r_new > 0.0 and r < 0.0):
             crossings += 1
         r = r_new

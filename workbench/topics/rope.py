@@ -181,8 +181,8 @@ class RopePanel(TopicPanel):
         plot.clear_vlines()
         for mode in np.unique(table[:, 2]).astype(int):
             rows = table[table[:, 2] == mode]
-            name = f"mode {mode}"
-            plot.add_series(name, color=MODE_COLORS[(mode - 1) % len(MODE_COLORS)])
+            name = f"mode {mode}" if mode > 0 else "vertical (trivial)"
+            plot.add_series(name, color=MODE_COLORS[(mode - 1) % len(MODE_COLORS)] if mode > 0 else "#7f7f7f")
             plot.set_series(name, rows[:, 0], rows[:, 1])
         if "thresholds" in frame.arrays:
             for mode, lam in frame.arrays["thresholds"]:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from .param_controls import ComboBox, FloatSpin, IntSpin, Slider, SliderScale
 
 LIVE_TIP = "live: applied to the running simulation as you change it"
 RESTART_TIP = "restart: changing it starts a new run"
-_BADGE_STYLE = {
-    True: "color: #1b7a3a; background: rgba(46, 160, 67, 40); border: 1px solid rgba(46, 160, 67, 140);",
-    False: "color: #8a5a00; background: rgba(210, 150, 20, 40); border: 1px solid rgba(210, 150, 20, 150);",
-}
+_BADGE_COLORS = {True: ((26, 127, 55), (87, 171, 90)), False: ((154, 103, 0), (210, 153, 34))}
+_ERROR_COLORS = ("#cf222e", "#f47067")
+
+
+def _is_dark(widget: QtWidgets.QWidget) -> bool:
+    return widget.palette().color(QtGui.QPalette.ColorRole.Window).lightness() < 128
 
 
 def title_text(param: Any) -> str:
@@ -43,10 +45,15 @@ def _make_badge(live: bool) -> QtWidgets.QLabel:
     font = badge.font()
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
     badge.setFont(font)
-    badge.setStyleSheet(f"QLabel {{ {_BADGE_STYLE[bool(live)]} border-radius: 7px; padding: 0px 6px; }}")
     badge.setToolTip(LIVE_TIP if live else RESTART_TIP)
     badge.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed, QtWidgets.QSizePolicy.Policy.Fixed)
     return badge
+
+
+def _badge_style(live: bool, dark: bool) -> str:
+    r, g, b = _BADGE_COLORS[bool(live)][int(dark)]
+    return (f"QLabel {{ color: rgb({r}, {g}, {b}); background: rgba({r}, {g}, {b}, 30); "
+            f"border: 1px solid rgba({r}, {g}, {b}, 150); border-radius: 7px; padding: 0px 6px; }}")
 
 
 class ParamRow(QtWidgets.QWidget):
@@ -101,7 +108,6 @@ class ParamRow(QtWidgets.QWidget):
         self.error_label = QtWidgets.QLabel()
         self.error_label.setObjectName("paramError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("QLabel { color: #d32f2f; }")
         self.error_label.hide()
         outer.addWidget(self.error_label)
 
@@ -109,7 +115,19 @@ class ParamRow(QtWidgets.QWidget):
         for w in (self.label, self.check, self.slider, self.spin, self.combo, self.line_edit):
             if w is not None:
                 w.setToolTip(tip)
+        self._apply_colors()
         self._show(self._value)
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802
+        """Re-pick badge and error colours when the application switches light/dark theme."""
+        if event.type() == QtCore.QEvent.Type.PaletteChange:
+            self._apply_colors()
+        super().changeEvent(event)
+
+    def _apply_colors(self) -> None:
+        dark = _is_dark(self)
+        self.badge.setStyleSheet(_badge_style(getattr(self.param, "live", False), dark))
+        self.error_label.setStyleSheet(f"QLabel {{ color: {_ERROR_COLORS[int(dark)]}; }}")
 
     def _build_controls(self, body: QtWidgets.QHBoxLayout) -> None:
         p = self.param

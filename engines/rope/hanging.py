@@ -38,7 +38,11 @@ def _j0_zeros(count: int) -> np.ndarray:
 
 def critical_lambdas(count: int) -> np.ndarray:
     """λn = j0,n²/4 for n = 1..count (Kolodner's critical values, R5)."""
-    return _j0_zeros(max(1, int(count))) ** 2 / 4.0
+    count = max(1, int(count))
+    cached = 32
+    while cached < count:  # a few cache sizes only: jn_zeros(0, 256) costs ~6 ms
+        cached *= 2
+    return _j0_zeros(cached)[:count] ** 2 / 4.0
 
 
 def critical_lambda(mode: int) -> float:
@@ -58,7 +62,7 @@ def build_grid(points: int, lam: float) -> tuple[np.ndarray, np.ndarray]:
     n = max(STEPS_MIN, int(STEPS_PER_SQRT_LAMBDA * math.sqrt(lam)))
     base = kn.graded_grid(n, float(lam))
     out_tau = np.sqrt(np.linspace(0.0, 1.0, points))
-    # drop base nodes closer than half a local step to an output node (steps stay ≤ 1.5 h)
+    # drop base nodes closer than half a local step to an output node (steps stay < 2 h)
     idx = np.clip(np.searchsorted(out_tau, base), 1, points - 1)
     dist = np.minimum(np.abs(base - out_tau[idx - 1]), np.abs(out_tau[idx] - base))
     step = np.diff(base, append=2.0 * base[-1] - base[-2])
@@ -120,7 +124,7 @@ def solve_profile(lam: float, r0: float, mode: int, points: int) -> KolodnerProf
     u = np.empty(points)
     z = np.empty(points)
     r_max, nodes = kn.profile(float(lam), float(r_f), grid, out_idx, r, u, z)
-    if not below and r0 == 0.0 and nodes != mode - 1:
+    if not below and nodes != mode - 1:
         raise RuntimeError(f"found {nodes} interior nodes instead of {mode - 1} at λ = {lam:g}")
     return KolodnerProfile(lam, r0, mode, float(r_f), np.linspace(0.0, 1.0, points), r, u, z,
                            float(max(r_max, abs(r0))), int(nodes), below)
@@ -198,12 +202,12 @@ def _message(params: dict, prof: KolodnerProfile, available: int) -> str:
         return (f"mode 1 at λ = {lam:.3g} (top {params['top_radius']:.3g} m from the axis, no "
                 f"threshold); free end {length * prof.r_f:.3g} m from the axis")
     if prof.below_threshold:
-        lam1 = critical_lambda(1)
-        omega1 = math.sqrt(lam1 * params["gravity"] / length)
-        if lam > lam1:
-            return (f"λ = {lam:.6g} is within the numerical resolution of λ1 = {lam1:.5f}: "
-                    "the rope is (to 1e-5 L) vertical")
-        return (f"λ = {lam:.5g} is below λ1 = {lam1:.5f}: only the vertical rope exists; mode 1 "
-                f"appears at omega > {omega1:.3f} rad/s")
+        lam_n = critical_lambda(prof.mode)
+        if lam > lam_n:
+            return (f"λ = {lam:.6g} is within the numerical resolution of λ{prof.mode} = "
+                    f"{lam_n:.5f}: mode {prof.mode} is (to 1e-5 L) the vertical rope")
+        omega_n = math.sqrt(lam_n * params["gravity"] / length)
+        return (f"λ = {lam:.5g} is below λ1 = {lam_n:.5f}: only the vertical rope exists; mode 1 "
+                f"appears at omega > {omega_n:.3f} rad/s")
     return (f"mode {prof.mode} of {available} available at λ = {lam:.3g}; free end "
             f"{length * prof.r_f:.3g} m from the axis")

@@ -14,12 +14,16 @@ The kernels integrate in τ = √σ instead of σ:
 
 Why: the linearised solution is r ∝ J0(2√(λσ)) = J0(2√λ τ), whose phase is uniform in τ, so a
 uniform τ step resolves every oscillation equally (σ steps waste points near the top and starve
-the free end), and every derivative is analytic at τ = 0, where all three vanish (the limits of
-u/T are finite because u = O(τ²) and T = O(τ²)).
+the free end).  The solution is analytic (even) in τ and all three derivatives vanish at τ = 0
+(u/T stays finite because u = O(τ²) and T = O(τ²)).
 
-Integrator: classical fixed-step RK4 on a τ grid that contains the output nodes, so the shooting
-and the final profile run on exactly the same steps.  Root finding: bisection on the number of
-axis crossings (a Sturm-type count that identifies the mode), then Brent's method on r(1) - r0.
+Integrator: a 4th-order power series about the free end for σ ≤ σ_s = 1e-6/max(1, λ), then
+classical fixed-step RK4 on a τ grid graded near the free end (h ≤ 0.1 τ) and uniform beyond; the
+grid contains the output nodes, so the shooting and the final profile run on exactly the same
+steps.  (The first RK4 step from τ = 0 would sample u/T at the non-smooth corner u = τ = 0 and
+drop the method to ~2nd order; the series start plus grading restores ~1e-10 accuracy in r_f.)
+Root finding: bisection on the number of axis crossings (a Sturm-type count that identifies the
+mode), then Brent's method on r(1) - r0.  Everything is preallocated or scalar; no BLAS.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ monotone root find; near k → 1 it uses K(1 - p) = ellipkm1(p) with p = k'² = 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -104,26 +105,38 @@ def ode_check(k: float, h: float, s: np.ndarray) -> np.ndarray:
     return np.column_stack([sol.y[1], sol.y[0]])
 
 
-def solve_troposkein(params: dict) -> RopeSolution:
-    length, span = params["length"], params["span"]
-    check_span(length, span)
+@lru_cache(maxsize=16)
+def _geometry(length: float, span: float, points: int):
+    """Shape, T/H along it and the ODE check: they depend on (L, 2h, points) only, not on ω or ρ,
+    so an ω or ρ slider drag reuses them (arrays are read-only; callers copy)."""
     h = 0.5 * span
-    try:
-        k = modulus_from_aspect(length / span)
-    except ValueError as exc:
-        raise ParameterError("span", f"span = {span:g} m: {exc}") from None
-    K, _, p = complete_integrals(k)
+    k = modulus_from_aspect(length / span)
+    K, _, _ = complete_integrals(k)
     m = k * k
     R = radius_over_half_span(k) * h
     c = K / h
-    z, s = lobe.z_at_uniform_arclength(h, c, m, params["points"])
+    z, s = lobe.z_at_uniform_arclength(h, c, m, points)
     x = lobe.radius(z, R, c, m)
     x[0] = x[-1] = 0.0
+    t_over_h = lobe.tension_over_axial(z, c, m)
+    t_over_h[0] = t_over_h[-1] = (1.0 + m) / (1.0 - m)  # T0/H exactly at the hands
+    # rows pair the closed form and the ODE at the same arc length s
+    check = np.column_stack([z, x, ode_check(k, h, s)[:, 1]])
+    for arr in (z, s, x, t_over_h, check):
+        arr.setflags(write=False)
+    return k, R, s, x, z, t_over_h, check
+
+
+def solve_troposkein(params: dict) -> RopeSolution:
+    length, span = params["length"], params["span"]
+    check_span(length, span)
+    try:
+        k, R, s, x, z, t_over_h, check = _geometry(length, span, params["points"])
+    except ValueError as exc:
+        raise ParameterError("span", f"span = {span:g} m: {exc}") from None
     rho_w2 = params["density"] * params["omega"] ** 2
     H = rho_w2 * R * R * axial_tension_coeff(k)
-    tension = H * lobe.tension_over_axial(z, c, m)
     T0 = rho_w2 * R * R * end_tension_coeff(k)
-    tension[0] = tension[-1] = T0
     scalars = {
         "max_radius": R,
         "end_angle_deg": end_angle_deg(k),
@@ -132,12 +145,10 @@ def solve_troposkein(params: dict) -> RopeSolution:
         "axial_tension": H,
         "length_over_span": length / span,
     }
-    ode = ode_check(k, h, s)
-    # rows pair the closed form and the ODE at the same arc length s
-    check = np.column_stack([z, x, ode[:, 1]])
     msg = (f"troposkien k = {k:.6f}: widest {R:.4g} m from the axis, end angle "
            f"{end_angle_deg(k):.2f}°")
     if params["omega"] == 0.0:
         msg += "; omega = 0: shape shown, tension is zero"
-    return RopeSolution("troposkein", s, x, np.zeros_like(s), z, tension, scalars,
-                        {"ode_check": (check, ("z", "r_closed_form", "r_ode"))}, msg)
+    return RopeSolution("troposkein", s.copy(), x.copy(), np.zeros_like(s), z.copy(),
+                        H * t_over_h, scalars,
+                        {"ode_check": (check.copy(), ("z", "r_closed_form", "r_ode"))}, msg)

@@ -133,7 +133,8 @@ class ColoredCurve(pg.GraphicsObject):
 def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = "",
                     width: int = 14) -> pg.ColorBarItem:
     """Put a non-interactive colour bar right of ``plot_item`` that follows ``curve``'s colour map
-    and levels, labelled ``title`` (e.g. "tension (N)")."""
+    and levels, labelled ``title`` (e.g. "tension (N)").  A small top margin keeps the bar's top
+    tick label, which sits exactly at its edge, from being clipped."""
     bar = pg.ColorBarItem(values=curve.levels(), colorMap=curve.colormap(), interactive=False,
                           width=width, colorMapMenu=False)
     bar.axis.enableAutoSIPrefix(False)
@@ -141,6 +142,8 @@ def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = ""
         bar.axis.setLabel(title)
     plot_item.layout.addItem(bar, 2, 5)
     plot_item.layout.setColumnFixedWidth(4, 5)
+    left, top, right, bottom = plot_item.layout.getContentsMargins()
+    plot_item.layout.setContentsMargins(left, max(top, 8.0), right, bottom)
     plot_item.layout.activate()
 
     def follow() -> None:

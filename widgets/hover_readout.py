@@ -17,6 +17,10 @@ SeriesSource = Callable[[], Mapping[str, tuple[np.ndarray, np.ndarray]]]
 class HoverReadout:
     """A marker and a small label ``name / x = … / y = …`` that follow the nearest point.
 
+    The label ignores the view's scaling, but pyqtgraph only fixes a TextItem's transform when it
+    paints, and a label first placed with the data transform may land off screen and never paint;
+    hence the forced ``updateTransform`` after each move.
+
     ``source`` returns the series to search, in data coordinates; the read-out hides when no point
     lies within ``radius_px`` of the mouse or the mouse leaves the view.
     """
@@ -27,13 +31,17 @@ class HoverReadout:
         self._radius2 = radius_px**2
         self._label = pg.TextItem(color=(240, 240, 240), fill=pg.mkBrush(30, 30, 30, 210),
                                   anchor=(0, 1))
-        self._marker = pg.ScatterPlotItem(size=9, pen=pg.mkPen(255, 255, 255, 230, width=1.5),
-                                          brush=pg.mkBrush(0, 0, 0, 0))
+        self._marker = pg.ScatterPlotItem(size=9, pen=pg.mkPen(30, 30, 30, 230, width=1.5),
+                                          brush=pg.mkBrush(255, 255, 255, 200))
         for item in (self._label, self._marker):
             item.setZValue(1000)
             item.hide()
             plot_item.getViewBox().addItem(item, ignoreBounds=True)
         plot_item.scene().sigMouseMoved.connect(self.update_at)
+
+    @property
+    def label(self) -> pg.TextItem:
+        return self._label
 
     def text(self) -> str:
         """The read-out text now shown, or "" when hidden."""
@@ -77,6 +85,7 @@ class HoverReadout:
         self._label.setPos(vx, vy)
         self._marker.show()
         self._label.show()
+        self._label.updateTransform(force=True)
 
 
 def _to_view(values: np.ndarray, log: bool) -> np.ndarray:

@@ -52,6 +52,15 @@ class ParamForm(QtWidgets.QWidget):
             layout.addWidget(row)
             self._rows[param.name] = row
         layout.addStretch(1)
+        self._align_spin_boxes()
+
+    def _align_spin_boxes(self) -> None:
+        """One width for every slider's spin box, so the sliders end in a straight column."""
+        spins = [r.spin for r in self._rows.values() if r.spin is not None and r.slider is not None]
+        if spins:
+            width = max(spin.sizeHint().width() for spin in spins)
+            for spin in spins:
+                spin.setFixedWidth(width)
 
     def _forward_value(self, name: str, value: Any) -> None:
         self.valueChanged.emit(name, value)

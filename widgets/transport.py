@@ -5,7 +5,7 @@ buttons can never disagree with what the run is actually doing.
 """
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 STATES = ("idle", "running", "paused", "finished")
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -24,6 +24,16 @@ _ENABLED = {
     "paused": {"play", "step", "stop", "reset"},
     "finished": {"play", "reset"},
 }
+
+
+def _tinted(icon: QtGui.QIcon, size: QtCore.QSize, color: QtGui.QColor, dpr: float) -> QtGui.QPixmap:
+    """The icon's shape (its alpha) filled with one colour."""
+    pixmap = icon.pixmap(size, dpr)
+    painter = QtGui.QPainter(pixmap)
+    painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(pixmap.rect(), color)
+    painter.end()
+    return pixmap
 
 
 def _speed_text(speed: float) -> str:
@@ -57,7 +67,6 @@ class TransportBar(QtWidgets.QWidget):
         for name, text, pixmap, _ in _BUTTONS:
             button = QtWidgets.QToolButton(self)
             button.setObjectName(f"transport_{name}")
-            button.setIcon(self.style().standardIcon(pixmap))
             button.setText(text)
             button.setAutoRaise(True)
             button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -77,7 +86,29 @@ class TransportBar(QtWidgets.QWidget):
         layout.addWidget(self._speed)
         layout.addStretch(1)
         self._update_tooltips()
+        self._update_icons()
         self.set_state("idle")
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802
+        if event.type() in (QtCore.QEvent.Type.PaletteChange, QtCore.QEvent.Type.StyleChange):
+            self._update_icons()
+        super().changeEvent(event)
+
+    def _update_icons(self) -> None:
+        """Style icons tinted with the palette's text colour: Fusion's media icons are black and
+        vanish on a dark theme, and the one coloured reload icon looked out of place."""
+        palette = self.palette()
+        normal = palette.color(QtGui.QPalette.ColorGroup.Active, QtGui.QPalette.ColorRole.ButtonText)
+        disabled = QtGui.QColor(normal)
+        disabled.setAlphaF(0.35)
+        for name, _, pixmap, _ in _BUTTONS:
+            button = self._buttons[name]
+            base = self.style().standardIcon(pixmap)
+            size = button.iconSize()
+            icon = QtGui.QIcon()
+            icon.addPixmap(_tinted(base, size, normal, self.devicePixelRatioF()), QtGui.QIcon.Mode.Normal)
+            icon.addPixmap(_tinted(base, size, disabled, self.devicePixelRatioF()), QtGui.QIcon.Mode.Disabled)
+            button.setIcon(icon)
 
     def button(self, action_name: str) -> QtWidgets.QToolButton:
         """The tool button for "play", "pause", "step", "stop" or "reset"."""

@@ -85,7 +85,7 @@ def thresholds(lam_max: float) -> np.ndarray:
 def extras(r0_over_length: float, lam: float) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
     table = diagram(r0_over_length, lam)
     return {
-        "bifurcation": (np.array(table), COLUMNS),
+        "bifurcation": (table, COLUMNS),  # the cached read-only table: views can tell it is unchanged
         "thresholds": (thresholds(lam_range(lam)), THRESHOLD_COLUMNS),
     }
 

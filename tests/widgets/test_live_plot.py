@@ -100,5 +100,7 @@ def test_hover_readout_finds_nearest_point(plot, qtbot):
     plot.hover.update_at(vb.mapViewToScene(pg.Point(20.0, 3.05)))
     text = plot.hover.text()
     assert text.startswith("flat") and "x = 20" in text and "y = 3" in text
+    label = plot.hover.label.mapRectToScene(plot.hover.label.boundingRect())
+    assert vb.sceneBoundingRect().intersects(label) and label.height() < 100
     plot.hover.update_at(vb.mapViewToScene(pg.Point(20.0, 1.6)))
     assert plot.hover.text() == ""

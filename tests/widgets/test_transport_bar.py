@@ -73,3 +73,23 @@ def test_shortcut_hint_in_tooltip(bar):
     assert not bar.button("play").icon().isNull()
     with pytest.raises(KeyError):
         bar.set_shortcut_hint("rewind", "R")
+
+
+def test_icons_follow_the_palette(bar):
+    """Fusion's media icons are black; on a dark theme they are re-tinted with the text colour."""
+    from PySide6 import QtGui
+
+    def brightest(button):
+        img = button.icon().pixmap(button.iconSize()).toImage()
+        return max(QtGui.QColor(img.pixel(x, y)).lightness()
+                   for x in range(img.width()) for y in range(img.height())
+                   if QtGui.QColor.fromRgba(img.pixel(x, y)).alpha() > 128)
+
+    dark = QtGui.QPalette(bar.palette())
+    dark.setColor(QtGui.QPalette.ColorRole.ButtonText, QtGui.QColor("#e3e6ea"))
+    bar.setPalette(dark)
+    assert brightest(bar.button("play")) > 200
+    light = QtGui.QPalette(bar.palette())
+    light.setColor(QtGui.QPalette.ColorRole.ButtonText, QtGui.QColor("#1f2328"))
+    bar.setPalette(light)
+    assert brightest(bar.button("play")) < 80

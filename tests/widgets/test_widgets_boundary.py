@@ -24,10 +24,14 @@ def test_widgets_never_import_engines_or_workbench():
     assert len(list(WIDGETS.glob("*.py"))) >= 9
 
 
-def test_importing_widgets_needs_no_opengl():
+def test_importing_widgets_needs_no_opengl_and_can_share_gl_contexts():
     code = ("import sys, widgets; "
             "bad = [m for m in sys.modules if m.startswith(('OpenGL', 'pyqtgraph.opengl', 'engines', 'workbench'))]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+            "print(bad); widgets.share_opengl_contexts(); "
+            "from PySide6.QtCore import QCoreApplication, Qt; "
+            "shared = QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts); "
+            "sys.exit(1 if bad or not shared else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=WIDGETS.parent, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+

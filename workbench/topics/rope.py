@@ -48,6 +48,7 @@ class RopePanel(TopicPanel):
 
     def __init__(self, topic_id, engine, parent=None):
         self.latest: Frame | None = None
+        self._drawn_bifurcation = None
         self.view3d = None
         self._angle = 0.0
         super().__init__(topic_id, engine, parent)
@@ -136,6 +137,7 @@ class RopePanel(TopicPanel):
         self.tension_plot.clear()
         self.tension_plot.add_series("tension", color="#1f77b4")
         self.bifurcation_plot.clear()
+        self._drawn_bifurcation = None
         self.readout.setText("")
 
     def redraw(self) -> None:
@@ -171,27 +173,29 @@ class RopePanel(TopicPanel):
             self._overlays[name].setData(ox, oy)
 
     def _draw_bifurcation(self, frame: Frame) -> None:
+        """Redraw the branches only when the diagram itself changed (it does not depend on ω)."""
         plot = self.bifurcation_plot
         hanging = "bifurcation" in frame.arrays
         plot.setVisible(hanging)
         if not hanging:
             return
         table = frame.arrays["bifurcation"]
-        plot.clear()
-        plot.clear_vlines()
-        for mode in np.unique(table[:, 2]).astype(int):
-            rows = table[table[:, 2] == mode]
-            name = f"mode {mode}" if mode > 0 else "vertical (trivial)"
-            plot.add_series(name, color=MODE_COLORS[(mode - 1) % len(MODE_COLORS)] if mode > 0 else "#7f7f7f")
-            plot.set_series(name, rows[:, 0], rows[:, 1])
-        if "thresholds" in frame.arrays:
-            for mode, lam in frame.arrays["thresholds"]:
+        if table is not self._drawn_bifurcation:
+            self._drawn_bifurcation = table
+            plot.clear()
+            plot.clear_vlines()
+            for mode in np.unique(table[:, 2]).astype(int):
+                rows = table[table[:, 2] == mode]
+                name = f"mode {mode}" if mode > 0 else "vertical (trivial)"
+                plot.add_series(name, color=MODE_COLORS[(mode - 1) % len(MODE_COLORS)] if mode > 0 else "#7f7f7f")
+                plot.set_series(name, rows[:, 0], rows[:, 1])
+            for mode, lam in frame.arrays.get("thresholds", np.zeros((0, 2))):
                 if lam <= table[:, 0].max():
                     plot.add_vline(float(lam), f"λ{int(mode)}")
-        lam_now = frame.scalars.get("lambda")
-        if lam_now is not None and math.isfinite(lam_now):
             plot.add_series("this solution", color="#000000", style="dots")
-            radius = frame.scalars.get("free_end_radius", 0.0) / float(self.params["length"])
+        lam_now = frame.scalars.get("lambda", math.nan)
+        radius = frame.scalars.get("free_end_radius", 0.0) / float(self.params["length"])
+        if math.isfinite(lam_now):
             plot.set_series("this solution", np.array([lam_now]), np.array([radius]))
 
     def _draw_readout(self, frame: Frame) -> None:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+
 from PySide6 import QtCore, QtGui, QtWidgets
+
+from .plot_style import set_grid
 
 N_COLORS = 64
 _NAN_COLOR = QtGui.QColor(150, 150, 150)
@@ -88,15 +91,23 @@ class ColoredCurve(pg.GraphicsObject):
         t = np.clip((seg_value[has_value] - lo) / (hi - lo), 0.0, 1.0)
         bins[has_value] = np.minimum((t * N_COLORS).astype(np.int64), N_COLORS - 1)
         table = self._cmap.getLookupTable(0.0, 1.0, nPts=N_COLORS, alpha=False, mode="qcolor")
-        paths = []
-        for b in np.unique(bins[ok]):
-            idx = np.nonzero(ok & (bins == b))[0]
-            xs = np.empty(2 * idx.size)
-            ys = np.empty(2 * idx.size)
-            xs[0::2], xs[1::2] = x[idx], x[idx + 1]
-            ys[0::2], ys[1::2] = y[idx], y[idx + 1]
-            color = _NAN_COLOR if b == N_COLORS else table[b]
-            paths.append((color, pg.arrayToQPath(xs, ys, connect="pairs", finiteCheck=False)))
+        # Neighbouring segments mostly share a colour bin: walk the runs and extend one path per
+        # bin with moveTo/lineTo — one pass, no per-bin array work (this runs on every redraw).
+        by_bin: dict[int, QtGui.QPainterPath] = {}
+        xs, ys, bs, oks = x.tolist(), y.tolist(), bins.tolist(), ok.tolist()
+        previous = -1
+        for i, b in enumerate(bs):
+            if not oks[i]:
+                previous = -1
+                continue
+            path = by_bin.get(b)
+            if path is None:
+                path = by_bin[b] = QtGui.QPainterPath()
+            if b != previous:
+                path.moveTo(xs[i], ys[i])
+            path.lineTo(xs[i + 1], ys[i + 1])
+            previous = b
+        paths = [(_NAN_COLOR if b == N_COLORS else table[b], path) for b, path in sorted(by_bin.items())]
         return paths
 
     def _data_rect(self) -> QtCore.QRectF:
@@ -163,7 +174,7 @@ class ColoredCurvePlot(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, colorbar_title: str = "",
                  name: str = "curve", value_name: str = "value", width: float = 3.0,
-                 background=None):
+                 background=None, grid: bool = False):
         super().__init__(parent)
         self._name, self._value_name = name, value_name
         self._widget = pg.PlotWidget(background=background)
@@ -171,7 +182,7 @@ class ColoredCurvePlot(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._widget)
         self._plot = self._widget.getPlotItem()
-        self._plot.showGrid(x=True, y=True, alpha=0.2)
+        set_grid(self._plot, grid)
         for side in ("bottom", "left"):
             self._plot.getAxis(side).enableAutoSIPrefix(False)
         self._curve = ColoredCurve(width=width)

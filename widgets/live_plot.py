@@ -12,6 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .plot_style import set_grid
+
 from .hover_readout import HoverReadout
 from .ring_series import RingSeries
 
@@ -41,7 +43,7 @@ class LivePlot(QtWidgets.QWidget):
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, capacity: int = DEFAULT_CAPACITY,
-                 background=None):
+                 background=None, grid: bool = False):
         super().__init__(parent)
         self._capacity = capacity
         self._series: dict[str, _Series] = {}
@@ -51,7 +53,7 @@ class LivePlot(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._widget)
         self._plot = self._widget.getPlotItem()
-        self._plot.showGrid(x=True, y=True, alpha=0.2)
+        set_grid(self._plot, grid)
         for side in ("bottom", "left"):
             self._plot.getAxis(side).enableAutoSIPrefix(False)
         self._plot.setClipToView(True)

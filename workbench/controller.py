@@ -4,12 +4,16 @@
   generation is not the current one, so a result computed for old parameters never reaches the view.
 * At most one worker runs at a time.  A new start while one is running asks the old one to stop and
   queues only the *latest* request (a slider drag coalesces into "solve the newest value").
-* The worker batches frames and emits them at most every ~15 ms through a queued signal; the
-  panel repaints from its own timer, so a fast engine cannot flood the GUI's event queue.
+* The worker batches frames into an outbox and signals at most every ~15 ms (queued); the GUI
+  takes them from the outbox, and a new start first takes what the current run already finished,
+  so results computed for the then-current parameters are not lost to a queued signal that
+  arrives after the next slider event.  The panel repaints from its own timer, so a fast engine
+  cannot flood the GUI's event queue.
 * Pause, single step and stop act between frames and inside the engine through ``ctx.check()``.
 """
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from typing import Any, Callable, Iterator
@@ -23,7 +27,7 @@ EMIT_INTERVAL_S = 0.015
 
 
 class _GeneratorThread(QThread):
-    framesReady = Signal(int, list)
+    framesReady = Signal(int)  # "frames are waiting in the outbox"; the GUI takes them
     done = Signal(int, str, str, str)  # generation, status, message, parameter name
 
     def __init__(self, generation: int, make_run: Callable[[RunContext], Iterator[Frame]],
@@ -33,6 +37,14 @@ class _GeneratorThread(QThread):
         self.ctx = ctx
         self._make_run = make_run
         self.step_once = single_step
+        self._outbox: list[Frame] = []
+        self._outbox_lock = threading.Lock()
+
+    def take(self) -> list[Frame]:
+        """Frames produced so far and not yet taken (called in the GUI thread)."""
+        with self._outbox_lock:
+            frames, self._outbox = self._outbox, []
+        return frames
 
     def run(self) -> None:  # noqa: D401 - QThread API
         status, message, param = "finished", "", ""
@@ -68,7 +80,9 @@ class _GeneratorThread(QThread):
         """Send the frames collected so far (also called before a pause blocks the run)."""
         if self._batch:
             batch, self._batch = self._batch, []
-            self.framesReady.emit(self.generation, batch)
+            with self._outbox_lock:
+                self._outbox.extend(batch)
+            self.framesReady.emit(self.generation)
 
 
 class RunController(QObject):
@@ -87,13 +101,18 @@ class RunController(QObject):
         self.generation = 0
         self._thread: _GeneratorThread | None = None
         self._pending: tuple[int, dict, bool] | None = None
-        self._retired: list[_GeneratorThread] = []
+        self._threads: dict[int, _GeneratorThread] = {}  # every started worker, until it is joined
         self.state = "idle"
         self.speed = 1.0
 
     # --- commands -------------------------------------------------------------------------------
     def start(self, params: dict[str, Any], single_step: bool = False) -> int:
-        """Start a new generation with ``params``; returns its number."""
+        """Start a new generation with ``params``; returns its number.
+
+        Frames the current run finished before this call are delivered first: they belong to the
+        parameters that were current when they were computed, so they are not stale.
+        """
+        self._deliver(self.generation)
         self.generation += 1
         if self._thread is not None and self._thread.isRunning():
             self._thread.ctx.request_stop()
@@ -144,12 +163,10 @@ class RunController(QObject):
         """Stop everything and wait for the workers (window close). True if all ended in time."""
         self._pending = None
         ok = True
-        for thread in [self._thread, *self._retired]:
-            if thread is not None:
-                thread.ctx.request_stop()
-        for thread in [self._thread, *self._retired]:
-            if thread is not None and thread.isRunning():
-                ok = thread.wait(timeout_ms) and ok
+        for thread in self._threads.values():
+            thread.ctx.request_stop()
+        for thread in self._threads.values():
+            ok = thread.wait(timeout_ms) and ok
         return ok
 
     # --- internals ------------------------------------------------------------------------------
@@ -165,18 +182,23 @@ class RunController(QObject):
         thread.framesReady.connect(self._on_frames)
         thread.done.connect(self._on_done)
         self._thread = thread
+        self._threads[generation] = thread
         thread.start()
 
-    def _on_frames(self, generation: int, frames: list) -> None:
-        if generation == self.generation:
+    def _deliver(self, generation: int) -> None:
+        thread = self._threads.get(generation)
+        frames = thread.take() if thread is not None else []
+        if frames and generation == self.generation:
             self.frames.emit(frames)
 
+    def _on_frames(self, generation: int) -> None:
+        self._deliver(generation)
+
     def _on_done(self, generation: int, status: str, message: str, param: str) -> None:
-        thread = self.sender()
-        if isinstance(thread, _GeneratorThread):
-            thread.wait()
-            if thread is not self._thread:
-                self._retired = [t for t in self._retired if t is not thread]
+        self._deliver(generation)
+        thread = self._threads.pop(generation, None)
+        if thread is not None:
+            thread.wait()  # run() has returned; the join is immediate
             thread.deleteLater()
             if thread is self._thread:
                 self._thread = None

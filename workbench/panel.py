@@ -47,6 +47,9 @@ class TopicPanel(QWidget):
         self._repaint = QTimer(self, interval=REPAINT_INTERVAL_MS, timeout=self._on_repaint_tick)
         self._repaint.start()
         self._update_row_visibility()
+        self.progress.setVisible(not self.AUTO_RUN)  # instant solves have no progress to show
+        if self.AUTO_RUN:
+            self.transport.set_state("finished")
 
     # --- to be provided by topics ---------------------------------------------------------------
     def build_views(self) -> QWidget:
@@ -80,6 +83,8 @@ class TopicPanel(QWidget):
         self.progress = ProgressEta()
         self.status = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setObjectName("panelStatus")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.status.setFixedHeight(self.status.fontMetrics().lineSpacing() * 4 + 4)  # no relayout per frame
         self.undo_button = QPushButton("Undo", toolTip="Undo the last parameter change (Ctrl+Z)")
         self.redo_button = QPushButton("Redo", toolTip="Redo (Ctrl+Shift+Z)")
         self.defaults_button = QPushButton("Defaults", toolTip="Reset all parameters to their defaults")
@@ -131,7 +136,8 @@ class TopicPanel(QWidget):
         self.transport.resetClicked.connect(self.reset_run)
         self.transport.speedChanged.connect(self.controller.set_speed)
         self.controller.frames.connect(self._on_frames)
-        self.controller.stateChanged.connect(self.transport.set_state)
+        if not self.AUTO_RUN:  # an instant solve flips running/finished per drag step: keep buttons still
+            self.controller.stateChanged.connect(self.transport.set_state)
         self.controller.runEnded.connect(self._on_run_ended)
 
     # --- parameters -----------------------------------------------------------------------------
@@ -183,7 +189,8 @@ class TopicPanel(QWidget):
             self.controller.resume()
             return
         self.record = RunRecord(self.topic_id, dict(self.params))
-        self.progress.start()
+        if not self.AUTO_RUN:
+            self.progress.start()
         self.controller.start(dict(self.params))
 
     def step(self) -> None:
@@ -212,8 +219,9 @@ class TopicPanel(QWidget):
             self.form.clear_error(self._engine_error_param)
             self._engine_error_param = ""
         last = frames[-1]
-        self.progress.update_progress(last.progress)
-        if last.message:
+        if not self.AUTO_RUN:
+            self.progress.update_progress(last.progress)
+        if last.message and last.message != self.status.text():
             self._show_status(last.message)
         self._dirty = True
 
@@ -230,7 +238,7 @@ class TopicPanel(QWidget):
         elif status == "error":
             self._show_status(f"engine error: {message}", error=True)
             self.progress.finish("error")
-        else:
+        elif not self.AUTO_RUN:
             self.progress.finish()
 
     def _on_repaint_tick(self) -> None:

@@ -30,7 +30,7 @@ def test_defaults_solve_and_plot(qtbot, panel):
     qtbot.wait(50)
     x, y = panel.tension_plot.series_data()["tension"]
     assert len(x) == panel.params["points"] and np.all(np.asarray(y) >= -1e-9)
-    assert "free-end radius" in panel.readout.text()
+    assert "free-end radius" in panel.readout.toPlainText()
     assert panel.bifurcation_plot.isVisibleTo(panel)
 
 

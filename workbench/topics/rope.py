@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QFrame, QLabel,
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
@@ -67,8 +67,12 @@ class RopePanel(TopicPanel):
         self.tension_plot.add_series("tension", color="#1f77b4")
         self.bifurcation_plot = LivePlot()
         self.bifurcation_plot.set_labels("λ = ω²L/g", "free-end radius r_f / L")
-        self.readout = QLabel(wordWrap=True)
-        self.readout.setMinimumWidth(240)
+        # A text browser, not a QLabel: QLabel.setText asks for a new layout every frame, and the
+        # tab widget answers that by repainting every plot in it.
+        self.readout = QTextBrowser(frameShape=QFrame.Shape.NoFrame)
+        self.readout.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readout.setFixedHeight(self.readout.fontMetrics().lineSpacing() * 8 + 16)
+        self.readout.viewport().setAutoFillBackground(False)
         grid = QGridLayout()
         grid.addWidget(self.shape_plot, 0, 0, 2, 1)
         grid.addWidget(self.tension_plot, 0, 1)
@@ -138,7 +142,7 @@ class RopePanel(TopicPanel):
         self.tension_plot.add_series("tension", color="#1f77b4")
         self.bifurcation_plot.clear()
         self._drawn_bifurcation = None
-        self.readout.setText("")
+        self.readout.clear()
 
     def redraw(self) -> None:
         frame = self.latest
@@ -203,7 +207,10 @@ class RopePanel(TopicPanel):
         for key, label, unit in READOUTS:
             if key in frame.scalars:
                 rows.append(f"<tr><td>{label}</td><td align='right'><b>{frame.scalars[key]:.6g}</b> {unit}</td></tr>")
-        self.readout.setText(f"<table cellspacing='6'>{''.join(rows)}</table>")
+        half = (len(rows) + 1) // 2
+        columns = "".join(f"<td valign='top'><table cellspacing='3'>{''.join(part)}</table></td><td width='30'></td>"
+                          for part in (rows[:half], rows[half:]))
+        self.readout.setHtml(f"<table><tr>{columns}</tr></table>")
 
     def _update_3d(self) -> None:
         if self.view3d is None or self.latest is None or "shape" not in self.latest.arrays:

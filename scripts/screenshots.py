@@ -38,6 +38,9 @@ def settle(app: QApplication, seconds: float) -> None:
 def main(out: str, theme: str = "light") -> None:
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    from widgets import share_opengl_contexts
+
+    share_opengl_contexts()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(settings=QSettings(str(out_dir / "settings.ini"), QSettings.Format.IniFormat), theme=theme)
     window.resize(1600, 1000)

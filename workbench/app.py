@@ -45,8 +45,10 @@ def launch(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
     import pyqtgraph as pg
 
+    from widgets import share_opengl_contexts
     from workbench.main_window import MainWindow
 
+    share_opengl_contexts()  # before the QApplication: several 3-D views, floating docks (pyqtgraph #1822)
     pg.setConfigOptions(antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Scientific Spaces Workbench")

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
             engine = load_engine(topic)
             panel = panel_class(topic)(topic, engine)
             panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            panel.exportRequested.connect(lambda kind, t=topic: self._export_from(t, kind))
             self.panels[topic] = panel
             self.docks[topic] = self._add_dock(topic, engine.TITLE, panel)
         self._default_state = None
@@ -204,6 +205,10 @@ class MainWindow(QMainWindow):
         if path:
             self.settings.setValue("last_folder", str(Path(path).parent))
         return path
+
+    def _export_from(self, topic: str, kind: str) -> None:
+        self.current_topic = topic
+        getattr(self, f"export_{kind}")()
 
     def export_png(self) -> None:
         path = self._ask_path("Export PNG", "PNG image (*.png)")

@@ -11,18 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSplitter,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from engines.core.frame import Frame
 from widgets import HelpPane, ParamForm, ProgressEta, TransportBar
-from workbench import export
+from workbench import export, themes
 from workbench.controller import RunController
 from workbench.recording import RunRecord
 from workbench.session import TopicState, topic_state
 from workbench.undo import ParamHistory
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+EXPORT_KINDS = (("png", "PNG image…"), ("svg", "SVG (vector) of the main plot…"),
+                ("csv", "CSV of every plotted series…"), ("npz", "NPZ of the arrays…"),
+                ("everything", "Everything into a folder…"))
 REPAINT_INTERVAL_MS = 16  # ≤ 60 Hz
 
 
@@ -31,6 +34,7 @@ class TopicPanel(QWidget):
 
     AUTO_RUN = False  # True: every parameter change re-runs at once (instant solves, e.g. the rope)
     statusMessage = Signal(str)
+    exportRequested = Signal(str)  # "png", "svg", "csv", "npz" or "everything"; the window asks where
 
     def __init__(self, topic_id: str, engine, parent=None):
         super().__init__(parent)
@@ -88,8 +92,14 @@ class TopicPanel(QWidget):
         self.undo_button = QPushButton("Undo", toolTip="Undo the last parameter change (Ctrl+Z)")
         self.redo_button = QPushButton("Redo", toolTip="Redo (Ctrl+Shift+Z)")
         self.defaults_button = QPushButton("Defaults", toolTip="Reset all parameters to their defaults")
+        self.export_button = QToolButton(text="Export", toolTip="Export plots and data of this panel",
+                                         popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        for kind, text in EXPORT_KINDS:
+            menu.addAction(text, lambda k=kind: self.exportRequested.emit(k))
+        self.export_button.setMenu(menu)
         buttons = QHBoxLayout()
-        for b in (self.undo_button, self.redo_button, self.defaults_button):
+        for b in (self.undo_button, self.redo_button, self.defaults_button, self.export_button):
             buttons.addWidget(b)
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -251,6 +261,11 @@ class TopicPanel(QWidget):
         self.status.setStyleSheet("color: #c0392b;" if error else "")
         self.status.setText(text)
         self.statusMessage.emit(text)
+
+    def apply_theme(self, name: str) -> None:
+        """Restyle this panel's plots (pyqtgraph does not follow the Qt palette by itself)."""
+        for item in self.plots().values():
+            themes.style_plot_widget(item, name)
 
     # --- sessions and export --------------------------------------------------------------------
     def state(self) -> TopicState:

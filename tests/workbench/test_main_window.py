@@ -97,3 +97,23 @@ def test_closing_stops_runs(qtbot, window):
     panel.play(restart=True)
     window.close()
     assert not panel.controller.is_busy()
+
+
+def test_panel_export_menu_reaches_the_window(qtbot, window, monkeypatch, tmp_path):
+    target = tmp_path / "from_menu.csv"
+    monkeypatch.setattr(window, "_ask_path", lambda *a, **k: str(target))
+    panel = window.panels["rope"]
+    qtbot.waitUntil(lambda: panel.latest is not None, timeout=20000)
+    panel.redraw()
+    actions = panel.export_button.menu().actions()
+    assert [a.text() for a in actions][2].startswith("CSV")
+    actions[2].trigger()
+    assert target.exists() and target.read_text().startswith("# topic: rope")
+
+
+def test_dark_theme_restyles_the_plots(window):
+    window.set_theme("dark")
+    view = window.panels["rope"].tension_plot.plot_widget
+    assert view.backgroundBrush().color().lightness() < 80
+    window.set_theme("light")
+    assert view.backgroundBrush().color().lightness() > 200

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QHBoxLayo
 
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
+from workbench import themes
 from workbench.panel import TopicPanel
 
 COMMON = {"scenario", "length", "omega", "density", "points"}
@@ -49,6 +50,7 @@ class RopePanel(TopicPanel):
     def __init__(self, topic_id, engine, parent=None):
         self.latest: Frame | None = None
         self._drawn_bifurcation = None
+        self._theme = "light"
         self.view3d = None
         self._angle = 0.0
         super().__init__(topic_id, engine, parent)
@@ -113,7 +115,7 @@ class RopePanel(TopicPanel):
         if self.view3d is None:
             from widgets.curve_view3d import CurveView3D
 
-            self.view3d = CurveView3D()
+            self.view3d = CurveView3D(background=themes.plot_colors(self._theme)["background"])
             self.page3d_layout.addWidget(self.view3d, 1)
             self._update_3d()
         return self.view3d
@@ -228,6 +230,14 @@ class RopePanel(TopicPanel):
         elif scenario in ("troposkein", "jump"):
             self.view3d.set_markers(np.array([xyz[0], xyz[-1]]))
         self.view3d.fit_view()
+
+    def apply_theme(self, name: str) -> None:
+        super().apply_theme(name)
+        for plot in (self.tension_plot.plot_item, self.bifurcation_plot.plot_item):
+            themes.style_plot_widget(plot, name)
+        self._theme = name
+        if self.view3d is not None:
+            self.view3d.set_background(themes.plot_colors(name)["background"])
 
     # --- export ---------------------------------------------------------------------------------
     def plots(self):

@@ -62,7 +62,7 @@ class RopePanel(TopicPanel):
         self.shape_plot = ColoredCurvePlot(colorbar_title="tension (N)", name="rope (x, z)", value_name="tension along x")
         self.shape_plot.set_labels("radius x (m)", "height z (m)")
         self.shape_plot.set_equal_aspect(True)
-        self.shape_plot.plot_item.addLegend(offset=(10, 10))
+        self._legend = self.shape_plot.plot_item.addLegend(offset=(10, 10))
         self._overlays: dict[str, pg.PlotDataItem] = {}
         self.tension_plot = LivePlot()
         self.tension_plot.set_labels("arc length s from the fixed end (m)", "tension (N)")
@@ -170,6 +170,10 @@ class RopePanel(TopicPanel):
         if "ode_check" in frame.arrays:
             zc, _, r_ode = frame.arrays["ode_check"].T
             overlays["direct ODE integration"] = (r_ode, zc, pg.mkPen("#e74c3c", width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
+        if "no_gravity" in frame.arrays:
+            zg, xg = frame.arrays["no_gravity"].T
+            overlays["same rope without gravity"] = (xg, zg, pg.mkPen("#95a5a6", width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self._legend.setVisible(bool(overlays))
         for name in list(self._overlays):
             if name not in overlays:
                 self.shape_plot.plot_item.removeItem(self._overlays.pop(name))

@@ -64,6 +64,7 @@ class ColoredCurve(pg.GraphicsObject):
         self._paths = self._build_paths()
         self.prepareGeometryChange()
         self._bounds = self._data_rect()
+        self.informViewBoundsChanged()  # lets an auto-ranging ViewBox follow the new extent
         self.update()
         self.sigDataChanged.emit()
 

@@ -5,9 +5,14 @@ import argparse
 import os
 import sys
 import threading
+import time
 from typing import Sequence
 
 from engines.registry import TOPIC_IDS, built_topics, load_engine
+
+
+SCREENSHOT_DELAY_MS = 300  # after the panels settle: two repaint ticks and a paint
+SCREENSHOT_TIMEOUT_S = 60
 
 
 def warm_up_kernels() -> threading.Thread:
@@ -38,6 +43,8 @@ def launch(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description="Open the Scientific Spaces Workbench")
     parser.add_argument("--topic", choices=TOPIC_IDS, help="raise this topic's panel")
     parser.add_argument("--theme", choices=("light", "dark"))
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="open, let the panels solve, save a picture of the window and quit")
     args = parser.parse_args(list(argv))
     if args.topic and args.topic not in built_topics():
         print(f"error: topic {args.topic!r} is not built yet; built: {', '.join(built_topics())}", file=sys.stderr)
@@ -58,4 +65,24 @@ def launch(argv: Sequence[str]) -> int:
     if args.topic:
         window.show_topic(args.topic)
     window.show()
+    if args.screenshot:
+        from PySide6.QtCore import QTimer
+
+        started = time.monotonic()
+
+        def shoot() -> None:
+            settled = all(not p.controller.is_busy() and p.record.rows for p in window.panels.values())
+            if not settled and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
+                QTimer.singleShot(200, shoot)
+                return
+            QTimer.singleShot(SCREENSHOT_DELAY_MS, lambda: save_and_quit(settled))
+
+        def save_and_quit(settled: bool) -> None:
+            ok = window.grab().save(args.screenshot)
+            state = "" if settled else " (panels still busy)"
+            print(f"screenshot {'saved to ' + args.screenshot + state if ok else 'FAILED'}", file=sys.stderr)
+            window.close()
+            app.exit(0 if ok else 1)
+
+        QTimer.singleShot(200, shoot)
     return app.exec()

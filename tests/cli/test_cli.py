@@ -114,3 +114,23 @@ def test_replay_of_a_bad_session_exits_2(tmp_path):
     result = cli("replay", bad, "--out", tmp_path / "o")
     assert result.returncode == 2 and "not valid JSON" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_gui_opens_with_a_topic_and_saves_a_screenshot(tmp_path):
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKBENCH_SETTINGS_DIR": str(tmp_path)}
+    png = tmp_path / "window.png"
+    result = subprocess.run([sys.executable, "main.py", "--topic", "rope", "--screenshot", str(png)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png))
+    assert image.width() > 800 and image.height() > 500
+
+
+def test_gui_rejects_an_unbuilt_topic():
+    result = subprocess.run([sys.executable, "main.py", "--topic", "wok"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2 and "not built" in result.stderr

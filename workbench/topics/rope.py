@@ -69,6 +69,9 @@ class RopePanel(TopicPanel):
         self.tension_plot.add_series("tension", color="#1f77b4")
         self.bifurcation_plot = LivePlot()
         self.bifurcation_plot.set_labels("λ = ω²L/g", "free-end radius r_f / L")
+        legend = self.bifurcation_plot.plot_item.legend
+        if legend is not None:
+            legend.setOffset((-10, 45))  # below the mode-1 branch, which hugs r_f/L = 1
         # A text browser, not a QLabel: QLabel.setText asks for a new layout every frame, and the
         # tab widget answers that by repainting every plot in it.
         self.readout = QTextBrowser(frameShape=QFrame.Shape.NoFrame)

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .plot_style import set_grid
+from .plot_style import PlotHost
 
 N_COLORS = 64
 _NAN_COLOR = QtGui.QColor(150, 150, 150)
@@ -166,7 +166,7 @@ def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = ""
     return bar
 
 
-class ColoredCurvePlot(QtWidgets.QWidget):
+class ColoredCurvePlot(PlotHost):
     """A PlotWidget holding one :class:`ColoredCurve` and its colour bar.
 
     ``series_data`` returns ``{name: (x, y), value_name: (x, values)}`` so a CSV export carries
@@ -176,27 +176,11 @@ class ColoredCurvePlot(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None, colorbar_title: str = "",
                  name: str = "curve", value_name: str = "value", width: float = 3.0,
                  background=None, grid: bool = False):
-        super().__init__(parent)
+        super().__init__(parent, background=background, grid=grid)
         self._name, self._value_name = name, value_name
-        self._widget = pg.PlotWidget(background=background)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._widget)
-        self._plot = self._widget.getPlotItem()
-        set_grid(self._plot, grid)
-        for side in ("bottom", "left"):
-            self._plot.getAxis(side).enableAutoSIPrefix(False)
         self._curve = ColoredCurve(width=width)
         self._plot.addItem(self._curve)
         self._bar = attach_colorbar(self._plot, self._curve, colorbar_title)
-
-    @property
-    def plot_item(self) -> pg.PlotItem:
-        return self._plot
-
-    @property
-    def plot_widget(self) -> pg.PlotWidget:
-        return self._widget
 
     @property
     def curve(self) -> ColoredCurve:
@@ -212,13 +196,6 @@ class ColoredCurvePlot(QtWidgets.QWidget):
 
     def set_colorbar_title(self, title: str) -> None:
         self._bar.axis.setLabel(title)
-
-    def set_labels(self, bottom: str, left: str) -> None:
-        self._plot.setLabel("bottom", bottom)
-        self._plot.setLabel("left", left)
-
-    def set_title(self, title: str) -> None:
-        self._plot.setTitle(title)
 
     def set_equal_aspect(self, on: bool) -> None:
         """Lock 1:1 data aspect so a shape (a rope, an orbit) is not distorted."""

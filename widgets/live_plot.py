@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .plot_style import set_grid
+from .plot_style import PlotHost
 
 from .hover_readout import HoverReadout
 from .ring_series import RingSeries
@@ -35,7 +35,7 @@ class _Series:
         return self.ring.data()
 
 
-class LivePlot(QtWidgets.QWidget):
+class LivePlot(PlotHost):
     """A PlotWidget with named series, a legend, threshold markers and a hover read-out.
 
     ``append`` buffers (no repaint); ``set_series`` replaces a series' whole data and shows it at
@@ -44,30 +44,14 @@ class LivePlot(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, capacity: int = DEFAULT_CAPACITY,
                  background=None, grid: bool = False):
-        super().__init__(parent)
+        super().__init__(parent, background=background, grid=grid)
         self._capacity = capacity
         self._series: dict[str, _Series] = {}
         self._vlines: list[pg.InfiniteLine] = []
-        self._widget = pg.PlotWidget(background=background)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._widget)
-        self._plot = self._widget.getPlotItem()
-        set_grid(self._plot, grid)
-        for side in ("bottom", "left"):
-            self._plot.getAxis(side).enableAutoSIPrefix(False)
         self._plot.setClipToView(True)
         self._plot.setDownsampling(auto=True, mode="peak")
         self._legend = self._plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self._hover = HoverReadout(self._plot, self._shown_data)
-
-    @property
-    def plot_item(self) -> pg.PlotItem:
-        return self._plot
-
-    @property
-    def plot_widget(self) -> pg.PlotWidget:
-        return self._widget
 
     @property
     def hover(self) -> HoverReadout:
@@ -149,13 +133,6 @@ class LivePlot(QtWidgets.QWidget):
     def series_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Copies of every series' data, buffered points included (for CSV export)."""
         return {name: s.data() for name, s in self._series.items()}
-
-    def set_labels(self, bottom: str, left: str) -> None:
-        self._plot.setLabel("bottom", bottom)
-        self._plot.setLabel("left", left)
-
-    def set_title(self, title: str) -> None:
-        self._plot.setTitle(title)
 
     def add_vline(self, x: float, label: str = "") -> pg.InfiniteLine:
         """A vertical dashed marker, e.g. a threshold, with an optional label near the top."""

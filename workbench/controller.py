@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 import traceback
 from typing import Any, Callable, Iterator
 
@@ -26,17 +27,27 @@ from engines.core.params import ParameterError
 EMIT_INTERVAL_S = 0.015
 
 
+@dataclass
+class RunRequest:
+    """One generation: its parameters and context exist from ``start`` on, even while it waits
+    for the previous worker to stop, so pause / step / live values apply to it at once."""
+
+    generation: int
+    params: dict
+    ctx: RunContext
+    single_step: bool = False
+
+
 class _GeneratorThread(QThread):
     framesReady = Signal(int)  # "frames are waiting in the outbox"; the GUI takes them
     done = Signal(int, str, str, str)  # generation, status, message, parameter name
 
-    def __init__(self, generation: int, make_run: Callable[[RunContext], Iterator[Frame]],
-                 ctx: RunContext, single_step: bool = False):
+    def __init__(self, request: RunRequest, make_run: Callable[[RunContext], Iterator[Frame]]):
         super().__init__()
-        self.generation = generation
-        self.ctx = ctx
+        self.request = request
+        self.generation = request.generation
+        self.ctx = request.ctx
         self._make_run = make_run
-        self.step_once = single_step
         self._outbox: list[Frame] = []
         self._outbox_lock = threading.Lock()
 
@@ -55,14 +66,14 @@ class _GeneratorThread(QThread):
             for frame in self._make_run(self.ctx):
                 self._batch.append(frame)
                 now = time.monotonic()
-                if frame.diverged or self.step_once or now - last_emit >= EMIT_INTERVAL_S:
+                if frame.diverged or self.request.single_step or now - last_emit >= EMIT_INTERVAL_S:
                     self._flush()
                     last_emit = now
                 if frame.diverged:
                     status, message = "diverged", frame.diverged
                     break
-                if self.step_once:
-                    self.step_once = False
+                if self.request.single_step:
+                    self.request.single_step = False
                     self.ctx.pause()
                 self.ctx.check()
         except RunStopped:
@@ -91,7 +102,7 @@ class RunController(QObject):
     ``run_factory(params, ctx)`` returns the engine generator (normally ``engine.run``).
     """
 
-    frames = Signal(list)
+    frames = Signal(int, list)  # generation, frames (only the current generation's)
     stateChanged = Signal(str)  # idle, running, paused, finished
     runEnded = Signal(str, str, str)  # status, message, parameter name
 
@@ -100,7 +111,8 @@ class RunController(QObject):
         self._run_factory = run_factory
         self.generation = 0
         self._thread: _GeneratorThread | None = None
-        self._pending: tuple[int, dict, bool] | None = None
+        self._pending: RunRequest | None = None
+        self._current: RunRequest | None = None
         self._threads: dict[int, _GeneratorThread] = {}  # every started worker, until it is joined
         self.state = "idle"
         self.speed = 1.0
@@ -114,43 +126,48 @@ class RunController(QObject):
         """
         self._deliver(self.generation)
         self.generation += 1
+        ctx = RunContext(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
+        ctx.set_live("_speed", self.speed)
+        if single_step:
+            ctx.pause()
+        request = RunRequest(self.generation, dict(params), ctx, single_step)
+        self._current = request
         if self._thread is not None and self._thread.isRunning():
             self._thread.ctx.request_stop()
-            self._pending = (self.generation, dict(params), single_step)
+            self._pending = request
         else:
-            self._launch(self.generation, dict(params), single_step)
+            self._launch(request)
         self._set_state("paused" if single_step else "running")
         return self.generation
 
     def pause(self) -> None:
-        if self._running_ctx() is not None and self.state == "running":
-            self._running_ctx().pause()
+        if self._current is not None and self.state == "running":
+            self._current.ctx.pause()
             self._set_state("paused")
 
     def resume(self) -> None:
-        ctx = self._running_ctx()
-        if ctx is not None and self.state == "paused":
-            ctx.resume()
+        if self._current is not None and self.state == "paused":
+            self._current.ctx.resume()
             self._set_state("running")
 
     def step(self) -> None:
         """Let a paused run produce exactly one more frame."""
-        if self._thread is not None and self._thread.isRunning():
-            self._thread.step_once = True
-            self._thread.ctx.resume()
+        if self._current is not None and self.state == "paused":
+            self._current.single_step = True
+            self._current.ctx.resume()
 
     def stop(self) -> None:
         """Stop the current run (takes effect at the engine's next check, ≤ ~100 ms)."""
         self._pending = None
+        self._current = None
         if self._thread is not None:
             self._thread.ctx.request_stop()
         self.generation += 1  # nothing more from the stopped run reaches the view
         self._set_state("idle")
 
     def set_live(self, name: str, value: Any) -> None:
-        ctx = self._running_ctx()
-        if ctx is not None:
-            ctx.set_live(name, value)
+        if self._current is not None:
+            self._current.ctx.set_live(name, value)
 
     def set_speed(self, speed: float) -> None:
         self.speed = float(speed)
@@ -170,26 +187,20 @@ class RunController(QObject):
         return ok
 
     # --- internals ------------------------------------------------------------------------------
-    def _running_ctx(self) -> RunContext | None:
-        if self._thread is not None and self._thread.isRunning():
-            return self._thread.ctx
-        return None
-
-    def _launch(self, generation: int, params: dict, single_step: bool) -> None:
-        ctx = RunContext(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
-        ctx.set_live("_speed", self.speed)
-        thread = _GeneratorThread(generation, lambda c: self._run_factory(params, c), ctx, single_step)
+    def _launch(self, request: RunRequest) -> None:
+        params = request.params
+        thread = _GeneratorThread(request, lambda c: self._run_factory(params, c))
         thread.framesReady.connect(self._on_frames)
         thread.done.connect(self._on_done)
         self._thread = thread
-        self._threads[generation] = thread
+        self._threads[request.generation] = thread
         thread.start()
 
     def _deliver(self, generation: int) -> None:
         thread = self._threads.get(generation)
         frames = thread.take() if thread is not None else []
         if frames and generation == self.generation:
-            self.frames.emit(frames)
+            self.frames.emit(generation, frames)
 
     def _on_frames(self, generation: int) -> None:
         self._deliver(generation)
@@ -204,9 +215,10 @@ class RunController(QObject):
                 self._thread = None
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            self._launch(*pending)
+            self._launch(pending)
             return
         if generation == self.generation:
+            self._current = None
             self._set_state("finished" if status in ("finished", "diverged") else "idle")
             self.runEnded.emit(status, message, param)
 

@@ -26,7 +26,7 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 EXPORT_KINDS = (("png", "PNG image…"), ("svg", "SVG (vector) of the main plot…"),
                 ("csv", "CSV of every plotted series…"), ("npz", "NPZ of the arrays…"),
                 ("everything", "Everything into a folder…"))
-REPAINT_INTERVAL_MS = 16  # ≤ 60 Hz
+REPAINT_INTERVAL_MS = 17  # ≤ 60 Hz
 
 
 class TopicPanel(QWidget):
@@ -44,6 +44,7 @@ class TopicPanel(QWidget):
         self.record = RunRecord(topic_id, dict(self.params))
         self._dirty = False
         self._engine_error_param = ""  # a parameter the engine rejected (cleared by a good run)
+        self._run_params: dict[int, dict[str, Any]] = {}  # generation -> the values it ran with
         self.controller = RunController(engine.run, self)
         self.history = ParamHistory(lambda: self.params, self._apply_params)
         self._build_ui()
@@ -112,6 +113,9 @@ class TopicPanel(QWidget):
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(side)
         scroll.setMinimumWidth(330)
+        self.stale_banner = QLabel(wordWrap=True, visible=False)
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setStyleSheet("background: #fdebd0; color: #7e5109; padding: 4px; border-radius: 3px;")
         self.tabs = QTabWidget()
         self.views = self.build_views()
         self.tabs.addTab(self.views, "Plots")
@@ -119,8 +123,13 @@ class TopicPanel(QWidget):
         self.help.set_markdown_file(RESOURCES / "topics" / f"{self.topic_id}.md")
         self.tabs.addTab(self.help, "Help")
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.stale_banner)
+        right_layout.addWidget(self.tabs, 1)
         splitter.addWidget(scroll)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([360, 900])
         layout = QVBoxLayout(self)
@@ -198,17 +207,19 @@ class TopicPanel(QWidget):
         if self.controller.state == "paused" and self.controller.is_busy() and not restart:
             self.controller.resume()
             return
-        self.record = RunRecord(self.topic_id, dict(self.params))
         if not self.AUTO_RUN:
             self.progress.start()
-        self.controller.start(dict(self.params))
+        self._remember(self.controller.start(dict(self.params)))
 
     def step(self) -> None:
         if self.controller.is_busy():
             self.controller.step()
         else:
-            self.record = RunRecord(self.topic_id, dict(self.params))
-            self.controller.start(dict(self.params), single_step=True)
+            self._remember(self.controller.start(dict(self.params), single_step=True))
+
+    def _remember(self, generation: int) -> None:
+        self._run_params = {g: p for g, p in self._run_params.items() if g >= generation - 4}
+        self._run_params[generation] = dict(self.params)
 
     def stop(self) -> None:
         self.controller.stop()
@@ -221,7 +232,17 @@ class TopicPanel(QWidget):
         self.progress.reset()
         self._dirty = True
 
-    def _on_frames(self, frames: list[Frame]) -> None:
+    @property
+    def shown_params(self) -> dict[str, Any]:
+        """The values the displayed result was computed with (they lag the form while a run is
+        in flight, and stay on the last valid result when the form holds an invalid one)."""
+        return self.record.params
+
+    def _on_frames(self, generation: int, frames: list[Frame]) -> None:
+        if generation != self.record.generation:
+            params = self._run_params.get(generation, self.params)
+            self.record = RunRecord(self.topic_id, dict(params), generation=generation)
+            self.stale_banner.hide()
         for frame in frames:
             self.record.add(frame)
             self.consume_frame(frame)
@@ -241,6 +262,11 @@ class TopicPanel(QWidget):
                 self.form.set_error(param, message)
                 self._engine_error_param = param
             self._show_status(message, error=True)
+            if self.record.rows or self.record.arrays:
+                self.stale_banner.setText(
+                    "The plots still show the last valid result; exports describe that result and its "
+                    f"own parameters. Fix {param or 'the parameters'} to see the new one.")
+                self.stale_banner.show()
             self.progress.finish("invalid parameters")
         elif status == "diverged":
             self._show_status(f"diverged: {message}", error=True)
@@ -275,7 +301,7 @@ class TopicPanel(QWidget):
         self.set_params(state.params, "open session")
 
     def provenance(self) -> tuple[str, ...]:
-        return export.provenance_lines(self.topic_id, self.params)
+        return export.provenance_lines(self.topic_id, self.shown_params)
 
     def export_png(self, path: str | Path, scale: float = 1.0) -> None:
         self.redraw()

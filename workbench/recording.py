@@ -29,6 +29,7 @@ class RunRecord:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     diverged: str = ""
     message: str = ""
+    generation: int = 0  # the run controller's generation that produced these frames
 
     def add(self, frame: Frame) -> None:
         if frame.scalars:

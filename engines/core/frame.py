@@ -86,7 +86,7 @@ class RunContext:
         """Block while paused; raise RunStopped once a stop has been requested."""
         if not self._running.is_set() and self.before_pause is not None:
             self.before_pause()
-        while not self._running.wait(0.05):
+        while not self._running.wait(0.05) and not self._stop.is_set():
             pass
         if self._stop.is_set():
             raise RunStopped()

@@ -84,10 +84,10 @@ def thresholds(lam_max: float) -> np.ndarray:
 
 def extras(r0_over_length: float, lam: float) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
     table = diagram(r0_over_length, lam)
-    return {
-        "bifurcation": (table, COLUMNS),  # the cached read-only table: views can tell it is unchanged
-        "thresholds": (thresholds(lam_range(lam)), THRESHOLD_COLUMNS),
-    }
+    found = {"bifurcation": (table, COLUMNS)}  # the cached read-only table: views can tell it is unchanged
+    if r0_over_length == 0.0:  # off the axis the bifurcation is imperfect: no thresholds
+        found["thresholds"] = (thresholds(lam_range(lam)), THRESHOLD_COLUMNS)
+    return found
 
 
 def clear_cache() -> None:

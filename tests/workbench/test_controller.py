@@ -22,7 +22,7 @@ def counting_engine(params, ctx):
 def controller(qtbot):
     c = RunController(counting_engine)
     received = []
-    c.frames.connect(received.extend)
+    c.frames.connect(lambda generation, frames: received.extend(frames))
     c.received = received
     yield c
     assert c.shutdown(2000)
@@ -34,9 +34,9 @@ def test_frames_of_an_old_generation_never_arrive(qtbot, controller):
     controller.start({"tag": 2, "lr": 0.1})
     cut = len(controller.received)
     qtbot.waitUntil(lambda: any(f.scalars["tag"] == 2 for f in controller.received), timeout=3000)
-    after = controller.received[cut:]
-    first_new = next(i for i, f in enumerate(after) if f.scalars["tag"] == 2)
-    assert all(f.scalars["tag"] == 2 for f in after[first_new:])
+    # start() hands over what the old run had finished before it returns; after that, only the
+    # new generation's frames may arrive
+    assert all(f.scalars["tag"] == 2 for f in controller.received[cut:])
     qtbot.wait(100)
     assert controller.received[-1].scalars["tag"] == 2
 
@@ -98,3 +98,29 @@ def test_many_quick_restarts_coalesce_to_the_latest(qtbot, controller):
     qtbot.waitUntil(lambda: controller.state == "finished", timeout=3000)
     assert {f.scalars["tag"] for f in controller.received} <= {19, 0}
     assert controller.received[-1].scalars["tag"] == 19
+
+
+def test_pause_of_a_stopping_run_neither_blocks_it_nor_loses_the_new_one(qtbot, controller):
+    controller.start({"tag": 1, "lr": 0.1})
+    qtbot.waitUntil(lambda: len(controller.received) > 2, timeout=3000)
+    controller.start({"tag": 2, "lr": 0.1})
+    controller.pause()  # applies to run 2 even if it is still waiting for run 1 to stop
+    qtbot.wait(200)
+    assert all(f.scalars["tag"] == 1 for f in controller.received) or controller.received[-1].scalars["tag"] == 2
+    count = len(controller.received)
+    qtbot.wait(150)
+    assert len(controller.received) == count  # paused
+    controller.resume()
+    qtbot.waitUntil(lambda: controller.received[-1].scalars["tag"] == 2, timeout=2000)
+
+
+def test_stop_releases_a_paused_engine(qtbot):
+    from engines.core.frame import RunContext, RunStopped
+
+    ctx = RunContext({})
+    ctx.request_stop()
+    ctx.pause()
+    import pytest as _pytest
+
+    with _pytest.raises(RunStopped):
+        ctx.check()

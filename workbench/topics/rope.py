@@ -126,7 +126,7 @@ class RopePanel(TopicPanel):
     def _advance_rotation(self) -> None:
         if self.view3d is None or self.freeze.isChecked():
             return
-        omega = float(self.params["omega"])
+        omega = float(self.shown_params["omega"])
         self._angle = math.fmod(self._angle + omega / ROTATION_FPS / self.slow_motion.value(), 2 * math.pi)
         self.view3d.set_rotation_angle(self._angle)
 
@@ -195,7 +195,8 @@ class RopePanel(TopicPanel):
         table = frame.arrays["bifurcation"]
         if table is not self._drawn_bifurcation:
             self._drawn_bifurcation = table
-            plot.clear()
+            for name in plot.series_names():
+                plot.remove_series(name)
             plot.clear_vlines()
             for mode in np.unique(table[:, 2]).astype(int):
                 rows = table[table[:, 2] == mode]
@@ -207,7 +208,7 @@ class RopePanel(TopicPanel):
                     plot.add_vline(float(lam), f"λ{int(mode)}")
             plot.add_series("this solution", color="#000000", style="dots")
         lam_now = frame.scalars.get("lambda", math.nan)
-        radius = frame.scalars.get("free_end_radius", 0.0) / float(self.params["length"])
+        radius = frame.scalars.get("free_end_radius", 0.0) / float(self.shown_params["length"])
         if math.isfinite(lam_now):
             plot.set_series("this solution", np.array([lam_now]), np.array([radius]))
 
@@ -229,7 +230,7 @@ class RopePanel(TopicPanel):
         self.view3d.set_curve(xyz, shape[:, 4])
         z_lo, z_hi = float(xyz[:, 2].min()), float(xyz[:, 2].max())
         self.view3d.set_axis(z_lo - 0.1 * (z_hi - z_lo + 1e-9), z_hi + 0.1 * (z_hi - z_lo + 1e-9))
-        scenario = self.params["scenario"]
+        scenario = self.shown_params["scenario"]
         if scenario == "hanging":
             top = xyz[0]
             self.view3d.set_rod((0.0, 0.0, top[2]), tuple(top))
@@ -249,7 +250,7 @@ class RopePanel(TopicPanel):
     # --- export ---------------------------------------------------------------------------------
     def plots(self):
         found = {"shape": self.shape_plot.plot_item, "tension": self.tension_plot.plot_item}
-        if self.params["scenario"] == "hanging":
+        if self.shown_params["scenario"] == "hanging":
             found["bifurcation"] = self.bifurcation_plot.plot_item
         return found
 
@@ -257,6 +258,6 @@ class RopePanel(TopicPanel):
         shape = dict(self.shape_plot.series_data())
         shape.update({name: item.getData() for name, item in self._overlays.items()})
         found = {"shape": shape, "tension": self.tension_plot.series_data()}
-        if self.params["scenario"] == "hanging":
+        if self.shown_params["scenario"] == "hanging":
             found["bifurcation"] = self.bifurcation_plot.series_data()
         return found

@@ -20,6 +20,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix or ".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; exports get the usual permissions
     try:
         yield tmp_path
         os.replace(tmp_path, target)
@@ -39,3 +40,9 @@ def write_with(target: str | os.PathLike, writer: Callable[[Path], None]) -> Non
         writer(tmp)
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise OSError(f"writing {target} produced no data")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from engines.core.params import ParameterError
@@ -75,13 +77,28 @@ def parse_run_params(topic: str, assignments: Sequence[str], seed: str | None, d
     values: dict[str, Any] = {}
     extra = [f"seed={seed}"] if seed is not None else []
     extra += [f"device={device}"] if device is not None else []
+    for flag, given in (("seed", seed), ("device", device)):
+        if given is not None and flag not in schema:
+            raise CliError(f"--{flag}: topic {topic!r} has no {flag} parameter "
+                           f"({'its results are deterministic' if flag == 'seed' else 'it does not use torch'})")
     for text in [*assignments, *extra]:
         name, value = schema.parse_assignment(text)
         values[name] = value
     return schema.validate(values)
 
 
+def _check_out(out: str) -> None:
+    """Refuse an output folder that cannot be one before anything runs (exit 2, nothing written)."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise CliError(f"--out {out}: exists and is not a folder")
+    parent = next((p for p in [path, *path.parents] if p.exists()), Path("."))
+    if not os.access(parent, os.W_OK):
+        raise CliError(f"--out {out}: {parent} is not writable")
+
+
 def _execute(topic: str, params: dict[str, Any], out: str, quiet: bool) -> int:
+    _check_out(out)
     bar = None if quiet else StderrProgress(topic)
     try:
         outcome = run_topic(topic, params, out, progress=bar)
@@ -132,4 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_replay(args)
     except (CliError, ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_ARGS
+    except OSError as exc:
+        print(f"error: cannot write the results: {exc}", file=sys.stderr)
         return EXIT_BAD_ARGS

@@ -1,9 +1,10 @@
 """The main window: a start page and one dock per built topic, menus, sessions, layout, themes."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow,
                                QMessageBox)
@@ -25,6 +26,15 @@ ABOUT_HTML = (
     "the panels show the corrected result and say what changed.</p>"
     "<p>Built with PySide6, pyqtgraph, numpy, scipy, numba and torch.</p>"
 )
+
+
+def _as_bytes(value) -> QByteArray | None:
+    """A stored layout blob, or None when the settings hold something else (a hand-edited file)."""
+    if isinstance(value, QByteArray):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return QByteArray(bytes(value))
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -83,8 +93,9 @@ class MainWindow(QMainWindow):
         self.start_dock.raise_()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("geometry")
-        state = self.settings.value("window_state")
+        """Restore the saved geometry and docks; anything unreadable falls back to the default."""
+        geometry = _as_bytes(self.settings.value("geometry"))
+        state = _as_bytes(self.settings.value("window_state"))
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 900)
         if state is not None and not self.restoreState(state, LAYOUT_VERSION):
@@ -95,8 +106,8 @@ class MainWindow(QMainWindow):
             self._arrange_default()
 
     def _on_dock_visible(self, key: str, visible: bool) -> None:
-        if visible and key in self.panels:
-            self.current_topic = key
+        if visible:
+            self.current_topic = key if key in self.panels else None
 
     def show_topic(self, topic: str) -> None:
         dock = self.docks[topic]
@@ -127,19 +138,17 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
 
     def current_panel(self):
-        if self.current_topic is None and self.panels:
-            self.current_topic = next(iter(self.panels))
         return self.panels.get(self.current_topic)
 
-    def _with_panel(self, fn) -> None:
+    def _with_panel(self, fn, failure: str = "Action failed") -> None:
         panel = self.current_panel()
         if panel is None:
-            self.statusBar().showMessage("open a topic first", 5000)
+            self.statusBar().showMessage("open a topic's panel first (the start page has none)", 5000)
             return
         try:
             fn(panel)
         except (OSError, ValueError, KeyError, StopIteration) as exc:
-            QMessageBox.warning(self, "Export failed", f"{exc}")
+            QMessageBox.warning(self, failure, f"{exc}")
 
     # --- actions (names match workbench.shortcuts) ----------------------------------------------
     def undo(self) -> None:
@@ -215,28 +224,28 @@ class MainWindow(QMainWindow):
         if path:
             scale, ok = QInputDialog.getDouble(self, "Resolution", "Scale factor (1 = screen):", 2.0, 0.25, 8.0, 2)
             if ok:
-                self._with_panel(lambda p: p.export_png(path, scale))
+                self._with_panel(lambda p: p.export_png(path, scale), "Export failed")
 
     def export_svg(self) -> None:
         path = self._ask_path("Export SVG", "SVG image (*.svg)")
         if path:
-            self._with_panel(lambda p: p.export_svg(path))
+            self._with_panel(lambda p: p.export_svg(path), "Export failed")
 
     def export_csv(self) -> None:
         path = self._ask_path("Export CSV", "CSV (*.csv)")
         if path:
-            self._with_panel(lambda p: p.export_csv(path))
+            self._with_panel(lambda p: p.export_csv(path), "Export failed")
 
     def export_npz(self) -> None:
         path = self._ask_path("Export NPZ", "NumPy arrays (*.npz)")
         if path:
-            self._with_panel(lambda p: p.export_npz(path))
+            self._with_panel(lambda p: p.export_npz(path), "Export failed")
 
     def export_everything(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export everything into folder",
                                                   str(self.settings.value("last_folder", str(Path.home()))))
         if folder:
-            self._with_panel(lambda p: p.export_everything(folder))
+            self._with_panel(lambda p: p.export_everything(folder), "Export failed")
 
     # --- sessions -------------------------------------------------------------------------------
     def session(self) -> Session:
@@ -274,6 +283,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
-        for panel in self.panels.values():
-            panel.shutdown()
+        for topic, panel in self.panels.items():
+            if not panel.shutdown():
+                print(f"warning: the {topic} run did not stop within 3 s; closing anyway", file=sys.stderr)
         super().closeEvent(event)

@@ -68,6 +68,8 @@ def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     """Version 0 (pre-release) stored ``{"topic": id, "params": {...}}`` for a single topic."""
     topic = doc.get("topic")
     params = doc.get("params", {})
+    if not isinstance(topic, str) or not isinstance(params, dict):
+        raise ValueError("it needs a topic name and a parameter table")
     return {
         "schema_version": 1,
         "active_topic": topic,
@@ -93,7 +95,10 @@ def parse_session(doc: Any, source: str = "session") -> Session:
     while version < SCHEMA_VERSION:
         if version not in MIGRATIONS:
             raise SessionError(f"{source}: schema_version {version} is too old to migrate")
-        doc = MIGRATIONS[version](doc)
+        try:
+            doc = MIGRATIONS[version](doc)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            raise SessionError(f"{source}: a version-{version} session that cannot be migrated ({exc})") from None
         version = doc["schema_version"]
     topics_doc = doc.get("topics")
     if not isinstance(topics_doc, dict) or not topics_doc:

@@ -24,7 +24,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("undo", "Edit", "Undo parameter change", "Ctrl+Z"),
     Shortcut("redo", "Edit", "Redo parameter change", "Ctrl+Shift+Z"),
     Shortcut("reset_defaults", "Edit", "Reset parameters to defaults", "Ctrl+Shift+R"),
-    Shortcut("play_pause", "Run", "Play / pause", "Space"),
+    Shortcut("play_pause", "Run", "Play / pause", "Ctrl+Space"),
     Shortcut("step", "Run", "Single step", "."),
     Shortcut("stop", "Run", "Stop", "Ctrl+."),
     Shortcut("reset_run", "Run", "Reset run", "Ctrl+R"),

@@ -64,7 +64,7 @@ class Param:
             return "any text"
         unit = f" {self.unit}" if self.unit else ""
         kind = "an integer" if self.kind == "int" else "a number"
-        return f"{kind} in [{_fmt(self.lo)}, {_fmt(self.hi)}]{unit}"
+        return f"{kind} in [{_fmt(self.lo, '-inf')}, {_fmt(self.hi, 'inf')}]{unit}"
 
     def validate(self, value: Any) -> Any:
         """Return the value converted to this parameter's type, or raise ParameterError."""
@@ -132,10 +132,8 @@ class Param:
         }
 
 
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "-inf"
-    return f"{x:g}"
+def _fmt(x: float | None, unbounded: str = "inf") -> str:
+    return unbounded if x is None else f"{x:g}"
 
 
 @dataclass(frozen=True)

@@ -154,12 +154,13 @@ def check_hanging(params: dict) -> float:
                 "(free end on the tie-point side) is implemented off the axis; set mode = 1 "
                 "or top_radius = 0")
         return lam
-    if mode > 1 and modes_available(lam) < mode:
+    if modes_available(lam) < mode:
         lam_n = critical_lambda(mode)
         omega_n = math.sqrt(lam_n * g / length)
+        only = "; below λ1 only the vertical rope exists" if mode == 1 else ""
         raise ParameterError(
             "mode", f"mode = {mode} does not exist at omega = {omega:g} rad/s "
-            f"(λ = ω²L/g = {lam:.3f}); it needs omega > {omega_n:.3f} rad/s "
+            f"(λ = ω²L/g = {lam:.3f}){only}; it needs omega > {omega_n:.3f} rad/s "
             f"(λ > λ{mode} = {lam_n:.5f})")
     return lam
 

@@ -112,8 +112,9 @@ def solve_jump(params: dict) -> RopeSolution:
         "k": k,
         "lobe_radius": R,
         "bottom_tension": H,
-        "froude": froude,
     }
+    if math.isfinite(froude):  # g = 0 has no Froude number; curves carry finite numbers only
+        scalars["froude"] = froude
     msg = (f"bottom of the turn: rope {sag:.4g} m below the hands, virtual axis d = g/ω² = "
            f"{d:.3g} m, k = {k:.6f}")
     if froude < FROUDE_WARN:

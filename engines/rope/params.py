@@ -36,3 +36,13 @@ PARAMS = ParamSchema(
               help="number of samples along the rope in the output shape"),
     ]
 )
+
+
+_COMMON = ("scenario", "length", "omega", "density", "points")
+SCENARIO_PARAMS: dict[str, tuple[str, ...]] = {
+    "hanging": _COMMON + ("gravity", "top_radius", "mode"),
+    "troposkein": _COMMON + ("span",),
+    "jump": _COMMON + ("span", "gravity"),
+    "su_original": _COMMON + ("gravity", "c1", "start_x", "start_y"),
+}
+"""Which parameters each scenario reads (the form hides the others)."""

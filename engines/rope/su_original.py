@@ -129,6 +129,19 @@ def solve_su(params: dict) -> RopeSolution:
         msg += f"; corrected curve reaches T = 0 at s = {cstop:.4g}"
     return RopeSolution(
         "su_original", s, x, np.zeros_like(s), y, -rho * phi, scalars,
-        {"su_code": (np.column_stack([t, xs, ys]), ("s", "x", "y")),
+        {"su_code": (_thin(np.column_stack([t, xs, ys])), ("s", "x", "y")),
          "corrected": (np.column_stack([s, xc, yc]), ("s", "x", "y"))},
         msg)
+
+
+MAX_SU_ROWS = 10_001
+
+
+def _thin(table: np.ndarray) -> np.ndarray:
+    """Su's grid has a row every 1e-4 of arc length: keep it whole up to an arc length of 1
+    (his runs are 0.5), stride it beyond that so a long run stays light to draw and export."""
+    if len(table) <= MAX_SU_ROWS:
+        return table
+    stride = -(-len(table) // MAX_SU_ROWS)
+    keep = np.r_[np.arange(0, len(table) - 1, stride), len(table) - 1]
+    return table[keep]

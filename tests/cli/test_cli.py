@@ -134,3 +134,30 @@ def test_gui_rejects_an_unbuilt_topic():
     result = subprocess.run([sys.executable, "main.py", "--topic", "wok"], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2 and "not built" in result.stderr
+
+
+def test_out_that_is_a_file_and_seed_on_a_deterministic_topic_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("run", "rope", "--out", blocker)
+    assert result.returncode == 2 and "not a folder" in result.stderr
+    result = cli("run", "rope", "--seed", "3", "--out", tmp_path / "o")
+    assert result.returncode == 2 and "deterministic" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_written_files_are_readable_by_others(tmp_path):
+    import os
+    import stat
+
+    assert cli("run", "rope", "--out", tmp_path / "o").returncode == 0
+    mode = stat.S_IMODE(os.stat(tmp_path / "o" / "shape.csv").st_mode)
+    assert mode & 0o044 == 0o044 & ~_umask()
+
+
+def _umask():
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -165,14 +165,16 @@ def test_mode_that_does_not_exist_names_mode_and_threshold():
     assert "8.645 rad/s" in text and "7.61782" in text and "0.917" in text
 
 
-def test_below_first_threshold_and_omega_zero_hang_vertically():
+def test_below_the_first_threshold_mode_1_does_not_exist():
+    """Below λ1 only the vertical rope exists: asking for mode 1 is refused like any missing mode,
+    naming ``mode`` and the smallest ω (√(λ1 g / L) = 3.766 rad/s for L = 1 m, g = 9.81)."""
     for omega in (0.0, 3.0):
-        sol = rope.solve({"scenario": "hanging", "omega": omega, "density": 0.1})
-        assert np.all(sol.x == 0.0)
-        assert sol.z[-1] == pytest.approx(-1.0, abs=1e-12)
-        assert sol.scalars["modes_available"] == 0
-        assert np.allclose(sol.tension, 0.1 * 9.81 * (1.0 - sol.s), atol=1e-12)
-        assert "vertical" in sol.message
+        with pytest.raises(ParameterError) as err:
+            rope.solve({"scenario": "hanging", "omega": omega, "density": 0.1})
+        assert err.value.name == "mode"
+        assert "vertical" in str(err.value) and "3.766" in str(err.value)
+    sol = rope.solve({"scenario": "hanging", "omega": 3.8})
+    assert sol.scalars["modes_available"] == 1 and sol.scalars["free_end_radius"] > 0
 
 
 def test_gravity_zero_and_top_radius_higher_modes_are_refused():

@@ -117,3 +117,22 @@ def test_dark_theme_restyles_the_plots(window):
     assert view.backgroundBrush().color().lightness() < 80
     window.set_theme("light")
     assert view.backgroundBrush().color().lightness() > 200
+
+
+def test_a_layout_stored_as_text_falls_back_to_the_default(qtbot, tmp_path):
+    path = str(tmp_path / "text.ini")
+    broken = QSettings(path, QSettings.Format.IniFormat)
+    broken.setValue("geometry", "not a layout")
+    broken.setValue("window_state", "neither")
+    broken.sync()
+    w = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    assert w.width() >= 800 and not w.docks["rope"].isFloating()
+    w.close()
+
+
+def test_actions_on_the_start_page_do_not_reach_a_hidden_panel(qtbot, window):
+    window.show_topic("rope")
+    assert window.current_panel() is window.panels["rope"]
+    window.show_start()
+    assert window.current_panel() is None

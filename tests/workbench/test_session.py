@@ -50,3 +50,8 @@ def test_missing_file_is_a_session_error(tmp_path):
 def test_version_zero_migrates_forward(tmp_path):
     session = read_session(_write(tmp_path, {"schema_version": 0, "topic": "rope", "params": {"length": 2.0}}))
     assert session.active_topic == "rope" and session.topics["rope"].params["length"] == 2.0
+
+
+def test_a_malformed_old_session_is_a_session_error(tmp_path):
+    with pytest.raises(SessionError, match="cannot be migrated"):
+        read_session(_write(tmp_path, {"schema_version": 0, "topic": "rope", "params": [1]}))

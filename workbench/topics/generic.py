@@ -10,11 +10,13 @@ class GenericPanel(TopicPanel):
     def build_views(self):
         self.curves = LivePlot()
         self.curves.set_labels("step", "value")
+        self._known: set[str] = set()
         return self.curves
 
     def consume_frame(self, frame: Frame) -> None:
         for name, value in frame.scalars.items():
-            if name not in self.curves.series_data():
+            if name not in self._known:
+                self._known.add(name)
                 self.curves.add_series(name)
             self.curves.append(name, frame.step, value)
 

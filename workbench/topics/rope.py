@@ -15,17 +15,11 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QHBoxLayo
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from engines.core.frame import Frame
+from engines.rope.params import SCENARIO_PARAMS
 from widgets import ColoredCurvePlot, LivePlot
 from workbench import themes
 from workbench.panel import TopicPanel
 
-COMMON = {"scenario", "length", "omega", "density", "points"}
-RELEVANT = {
-    "hanging": COMMON | {"gravity", "top_radius", "mode"},
-    "troposkein": COMMON | {"span"},
-    "jump": COMMON | {"span", "gravity"},
-    "su_original": {"scenario", "length", "omega", "gravity", "c1", "start_x", "start_y", "points"},
-}
 READOUTS = (
     ("max_radius", "largest radius", "m"),
     ("end_angle_deg", "angle to the axis at the fixed end", "°"),
@@ -51,6 +45,8 @@ class RopePanel(TopicPanel):
         self.latest: Frame | None = None
         self._drawn_bifurcation = None
         self._theme = "light"
+        self._fitted_extent: float | None = None
+        self._labelled_for = ""
         self.view3d = None
         self._angle = 0.0
         super().__init__(topic_id, engine, parent)
@@ -131,8 +127,12 @@ class RopePanel(TopicPanel):
         self.view3d.set_rotation_angle(self._angle)
 
     # --- data -----------------------------------------------------------------------------------
+    def shutdown(self) -> bool:
+        self._spin_timer.stop()
+        return super().shutdown()
+
     def relevant_params(self, params):
-        return RELEVANT[params["scenario"]]
+        return set(SCENARIO_PARAMS[params["scenario"]])
 
     def consume_frame(self, frame: Frame) -> None:
         self.latest = frame
@@ -156,11 +156,24 @@ class RopePanel(TopicPanel):
         shape = frame.arrays["shape"]
         s, x, _, z, tension = shape.T
         self.shape_plot.set_data(x, z, tension)
+        self._label_axes(self.shown_params["scenario"])
         self._draw_overlays(frame)
         self.tension_plot.set_series("tension", s, tension)
         self._draw_bifurcation(frame)
         self._draw_readout(frame)
         self._update_3d()
+
+    def _label_axes(self, scenario: str) -> None:
+        if scenario == self._labelled_for:
+            return
+        self._labelled_for = scenario
+        if scenario in ("troposkein", "jump"):  # the rotation axis runs through the hands
+            self.shape_plot.set_labels("distance from the axis through the hands x (m)",
+                                       "position along the axis z (m)")
+        elif scenario == "su_original":
+            self.shape_plot.set_labels("Su's x (distance from the axis)", "Su's y (height)")
+        else:
+            self.shape_plot.set_labels("distance from the axis x (m)", "height z (m)")
 
     def _draw_overlays(self, frame: Frame) -> None:
         overlays = {}
@@ -237,7 +250,10 @@ class RopePanel(TopicPanel):
             self.view3d.set_markers(np.array([top]))
         elif scenario in ("troposkein", "jump"):
             self.view3d.set_markers(np.array([xyz[0], xyz[-1]]))
-        self.view3d.fit_view()
+        extent = float(np.ptp(xyz, axis=0).max())
+        if self._fitted_extent is None or not 0.7 < extent / max(self._fitted_extent, 1e-12) < 1.4:
+            self.view3d.fit_view()  # only when the rope's size jumps: keep the user's zoom otherwise
+            self._fitted_extent = extent
 
     def apply_theme(self, name: str) -> None:
         super().apply_theme(name)

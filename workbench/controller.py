@@ -94,6 +94,7 @@ class _GeneratorThread(QThread):
             with self._outbox_lock:
                 self._outbox.extend(batch)
             self.framesReady.emit(self.generation)
+            time.sleep(0.001)  # hand the GIL to the GUI thread: a pure-Python engine must not starve it
 
 
 class RunController(QObject):

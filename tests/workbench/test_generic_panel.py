@@ -72,8 +72,10 @@ def test_pause_step_stop(qtbot, panel):
     panel.play()
     qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=5000)
     panel.controller.pause()
-    qtbot.wait(100)
-    count = len(panel.record.rows)
+    count = -1
+    while len(panel.record.rows) != count:  # let frames flushed before the pause arrive
+        count = len(panel.record.rows)
+        qtbot.wait(120)
     qtbot.wait(150)
     assert len(panel.record.rows) == count
     panel.step()

@@ -7,6 +7,7 @@ The GUI thread never computes: every parameter change goes to the run controller
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ EXPORT_KINDS = (("png", "PNG image…"), ("svg", "SVG (vector) of the main plot�
                 ("csv", "CSV of every plotted series…"), ("npz", "NPZ of the arrays…"),
                 ("everything", "Everything into a folder…"))
 REPAINT_INTERVAL_MS = 17  # ≤ 60 Hz
+STATUS_INTERVAL_S = 0.1
 
 
 class TopicPanel(QWidget):
@@ -45,6 +47,7 @@ class TopicPanel(QWidget):
         self._dirty = False
         self._engine_error_param = ""  # a parameter the engine rejected (cleared by a good run)
         self._run_params: dict[int, dict[str, Any]] = {}  # generation -> the values it ran with
+        self._pending_status, self._status_at = "", 0.0
         self.controller = RunController(engine.run, self)
         self.history = ParamHistory(lambda: self.params, self._apply_params)
         self._build_ui()
@@ -252,8 +255,8 @@ class TopicPanel(QWidget):
         last = frames[-1]
         if not self.AUTO_RUN:
             self.progress.update_progress(last.progress)
-        if last.message and last.message != self.status.text():
-            self._show_status(last.message)
+        if last.message:
+            self._pending_status = last.message  # shown by the repaint tick, ≤ 10 times a second
         self._dirty = True
 
     def _on_run_ended(self, status: str, message: str, param: str) -> None:
@@ -281,8 +284,15 @@ class TopicPanel(QWidget):
         if self._dirty:
             self._dirty = False
             self.redraw()
+        now = time.monotonic()
+        if self._pending_status and now - self._status_at >= STATUS_INTERVAL_S:
+            text, self._pending_status = self._pending_status, ""
+            self._status_at = now
+            if text != self.status.text():
+                self._show_status(text)
 
     def _show_status(self, text: str, error: bool = False) -> None:
+        self._pending_status = ""  # a message shown now supersedes one waiting for the tick
         self.status.setProperty("error", error)
         self.status.setStyleSheet("color: #c0392b;" if error else "")
         self.status.setText(text)

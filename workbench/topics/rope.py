@@ -7,6 +7,7 @@ slider drag redraws at frame rate while the GUI thread only draws.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -36,6 +37,7 @@ READOUTS = (
 )
 MODE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 ROTATION_FPS = 30
+SECONDARY_INTERVAL_MS = 100
 
 
 class RopePanel(TopicPanel):
@@ -47,6 +49,7 @@ class RopePanel(TopicPanel):
         self._theme = "light"
         self._fitted_extent: float | None = None
         self._labelled_for = ""
+        self._secondary_at = 0.0
         self.view3d = None
         self._angle = 0.0
         super().__init__(topic_id, engine, parent)
@@ -55,6 +58,7 @@ class RopePanel(TopicPanel):
 
     # --- views ----------------------------------------------------------------------------------
     def build_views(self) -> QWidget:
+        self._make_secondary_timer()
         self.shape_plot = ColoredCurvePlot(colorbar_title="tension (N)", name="rope (x, z)", value_name="tension along x")
         self.shape_plot.set_labels("radius x (m)", "height z (m)")
         self.shape_plot.set_equal_aspect(True)
@@ -85,6 +89,9 @@ class RopePanel(TopicPanel):
         layout.addLayout(grid, 1)
         layout.addWidget(self.readout)
         return box
+
+    def _make_secondary_timer(self) -> None:
+        self._secondary_timer = QTimer(self, singleShot=True, timeout=self._draw_secondary)
 
     def _insert_3d_tab(self) -> None:
         """The OpenGL view is created the first time its tab is shown (never in offscreen tests)."""
@@ -159,9 +166,27 @@ class RopePanel(TopicPanel):
         self._label_axes(self.shown_params["scenario"])
         self._draw_overlays(frame)
         self.tension_plot.set_series("tension", s, tension)
+        self._update_3d()
+        self._draw_secondary_soon()
+
+    def _draw_secondary_soon(self) -> None:
+        """The bifurcation diagram and the read-out follow at ≤ 10 Hz during a drag (the shape and
+        tension follow every frame); the last frame is always drawn, 100 ms later at most."""
+        if self._secondary_timer.isActive():
+            return
+        wait_ms = SECONDARY_INTERVAL_MS - (time.monotonic() - self._secondary_at) * 1000
+        if wait_ms <= 0:
+            self._draw_secondary()
+        else:
+            self._secondary_timer.start(int(wait_ms) + 1)
+
+    def _draw_secondary(self) -> None:
+        frame = self.latest
+        if frame is None or "shape" not in frame.arrays:
+            return
+        self._secondary_at = time.monotonic()
         self._draw_bifurcation(frame)
         self._draw_readout(frame)
-        self._update_3d()
 
     def _label_axes(self, scenario: str) -> None:
         if scenario == self._labelled_for:

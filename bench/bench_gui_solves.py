@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     import engines.rope as rope
     from workbench.topics.rope import RopePanel
 
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance() or QApplication([])  # noqa: F841 (must exist while the panel lives)
     params = rope.PARAMS.defaults()
     rope.warm_up()
     rope.solve(params)

@@ -127,7 +127,7 @@ class RunController(QObject):
         """
         self._deliver(self.generation)
         self.generation += 1
-        ctx = RunContext(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
+        ctx = RunContext.for_params(params)
         ctx.set_live("_speed", self.speed)
         if single_step:
             ctx.pause()

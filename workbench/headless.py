@@ -67,7 +67,7 @@ def run_topic(
     ParameterError raised by the engine propagates *before* anything is written.
     """
     engine = load_engine(topic)
-    ctx = RunContext(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
+    ctx = RunContext.for_params(params)
     record = RunRecord(topic, dict(params))
     for frame in engine.run(dict(params), ctx):
         record.add(frame)

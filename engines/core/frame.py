@@ -56,6 +56,11 @@ class RunContext:
         self._running.set()
         self.before_pause = None  # called (in the run's thread) just before check() blocks
 
+    @classmethod
+    def for_params(cls, params: Mapping[str, Any]) -> "RunContext":
+        """The context of a run of these values: seed and device read from them when declared."""
+        return cls(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
+
     def live(self, name: str) -> Any:
         with self._lock:
             return self._live[name]

@@ -81,6 +81,8 @@ class ParamRow(QtWidgets.QWidget):
         self.line_edit: QtWidgets.QLineEdit | None = None
         self.label: QtWidgets.QLabel | None = None
         self.scale: SliderScale | None = None
+        self.zero_check: QtWidgets.QCheckBox | None = None
+        self._last_nonzero = self._value if self._value else getattr(param, "lo", 1) or 1
 
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 2, 0, 2)
@@ -151,6 +153,13 @@ class ParamRow(QtWidgets.QWidget):
                 self.spin = FloatSpin(p.lo, p.hi, p.step, bool(p.log))
             self.spin.valueChanged.connect(lambda v: self._propose(v, gesture=True))
             body.addWidget(self.spin, 0 if bounded else 1)
+            if getattr(p, "zero", False):
+                self.zero_check = QtWidgets.QCheckBox("= 0")
+                self.zero_check.setToolTip(f"exactly 0 (the log slider cannot reach it); "
+                                           f"unticked: back to {self._last_nonzero:g}")
+                self.zero_check.toggled.connect(
+                    lambda on: self._propose(0 if on else self._last_nonzero, gesture=True))
+                body.addWidget(self.zero_check)
         elif p.kind == "choice":
             self.combo = ComboBox()
             self.combo.addItems([str(c) for c in p.choices])
@@ -215,6 +224,10 @@ class ParamRow(QtWidgets.QWidget):
 
     def _show(self, value: Any) -> None:
         """Bring every control in line with ``value`` without emitting their signals."""
+        if self.zero_check is not None:
+            self._show_zero(value)
+            if value == 0:
+                return
         controls = [(self.slider, lambda w: w.setValue(self.scale.tick(value))),
                     (self.spin, lambda w: w.setValue(value)),
                     (self.combo, lambda w: w.setCurrentIndex(list(self.param.choices).index(value))),
@@ -228,3 +241,16 @@ class ParamRow(QtWidgets.QWidget):
             blocked = widget.blockSignals(True)
             apply(widget)
             widget.blockSignals(blocked)
+
+    def _show_zero(self, value: Any) -> None:
+        """A zero-allowed log parameter: the check box shows "exactly 0"; slider and spin box are
+        greyed while it is ticked and remember the last non-zero value for when it is unticked."""
+        is_zero = value == 0
+        if not is_zero:
+            self._last_nonzero = value
+        blocked = self.zero_check.blockSignals(True)
+        self.zero_check.setChecked(is_zero)
+        self.zero_check.blockSignals(blocked)
+        for widget in (self.slider, self.spin):
+            if widget is not None:
+                widget.setEnabled(not is_zero)

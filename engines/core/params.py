@@ -26,6 +26,8 @@ class Param:
     kind: "float", "int", "choice", "bool" or "str".
     live: True when a running simulation can take the new value without restarting.
     log: True when the natural control is logarithmic (the form uses a log slider).
+    zero: with ``log``, exactly 0 is allowed too (a log slider cannot reach it; the form adds an
+        "exactly 0" check box), e.g. a KL weight β where β = 0 is a different model, not a small β.
     """
 
     name: str
@@ -40,6 +42,7 @@ class Param:
     help: str = ""
     live: bool = False
     label: str = ""
+    zero: bool = False
 
     def __post_init__(self):
         if self.kind not in ("float", "int", "choice", "bool", "str"):
@@ -48,6 +51,8 @@ class Param:
             raise ValueError(f"default of {self.name} is not among its choices")
         if self.log and (self.lo is None or self.lo <= 0):
             raise ValueError(f"log-scaled {self.name} needs a positive lower bound")
+        if self.zero and not self.log:
+            raise ValueError(f"{self.name}: 'zero' only applies to a log-scaled parameter")
         self.validate(self.default)
 
     @property
@@ -64,6 +69,8 @@ class Param:
             return "any text"
         unit = f" {self.unit}" if self.unit else ""
         kind = "an integer" if self.kind == "int" else "a number"
+        if self.zero:
+            return f"0 or {kind} in [{_fmt(self.lo, '-inf')}, {_fmt(self.hi, 'inf')}]{unit}"
         return f"{kind} in [{_fmt(self.lo, '-inf')}, {_fmt(self.hi, 'inf')}]{unit}"
 
     def validate(self, value: Any) -> Any:
@@ -79,6 +86,8 @@ class Param:
                 raise ParameterError(
                     self.name, f"{self.name}: {value!r} is not finite; allowed: {self.range_text()}"
                 )
+            if self.zero and converted == 0:
+                return converted
             if (self.lo is not None and converted < self.lo) or (
                 self.hi is not None and converted > self.hi
             ):
@@ -125,6 +134,7 @@ class Param:
             "max": self.hi,
             "step": self.step,
             "log": self.log,
+            "zero_allowed": self.zero,
             "unit": self.unit,
             "choices": list(self.choices),
             "live": self.live,

@@ -60,3 +60,17 @@ def test_describe_is_json_ready():
     d = SCHEMA["lr"].describe()
     assert d["live"] is True and d["log"] is True and d["min"] == 1e-5 and not math.isnan(d["max"])
     assert SCHEMA.live_names() == {"lr"}
+
+
+def test_zero_allowed_log_parameter_accepts_exact_zero_only():
+    beta = Param("beta", 1e-3, lo=1e-6, hi=100.0, log=True, zero=True)
+    assert beta.validate(0) == 0.0 and beta.validate("0") == 0.0
+    assert beta.validate(1e-6) == 1e-6
+    with pytest.raises(ParameterError) as err:
+        beta.validate(1e-9)
+    assert "0 or a number in [1e-06, 100]" in str(err.value)
+    with pytest.raises(ParameterError):
+        beta.validate(-1e-3)
+    assert beta.describe()["zero_allowed"] is True
+    with pytest.raises(ValueError):
+        Param("x", 1.0, lo=0.0, hi=2.0, zero=True)

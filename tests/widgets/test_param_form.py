@@ -225,3 +225,17 @@ def test_set_error_and_clear_error(form):
 def test_duplicate_names_rejected(qtbot):
     with pytest.raises(ValueError, match="duplicate"):
         ParamForm([PARAMS[0], PARAMS[0]])
+
+
+def test_zero_check_box_reaches_exact_zero_and_returns_to_the_last_value(qtbot):
+    form = ParamForm([Param("beta", 1e-3, lo=1e-6, hi=100.0, log=True, zero=True)])
+    qtbot.addWidget(form)
+    row = form.row_widget("beta")
+    seen = []
+    form.valueChanged.connect(lambda name, value: seen.append(value))
+    row.zero_check.setChecked(True)
+    assert seen == [0.0] and not row.slider.isEnabled() and not row.spin.isEnabled()
+    row.zero_check.setChecked(False)
+    assert seen == [0.0, 1e-3] and row.slider.isEnabled()
+    form.set_values({"beta": 0.0}, emit=False)
+    assert row.zero_check.isChecked() and seen == [0.0, 1e-3]

@@ -18,6 +18,7 @@ from engines.vae_ib.information import (LN2, active_units, aggregate_covariance,
                                         mixture_information)
 
 IMAGES_SHOWN = 16
+ELLIPSES = 80
 INTERPOLATION_STEPS = 9
 
 
@@ -41,12 +42,55 @@ def _information(mu, log_sigma, samples, generator) -> dict[str, float]:
 
 def _latent_arrays(mu, log_sigma, labels) -> dict[str, np.ndarray]:
     per_unit_kl = 0.5 * (mu.square() + torch.exp(2 * log_sigma) - 2 * log_sigma - 1).mean(0)
+    mu_np = mu.cpu().numpy().astype(np.float64)
+    sigma_np = torch.exp(log_sigma).cpu().numpy().astype(np.float64)
+    plane, axes = latent_plane(mu_np)
     return {
-        "latent": np.column_stack([mu.cpu().numpy(), labels]).astype(np.float64),
-        "latent_sigma": torch.exp(log_sigma).cpu().numpy().astype(np.float64),
-        "sigma": torch.exp(log_sigma).mean(0).cpu().numpy().astype(np.float64),
+        "latent": np.column_stack([mu_np, labels]),
+        "latent_sigma": sigma_np,
+        "sigma": sigma_np.mean(0),
         "per_unit_kl": per_unit_kl.cpu().numpy().astype(np.float64),
+        "unit_variance": mu_np.var(0),
+        "latent_2d": np.column_stack([plane, labels]),
+        "ellipses": sigma_ellipses(mu_np[:ELLIPSES], sigma_np[:ELLIPSES], axes),
+        "sigma_hist": _log_histogram(sigma_np.ravel()),
     }
+
+
+def latent_plane(mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D view of the codes: K ≤ 2 as they are (K = 1 on the x axis), else the first two
+    principal axes of μ.  Returns the (N, 2) coordinates and the (K, 2) projection."""
+    k = mu.shape[1]
+    if k <= 2:
+        axes = np.eye(k, 2)
+    else:
+        centred = mu - mu.mean(0)
+        axes = np.linalg.svd(centred, full_matrices=False)[2][:2].T
+    return mu @ axes, axes
+
+
+def sigma_ellipses(mu: np.ndarray, sigma: np.ndarray, axes: np.ndarray, points: int = 32) -> np.ndarray:
+    """1-σ ellipses of N(μ, diag σ²) projected on the view plane: the curve {Vᵀμ + L u : |u| = 1}
+    with L Lᵀ = Vᵀ diag(σ²) V; one polyline per code, separated by NaN rows."""
+    angle = np.linspace(0, 2 * np.pi, points)
+    circle = np.stack([np.cos(angle), np.sin(angle)])
+    out = []
+    for m, s in zip(mu, sigma):
+        cov = axes.T @ (s[:, None] ** 2 * axes)
+        chol = np.linalg.cholesky(cov + 1e-300 * np.eye(2)) if axes.shape[0] >= 2 else np.diag([s[0], 0.0])
+        out.append((m @ axes)[:, None] + chol @ circle)
+        out.append(np.full((2, 1), np.nan))
+    return np.concatenate(out, axis=1).T if out else np.zeros((0, 2))
+
+
+def _log_histogram(sigma: np.ndarray, bins: int = 40) -> np.ndarray:
+    """Histogram of log10 σ (σ spans 1e-6 … 1 between β = 0 and a collapsed posterior)."""
+    logs = np.log10(np.clip(sigma, 1e-12, None))
+    lo, hi = float(logs.min()), float(logs.max())
+    if hi - lo < 1e-3:
+        lo, hi = lo - 0.05, hi + 0.05
+    counts, edges = np.histogram(logs, bins=bins, range=(lo, hi))
+    return np.column_stack([0.5 * (edges[:-1] + edges[1:]), counts.astype(np.float64)])
 
 
 @torch.no_grad()

@@ -42,6 +42,8 @@ def evaluate(pop: BottleneckPopulation, data, p: dict[str, Any], step: int):
 def latent_columns(k: int) -> dict[str, tuple[str, ...]]:
     return {"latent": tuple(f"z{i}" for i in range(k)) + ("label",),
             "latent_sigma": tuple(f"sigma{i}" for i in range(k)),
+            "latent_2d": ("x", "y", "label"), "ellipses": ("x", "y"),
+            "sigma_hist": ("log10_sigma", "count"),
             "info_plane": ("step", "ixz_bits", "izy_bits", "kl_bound_bits"),
             "interp_logprior": ("t", "linear", "cossin")}
 

@@ -1,0 +1,145 @@
+"""What a sweep's summary plot shows, computed from its table (pure numpy, no Qt).
+
+A sweep table has one row per finished member, ``value, seed, diverged_step, *metrics``
+(``engines.<topic>.run_sweep``).  The summary plots the metric against the swept value: every seed's
+result as a dot, the mean over seeds as a line, diverged members apart.  A log-scaled parameter gets a
+log axis; a value of exactly 0 (β = 0 switches the penalty off) has no place on one, so it is drawn
+one decade below the smallest positive value and the axis label says so.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+FIXED_COLUMNS = ("value", "seed", "diverged_step")
+
+
+def metric_columns(columns: tuple[str, ...]) -> list[str]:
+    """The measured columns of a sweep table (everything after value, seed, diverged_step)."""
+    return [c for c in columns if c not in FIXED_COLUMNS]
+
+
+def parse_values(text: str) -> np.ndarray:
+    """The numbers of a comma-separated list, skipping what is not one (display only: the engine
+    validates the list and names what is wrong)."""
+    out = []
+    for item in str(text).split(","):
+        try:
+            out.append(float(item))
+        except ValueError:
+            continue
+    return np.array(out, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class AxisPlan:
+    """How the swept value is laid out on x: log or linear, and where a 0 goes on a log axis."""
+
+    log: bool = False
+    zero_at: float | None = None
+
+    def place(self, values) -> np.ndarray:
+        x = np.array(values, dtype=np.float64)
+        if self.zero_at is not None:
+            x[x == 0] = self.zero_at
+        return x
+
+    def label(self, title: str) -> str:
+        if self.zero_at is None:
+            return title
+        return f"{title}  ({title} = 0 drawn at {self.zero_at:g})"
+
+
+def plan_axis(values, log_scaled: bool) -> AxisPlan:
+    """Log x for a log-scaled parameter whose values are ≥ 0 with at least one > 0; zeros then sit
+    at (smallest positive value) / 10."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if not log_scaled or v.size == 0 or np.any(v < 0) or not np.any(v > 0):
+        return AxisPlan()
+    zero_at = float(v[v > 0].min()) / 10.0 if np.any(v == 0) else None
+    return AxisPlan(True, zero_at)
+
+
+def log_ticks(values, axis: AxisPlan, min_gap: float = 0.3) -> list[tuple[float, str]]:
+    """Labelled ticks of a log axis at the swept values themselves, as pyqtgraph wants them in log
+    mode (position log10 of the placed x): a placed zero reads "0", not the number it is drawn at,
+    and a value closer than ``min_gap`` decades to the previous labelled one is skipped."""
+    if not axis.log:
+        return []
+    v = np.unique(np.asarray(values, dtype=np.float64))
+    v = v[np.isfinite(v) & (v >= 0)]
+    ticks, last = [], -math.inf
+    for value, x in zip(v, axis.place(v)):
+        if x <= 0:
+            continue
+        pos = math.log10(x)
+        if pos - last >= min_gap:
+            ticks.append((pos, "0" if value == 0 else f"{value:g}"))
+            last = pos
+    return ticks
+
+
+@dataclass(frozen=True)
+class DivergedMember:
+    value: float
+    seed: float
+    step: float
+
+
+@dataclass
+class SweepSummary:
+    """The summary plot's data; every x is already placed on the axis (zeros moved on a log axis)."""
+
+    seeds: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    mean: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
+    diverged: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
+    diverged_members: list[DivergedMember] = field(default_factory=list)
+
+
+def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: AxisPlan,
+              as_error: bool = False) -> SweepSummary:
+    """Per-seed points and the per-value mean of ``metric`` (or 1 − metric with ``as_error``).
+
+    Members that diverged are left out of the dots and the mean and returned apart, drawn at their
+    metric when it is finite, else at the lowest finite value shown (they have no result of their own).
+    """
+    if metric not in columns or np.size(table) == 0:
+        return SweepSummary()
+    data = np.asarray(table, dtype=np.float64).reshape(-1, len(columns))
+    value, seed, div = (data[:, columns.index(c)] for c in FIXED_COLUMNS)
+    y = data[:, columns.index(metric)]
+    if as_error:
+        y = 1.0 - y
+    x = axis.place(value)
+    ok = np.isnan(div)
+    summary = SweepSummary()
+    for s in np.unique(seed[ok]):
+        rows = ok & (seed == s)
+        summary.seeds[float(s)] = (x[rows], y[rows])
+    mean_x, mean_y = [], []
+    for v in np.unique(value):
+        ys = y[ok & (value == v) & np.isfinite(y)]
+        if ys.size:
+            mean_x.append(axis.place([v])[0])
+            mean_y.append(float(ys.mean()))
+    summary.mean = (np.array(mean_x), np.array(mean_y))
+    bad = ~ok
+    if bad.any():
+        finite = y[np.isfinite(y)]
+        floor = float(finite.min()) if finite.size else 0.0
+        summary.diverged = (x[bad], np.where(np.isfinite(y[bad]), y[bad], floor))
+        summary.diverged_members = [DivergedMember(float(v), float(s), float(d))
+                                    for v, s, d in zip(value[bad], seed[bad], div[bad])]
+    return summary
+
+
+def diverged_text(members: list[DivergedMember], title: str) -> str:
+    """``"diverged: β = 1 (seed 0, step 12); …"`` or "" when none did."""
+    if not members:
+        return ""
+    parts = [f"{title} = {m.value:g} (seed {m.seed:g}, step {m.step:g})" if math.isfinite(m.step)
+             else f"{title} = {m.value:g} (seed {m.seed:g})" for m in members]
+    return "diverged: " + "; ".join(parts)

@@ -1,0 +1,340 @@
+"""Sweeps of one parameter over several seeds: the one sweep view every torch topic shares.
+
+The view knows no topic.  It takes the engine module and reads ``SWEEP_PARAMS`` (swept parameter,
+values, seeds, back-end), ``run_sweep(params, ctx)`` and ``PARAMS``.  A sweep runs in the run
+controller's worker with ``{**base_params(), **sweep values}``, fixed when it starts; each frame's
+``sweep`` table (one row per finished member) replaces the previous one, and a ≤ 30 Hz timer draws
+only when a new table came.  Stop keeps the members that had finished.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from engines.core.frame import Frame
+from widgets import LivePlot, ParamForm, ProgressEta
+from widgets.live_plot import PALETTE
+from workbench import export, themes
+from workbench.atomic import write_text_atomic
+from workbench.controller import RunController
+from workbench.recording import array_csv
+from workbench.sweep_summary import (AxisPlan, SweepSummary, diverged_text, log_ticks, metric_columns,
+                                     parse_values, plan_axis, summarize)
+
+REPAINT_INTERVAL_MS = 34  # ≤ 30 Hz
+ERROR_COLOR = "#c0392b"
+_TOKEN = "_sweep_run"  # tags a run's parameters so the tap knows which sweep a table belongs to
+
+
+class SweepView(QWidget):
+    """Form, Run / Stop, progress, status, summary plot, raw table and CSV export of a sweep."""
+
+    finished = Signal(str)  # finished, stopped, invalid, diverged or error
+
+    def __init__(self, engine, base_params: Callable[[], dict], parent=None,
+                 default_metric: str | None = None, error_of: dict[str, str] | None = None):
+        super().__init__(parent)
+        self.engine, self._base_params = engine, base_params
+        self.topic = engine.__name__.rsplit(".", 1)[-1]
+        self.default_metric, self.error_of = default_metric, dict(error_of or {})
+        self._table, self._columns = np.empty((0, 0)), ()
+        self._run_params: dict[str, Any] = {}
+        self._running, self._dirty, self._pending_status = False, False, ""
+        self._axis, self._title, self._summary = AxisPlan(), "", SweepSummary()
+        self._token, self._tap_lock = 0, threading.Lock()
+        self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
+        self.controller = RunController(self._run_tapped, self)
+        self._build_ui()
+        self.form.valueChanged.connect(lambda name, _: self.form.clear_error(name))
+        self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
+        self.run_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.export_button.clicked.connect(self._ask_export)
+        self.metric_combo.currentTextChanged.connect(self._mark_dirty)
+        self.error_check.toggled.connect(self._mark_dirty)
+        self.controller.frames.connect(self._on_frames)
+        self.controller.runEnded.connect(self._on_run_ended)
+        self._repaint = QTimer(self, interval=REPAINT_INTERVAL_MS, timeout=self._on_tick)
+        self._repaint.start()
+        self._set_running(False)
+
+    def _build_ui(self) -> None:
+        self.form = ParamForm(list(self.engine.SWEEP_PARAMS))
+        self.run_button = QPushButton("Run sweep", toolTip="Run every value with every seed")
+        self.stop_button = QPushButton("Stop", toolTip="Stop; the runs already finished are kept")
+        self.export_button = QPushButton("Export CSV…", toolTip="The whole table with a provenance header")
+        self.progress = ProgressEta()
+        self.status = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setObjectName("sweepStatus")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4 + 4)
+        buttons = QHBoxLayout()
+        for button in (self.run_button, self.stop_button, self.export_button):
+            buttons.addWidget(button)
+        side = QWidget(minimumWidth=260, maximumWidth=380)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.form)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(self.progress)
+        side_layout.addWidget(self.status)
+        side_layout.addStretch(1)
+        self.metric_combo = QComboBox(toolTip="The measured quantity plotted against the swept value")
+        self.metric_combo.setMinimumContentsLength(14)
+        self.error_check = QCheckBox("as error (1 − x)", toolTip="Plot 1 − metric, e.g. accuracy → error")
+        self.plot = LivePlot()
+        self.mean_line = self.plot.add_series("mean", "#222222", width=2.5)
+        diverged = self.plot.add_series("diverged", ERROR_COLOR, style="dots")
+        diverged.setSymbol("x")
+        diverged.setSymbolSize(12)
+        diverged.setSymbolPen(ERROR_COLOR, width=2.5)
+        self.table_widget = QTableWidget(0, 0, editTriggers=QTableWidget.EditTrigger.NoEditTriggers)
+        self.table_widget.verticalHeader().setVisible(False)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        pick = QHBoxLayout()
+        for part in (QLabel("metric"), self.metric_combo, self.error_check):
+            pick.addWidget(part)
+        pick.addStretch(1)
+        top_layout.addLayout(pick)
+        top_layout.addWidget(self.plot, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(top)
+        right.addWidget(self.table_widget)
+        right.setSizes([520, 220])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(side)
+        layout.addWidget(right, 1)
+
+    # --- commands -------------------------------------------------------------------------------
+    def sweep_values(self) -> dict[str, Any]:
+        return self.form.values()
+
+    def set_sweep_values(self, values: dict[str, Any]) -> None:
+        """Set some of the sweep parameters (validated through SWEEP_PARAMS; unknown names raise)."""
+        self.form.set_values(self.engine.SWEEP_PARAMS.validate(values, complete=False))
+
+    def start(self) -> int:
+        """Run a sweep of the current sweep values over the panel's current parameters."""
+        sweep = self.sweep_values()
+        for name in sweep:
+            self.form.clear_error(name)
+        self._run_params = {**self._base_params(), **sweep}
+        self._token += 1
+        self._prepare_plot(sweep)
+        self._take_table(np.empty((0, 0)), ())
+        self.progress.start()
+        self._show_status(f"sweeping {self._title}…")
+        self._set_running(True)
+        return self.controller.start({**self._run_params, _TOKEN: self._token})
+
+    def stop(self) -> None:
+        """Stop now; every member that had finished stays in the table, the plot and the export."""
+        if not self._running:
+            return
+        self.controller.stop()
+        with self._tap_lock:
+            tap = self._tap
+        if tap is not None and tap[0] == self._token and tap[1].shape[0] > self._table.shape[0]:
+            self._take_table(tap[1], tap[2])
+        self.progress.finish("stopped")
+        self._end("stopped", f"stopped: kept {self._table.shape[0]} finished run(s)", error=False)
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def table(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """The raw sweep table (a copy) and its column names."""
+        return self._table.copy(), tuple(self._columns)
+
+    def summary_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """What the summary plot shows: ``seed S`` dots, the ``mean`` line, ``diverged`` points
+        (x placed on the axis: a 0 on a log axis is at the smallest positive value / 10)."""
+        self._redraw_if_dirty()
+        return self.plot.series_data()
+
+    def plots(self) -> dict[str, Any]:
+        """The summary plot, for a panel's PNG / SVG export and theming."""
+        return {"sweep_summary": self.plot.plot_item}
+
+    def apply_theme(self, name: str) -> None:
+        themes.style_plot_widget(self.plot.plot_widget, name)
+        self.mean_line.setPen(themes.plot_colors(name)["foreground"], width=2.5)
+
+    def export_csv(self, path: str | Path) -> None:
+        """The whole table as CSV with ``# `` provenance lines, written atomically."""
+        if self._table.shape[0] == 0:
+            raise ValueError("there are no sweep results to export yet: run a sweep first")
+        header = "".join(f"# {line}\n" for line in self.provenance())
+        write_text_atomic(path, header + array_csv(self._table, self._columns))
+
+    def provenance(self) -> tuple[str, ...]:
+        """Topic, the base parameters and the sweep's own ones that the shown table ran with."""
+        names = set(self.engine.SWEEP_PARAMS.names())
+        base = {k: v for k, v in self._run_params.items() if k not in names}
+        sweep = {k: v for k, v in self._run_params.items() if k in names}
+        lines = [line for line in export.provenance_lines(self.topic, base) if not line.startswith("seed:")]
+        lines[2:2] = ["sweep: " + json.dumps(sweep, ensure_ascii=False, sort_keys=True),
+                      f"seed: per row (the seed column; sweep_seeds = {sweep.get('sweep_seeds', '')})"]
+        return tuple(lines)
+
+    def shutdown(self) -> bool:
+        self._repaint.stop()
+        return self.controller.shutdown()
+
+    # --- running --------------------------------------------------------------------------------
+    def _run_tapped(self, params: dict, ctx):
+        """The engine's sweep, run in the worker; the newest table is also kept here (under a lock)
+        so Stop keeps a member that finished after the last batch of frames was handed over."""
+        params = dict(params)
+        token = params.pop(_TOKEN, 0)
+        for frame in self.engine.run_sweep(params, ctx):
+            if "sweep" in frame.arrays:
+                with self._tap_lock:
+                    self._tap = (token, frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
+            yield frame
+
+    def _on_frames(self, generation: int, frames: list[Frame]) -> None:
+        if not self._running:
+            return
+        for frame in frames:
+            if "sweep" in frame.arrays:
+                self._take_table(frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
+            if frame.message:
+                self._pending_status = frame.message
+        self.progress.update_progress(frames[-1].progress)
+
+    def _on_run_ended(self, status: str, message: str, param: str) -> None:
+        if not self._running:
+            return
+        if status == "invalid" and param in self.engine.SWEEP_PARAMS:
+            self.form.set_error(param, message)
+        text = {"finished": f"done: {self._table.shape[0]} run(s)", "invalid": message,
+                "diverged": f"diverged: {message}", "error": f"engine error: {message}"}.get(status, status)
+        self.progress.finish({"finished": "", "invalid": "invalid parameters"}.get(status, status))
+        self._end(status, text, error=status != "finished")
+
+    def _end(self, status: str, text: str, error: bool) -> None:
+        self._set_running(False)
+        self._redraw_if_dirty()
+        bad = diverged_text(self._summary.diverged_members, self._title)
+        self._show_status(f"{text}\n{bad}" if bad else text, error=error or bool(bad))
+        self.finished.emit(status)
+
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        self.run_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.form.setEnabled(not running)
+
+    # --- drawing --------------------------------------------------------------------------------
+    def _prepare_plot(self, sweep: dict[str, Any]) -> None:
+        """Axis (log with the swept values as ticks, or linear) and one dot series per seed, in the
+        order the seeds were given, so colours and legend stay put while rows arrive."""
+        swept = self.engine.PARAMS[sweep["sweep_param"]]
+        values = parse_values(sweep["sweep_values"])
+        self._title, self._axis = swept.title, plan_axis(values, bool(swept.log))
+        self.plot.set_log_x(self._axis.log)
+        self.plot.plot_item.getAxis("bottom").setTicks([log_ticks(values, self._axis), []]
+                                                       if self._axis.log else None)
+        self.plot.plot_item.setLabel("bottom", self._axis.label(self._title))
+        for name in self.plot.series_names():
+            if name.startswith("seed "):
+                self.plot.remove_series(name)
+        for i, seed in enumerate(dict.fromkeys(parse_values(sweep["sweep_seeds"]))):
+            self.plot.add_series(f"seed {seed:g}", PALETTE[i % len(PALETTE)], width=2.0, style="dots")
+
+    def _take_table(self, table: np.ndarray, columns: tuple[str, ...]) -> None:
+        """Keep a new table (cheap: the timer draws it)."""
+        self._table, self._columns = np.asarray(table, dtype=np.float64), columns
+        self._dirty = True
+
+    def _mark_dirty(self, *_) -> None:
+        self._dirty = True
+
+    def _on_tick(self) -> None:
+        self._redraw_if_dirty()
+        if self._pending_status and self._running:
+            text, self._pending_status = self._pending_status, ""
+            self._show_status(text)
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._fill_metrics()
+        self._fill_table()
+        metric, as_error = self.metric_combo.currentText(), self.error_check.isChecked()
+        self._summary = summarize(self._table, self._columns, metric, self._axis, as_error)
+        empty = (np.empty(0), np.empty(0))
+        for name in self.plot.series_names():
+            if name.startswith("seed "):
+                self.plot.set_series(name, *self._summary.seeds.get(float(name[5:]), empty))
+        for seed, xy in self._summary.seeds.items():  # a seed the request did not list (defensive)
+            if f"seed {seed:g}" not in self.plot.series_names():
+                self.plot.set_series(f"seed {seed:g}", *xy)
+        self.plot.set_series("mean", *self._summary.mean)
+        self.plot.set_series("diverged", *self._summary.diverged)
+        ylabel = self.error_of.get(metric, f"1 − {metric}") if as_error and metric else metric
+        self.plot.plot_item.setLabel("left", ylabel)
+
+    def _fill_metrics(self) -> None:
+        metrics = metric_columns(self._columns)
+        if not metrics or metrics == [self.metric_combo.itemText(i) for i in range(self.metric_combo.count())]:
+            return
+        current = self.metric_combo.currentText()
+        blocked = self.metric_combo.blockSignals(True)
+        self.metric_combo.clear()
+        self.metric_combo.addItems(metrics)
+        pick = current if current in metrics else self.default_metric
+        if pick in metrics:
+            self.metric_combo.setCurrentText(pick)
+        self.metric_combo.blockSignals(blocked)
+
+    def _fill_table(self) -> None:
+        """Rows only grow during a sweep, so only new rows are written; a new sweep starts over."""
+        widget, rows = self.table_widget, self._table.shape[0]
+        headers = [widget.horizontalHeaderItem(i).text() for i in range(widget.columnCount())]
+        if headers != list(self._columns) or rows < widget.rowCount():
+            widget.setRowCount(0)
+            widget.setColumnCount(len(self._columns))
+            widget.setHorizontalHeaderLabels(list(self._columns))
+        first = widget.rowCount()
+        widget.setRowCount(rows)
+        for r in range(first, rows):
+            for c, value in enumerate(self._table[r]):
+                item = QTableWidgetItem("—" if math.isnan(value) else f"{value:.6g}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                widget.setItem(r, c, item)
+        if rows > first:
+            widget.resizeColumnsToContents()
+
+    def _show_status(self, text: str, error: bool = False) -> None:
+        self._pending_status = ""
+        self.status.setProperty("error", error)
+        self.status.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+        self.status.setText(text)
+
+    def _ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export sweep table", f"{self.topic}_sweep.csv",
+                                              "CSV files (*.csv)")
+        if not path:
+            return
+        try:
+            self.export_csv(path)
+        except (OSError, ValueError) as exc:
+            self._show_status(f"export failed: {exc}", error=True)
+        else:
+            self._show_status(f"exported {self._table.shape[0]} rows to {path}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-PANELS = {"rope": "workbench.topics.rope:RopePanel"}
+PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics.vae_ib:VaeIbPanel"}
 
 
 def panel_class(topic_id: str):

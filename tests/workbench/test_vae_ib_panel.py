@@ -1,0 +1,108 @@
+"""The vae_ib panel driven as a user would: run, change β live, stop, compare runs, sweep, export."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engines.registry import load_engine
+from engines.vae_ib.bottleneck import BottleneckPopulation
+from workbench.topics import panel_class
+
+TINY = {"epochs": 3, "eval_every": 10, "device": "cpu", "mi_samples": 1, "test_samples": 2}
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = panel_class("vae_ib")("vae_ib", load_engine("vae_ib"))
+    qtbot.addWidget(p)
+    p.resize(1300, 850)
+    p.show()
+    p.set_params({**p.params, **TINY})
+    yield p
+    assert p.shutdown()
+
+
+def _run_to_end(panel, qtbot, timeout=60000):
+    panel.play()
+    qtbot.waitUntil(lambda: not panel.controller.is_busy() and bool(panel.record.rows), timeout=timeout)
+    panel.redraw()
+
+
+def test_a_run_fills_curves_latent_and_information_views(panel, qtbot):
+    _run_to_end(panel, qtbot)
+    assert "cpu" in panel.device_label.text()
+    loss = panel.curves["loss"].series_data()
+    raw = [k for k in loss if k.endswith("loss (task + β·KL)")]
+    assert raw and loss[raw[0]][0].size == 39                   # 3 epochs × 13 steps
+    quality = panel.curves["quality"].series_data()
+    assert any("test accuracy (z = μ)" in k for k in quality)
+    assert not any("active units" in k for k in quality)      # a VAE-only metric stays out of a VIB run
+    latent = panel.latent.series()["latent"]
+    assert sum(x.size for x, _ in latent.values()) == 540
+    plane = panel.information.series()["information_plane"]["trajectory"]
+    assert plane[0].size == 4                                  # evaluations at steps 10, 20, 30, 39
+    assert np.all(plane[0] <= np.log2(1257) + 1e-9) and np.all(plane[1] <= 3.3219)
+
+
+def test_live_beta_change_reaches_the_running_model(panel, qtbot):
+    panel.set_params({**panel.params, "epochs": 40})
+    panel.play()
+    qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=30000)
+    panel.form.set_values({"beta": 0.25}, emit=True)
+    qtbot.waitUntil(lambda: any(r.get("beta") == pytest.approx(0.25) for r in panel.record.rows), timeout=10000)
+    assert panel.controller.is_busy()                          # live: the same run goes on
+    generation = panel.record.generation
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=2000)
+    assert panel.record.generation == generation and panel.record.rows
+
+
+def test_a_second_run_keeps_the_first_as_a_ghost(panel, qtbot):
+    _run_to_end(panel, qtbot)
+    panel.set_params({**panel.params, "beta": 0.1})
+    _run_to_end(panel, qtbot)
+    runs = panel.curves["loss"].runs()
+    assert len(runs) == 2 and runs[0] == panel.curves["loss"].current_run()
+
+
+def test_switching_to_the_vae_enables_its_views(panel, qtbot):
+    panel.set_params({**panel.params, "model": "vae", "latent_dim": 3, "epochs": 1, "eval_every": 18})
+    assert not panel.form.is_row_visible("train_size")
+    _run_to_end(panel, qtbot)
+    assert panel.view_tabs.isTabEnabled(3) and panel.view_tabs.isTabEnabled(4)
+    assert panel.images.inputs.image_array().size > 0
+    assert panel.decoupling.heat.matrix().shape == (3, 3)
+
+
+def test_a_diverging_run_is_marked_and_keeps_its_curves(panel, qtbot, monkeypatch):
+    real = BottleneckPopulation.step
+    count = {"n": 0}
+
+    def poisoned(self):
+        count["n"] += 1
+        out = real(self)
+        if count["n"] == 7:
+            out[:, 0] = float("inf")
+        return out
+
+    monkeypatch.setattr(BottleneckPopulation, "step", poisoned)
+    _run_to_end(panel, qtbot)
+    assert "diverged" in panel.status.text() and "step 7" in panel.status.text()
+    assert len(panel.record.rows) == 7 and panel.record.diverged
+
+
+def test_sweep_of_two_values_and_export(panel, qtbot, tmp_path):
+    panel.set_params({**panel.params, "epochs": 1})
+    panel.sweep.set_sweep_values({"sweep_values": "0, 0.1", "sweep_seeds": "0", "backend": "sequential"})
+    with qtbot.waitSignal(panel.sweep.finished, timeout=60000) as done:
+        panel.sweep.start()
+    assert done.args == ["finished"]
+    table, columns = panel.sweep.table()
+    assert table.shape[0] == 2 and "test_acc" in columns
+    panel.sweep.export_csv(tmp_path / "sweep.csv")
+    lines = (tmp_path / "sweep.csv").read_text().splitlines()
+    assert lines[0].startswith("#") and len([l for l in lines if not l.startswith("#")]) == 3
+    _run_to_end(panel, qtbot)
+    files = panel.export_everything(tmp_path / "all")
+    names = {f.name for f in files}
+    assert {"curves.csv", "latent.csv", "information_plane.svg", "plotted_series.csv"} <= names

@@ -1,0 +1,95 @@
+"""Where the information goes: the information plane (x = I(X;Z), y = I(Z;Y), Alemi's axes, in
+bits) and the variational bound of eq. 7 against the information it bounds.
+
+The MI estimate cannot exceed log₂ N (the data set has N points) and I(Z;Y) cannot exceed H(Y):
+both ceilings are drawn.  Eq. 7 says bound − I(X;Z) = KL(p(z) ‖ N(0, I)) ≥ 0; the gap and an
+independent Monte-Carlo estimate of that KL are drawn together so a user can see them agree.
+"""
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6 import QtCore
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from widgets import LivePlot
+
+H_Y_BITS = 3.3218  # digits' label entropy (note §3), redrawn from the run's own value when known
+
+
+class InformationView(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plane = LivePlot()
+        self.plane.set_labels("I(X;Z) mixture estimate (bits)", "I(Z;Y) ≥ H(Y) − CE (bits)")
+        self.plane.add_series("trajectory", color="#1f77b4")
+        self.plane.add_series("evaluations", color="#1f77b4", style="dots")
+        self.plane.add_series("now", color="#d62728", style="dots", width=3)
+        pen = pg.mkPen(120, 120, 120, 200, width=1.2, style=QtCore.Qt.PenStyle.DashLine)
+        self.h_y_line = pg.InfiniteLine(pos=H_Y_BITS, angle=0, pen=pen, label="H(Y)",
+                                        labelOpts={"position": 0.05, "color": (120, 120, 120)})
+        self.plane.plot_item.addItem(self.h_y_line, ignoreBounds=True)
+        self.bound = LivePlot()
+        self.bound.set_labels("step", "bits")
+        for name, color in (("KL bound E_x KL(p(z|x) ‖ N(0,I))", "#ff7f0e"), ("I(X;Z) mixture estimate", "#1f77b4"),
+                            ("bound − estimate", "#2ca02c"), ("KL(p(z) ‖ N(0,I)) Monte Carlo", "#9467bd")):
+            self.bound.add_series(name, color=color, width=5.0 if name == "bound − estimate" else 1.5,
+                                  faint=name == "bound − estimate")
+        self.bound.add_series("log₂ N", color="#7f7f7f", width=1.0)
+        self.readout = QLabel(wordWrap=True)
+        self.readout.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plane, 0, 0)
+        layout.addWidget(self.bound, 0, 1)
+        layout.addWidget(self.readout, 1, 0, 1, 2)
+        self._ceiling: float | None = None
+        self._log_n_line = None
+
+    def set_model(self, model: str, n_points: int) -> None:
+        """The information plane needs labels (VIB); the bound plot serves both models."""
+        self.plane.setVisible(model == "vib")
+        self._ceiling = math.log2(n_points)
+        if self._log_n_line is not None:
+            self.plane.plot_item.removeItem(self._log_n_line)
+        pen = pg.mkPen(120, 120, 120, 200, width=1.2, style=QtCore.Qt.PenStyle.DashLine)
+        self._log_n_line = pg.InfiniteLine(pos=self._ceiling, angle=90, pen=pen, label=f"log₂ N = {self._ceiling:.2f}",
+                                           labelOpts={"position": 0.1, "color": (120, 120, 120)})
+        self.plane.plot_item.addItem(self._log_n_line, ignoreBounds=True)
+        self.plane.plot_item.setRange(xRange=(0, self._ceiling + 0.4), yRange=(0, H_Y_BITS + 0.25), padding=0)
+        self.plane.plot_item.disableAutoRange()
+
+    def take(self, step: int, s: dict[str, float]) -> None:
+        if "mi_bits" not in s:
+            return
+        if "izy_bits" in s:
+            self.plane.append("trajectory", s["mi_bits"], s["izy_bits"])
+            self.plane.append("evaluations", s["mi_bits"], s["izy_bits"])
+            self.plane.set_series("now", [s["mi_bits"]], [s["izy_bits"]])
+        self.bound.append("KL bound E_x KL(p(z|x) ‖ N(0,I))", step, s["kl_bound_bits"])
+        self.bound.append("I(X;Z) mixture estimate", step, s["mi_bits"])
+        self.bound.append("bound − estimate", step, s["kl_bound_bits"] - s["mi_bits"])
+        self.bound.append("KL(p(z) ‖ N(0,I)) Monte Carlo", step, s["kl_aggregate_bits"])
+        if self._ceiling is not None:
+            self.bound.append("log₂ N", step, self._ceiling)
+        self.readout.setText(
+            f"At step {step}: bound {s['kl_bound_bits']:.4g} bits ≥ I(X;Z) ≈ {s['mi_bits']:.4g} bits "
+            f"(ceiling log₂ N = {self._ceiling or float('nan'):.3f}); gap {s['kl_bound_bits'] - s['mi_bits']:.4g} bits "
+            f"vs KL(aggregate ‖ prior) by Monte Carlo {s['kl_aggregate_bits']:.4g} bits — eq. 7 says they are equal "
+            f"(the article writes a strict '<'; it is '≤', with equality iff the aggregate posterior is N(0, I)).")
+
+    def draw(self) -> None:
+        self.plane.redraw()
+        self.bound.redraw()
+
+    def clear(self) -> None:
+        self.plane.clear()
+        self.bound.clear()
+        self.readout.clear()
+
+    def plots(self) -> dict[str, pg.PlotItem]:
+        return {"information_plane": self.plane.plot_item, "bound_vs_information": self.bound.plot_item}
+
+    def series(self) -> dict[str, dict]:
+        return {"information_plane": self.plane.series_data(), "bound_vs_information": self.bound.series_data()}

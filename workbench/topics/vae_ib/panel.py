@@ -1,0 +1,163 @@
+"""The VAE / information-bottleneck panel: live training curves (runs kept as ghosts for
+comparison), the latent space, the information plane and eq. 7's bound, a VAE's images and
+decoupling, the normal-distribution algebra, and β sweeps."""
+from __future__ import annotations
+
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from engines.core.frame import Frame
+from engines.vae_ib import relevant
+from widgets.training_curves import TrainingCurves
+from workbench.panel import TopicPanel
+from workbench.sweep_view import SweepView
+from workbench.topics.vae_ib.info_view import InformationView
+from workbench.topics.vae_ib.latent_view import LatentView
+from workbench.topics.vae_ib.vae_views import DecouplingView, ImagesView
+from workbench.topics.vae_ib_algebra import NormalAlgebraView
+
+ALL_DIGITS = 1797
+CURVE_GROUPS = (  # (name, y label, smoothing, {model: metrics})
+    ("loss", "nats per example", 0.6, {"vib": ("loss", "ce"), "vae": ("loss", "recon")}),
+    ("information", "bits", 0.6, {"vib": ("kl_bits", "kl_bound_bits", "mi_bits", "izy_bits"),
+                                  "vae": ("kl_bits", "kl_bound_bits", "mi_bits")}),
+    ("quality", "accuracy, σ, units", 0.0, {"vib": ("train_acc", "test_acc", "test_acc_sampled", "mean_sigma"),
+                                            "vae": ("active_units", "total_correlation", "mean_sigma")}),
+    ("beta", "β", 0.0, {"vib": ("beta",), "vae": ("beta",)}),
+)
+METRIC_LABELS = {
+    "loss": "loss (task + β·KL)", "ce": "cross-entropy", "recon": "reconstruction BCE",
+    "kl_bits": "KL, batch mean", "kl_bound_bits": "KL bound (all training data)",
+    "mi_bits": "I(X;Z) mixture estimate", "izy_bits": "I(Z;Y) ≥ H(Y) − CE",
+    "train_acc": "train accuracy (z = μ)", "test_acc": "test accuracy (z = μ)",
+    "test_acc_sampled": "test accuracy (sampled z)", "mean_sigma": "mean encoder σ",
+    "active_units": "active units", "total_correlation": "total correlation (nats)", "beta": "β",
+}
+SHOWN_IN_LABEL = ("model", "beta", "latent_dim", "penalty", "train_size", "lr", "seed")
+
+
+class VaeIbPanel(TopicPanel):
+    def build_views(self) -> QWidget:
+        self._curve_generation = -1
+        self._run_count = 0
+        self._last_step = 0
+        self.curves: dict[str, TrainingCurves] = {}
+        self._metrics: dict[str, tuple[str, ...]] = {}
+        training = QWidget()
+        grid = QGridLayout(training)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, (name, y_label, smoothing, _) in enumerate(CURVE_GROUPS):
+            curves = TrainingCurves(max_runs=6)
+            curves.set_labels(y_label)
+            curves.set_smoothing(smoothing)
+            self.curves[name] = curves
+            grid.addWidget(curves, i // 2, i % 2)
+        self.latent = LatentView()
+        self.information = InformationView()
+        self.images = ImagesView()
+        self.decoupling = DecouplingView()
+        self.algebra = NormalAlgebraView()
+        self.sweep = SweepView(self.engine, lambda: dict(self.params), default_metric="test_acc",
+                               error_of={"test_acc": "test error", "test_acc_sampled": "test error (sampled)"})
+        self.view_tabs = QTabWidget()
+        for widget, title in ((training, "Training"), (self.latent, "Latent space"),
+                              (self.information, "Information"), (self.images, "Images (VAE)"),
+                              (self.decoupling, "Decoupling (VAE)"), (self.sweep, "Sweep"),
+                              (self.algebra, "Normal algebra")):
+            self.view_tabs.addTab(widget, title)
+        self.device_label = QLabel("device: not started")
+        self.device_label.setObjectName("deviceLabel")
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.device_label)
+        layout.addWidget(self.view_tabs, 1)
+        self.controller.runEnded.connect(self._mark_divergence)
+        self._show_model(self.params["model"])
+        return box
+
+    def relevant_params(self, params):
+        return relevant(params)
+
+    # --- frames ---------------------------------------------------------------------------------
+    def consume_frame(self, frame: Frame) -> None:
+        if self.record.generation != self._curve_generation:
+            self._begin_run()
+        if frame.step == 0 and frame.message:
+            self.device_label.setText(frame.message)
+        s = frame.scalars
+        seconds = s.get("seconds", 0.0)
+        for name, curves in self.curves.items():
+            for metric in self._metrics[name]:
+                if metric in s:
+                    curves.append(METRIC_LABELS[metric], frame.step, seconds, s[metric])
+        if s:
+            self._last_step = frame.step
+        self.information.take(frame.step, s)
+        if frame.arrays:
+            self.latent.take(frame.arrays)
+            self.images.take(frame.arrays)
+            self.decoupling.take(frame.arrays, s)
+
+    def _begin_run(self) -> None:
+        self._curve_generation = self.record.generation
+        self._run_count += 1
+        p = self.record.params
+        label = f"#{self._run_count} {p['model']} β={p['beta']:g} K={p['latent_dim']}"
+        text = ", ".join(f"{k}={p[k]}" for k in SHOWN_IN_LABEL if k in relevant(p))
+        for curves in self.curves.values():
+            curves.begin_run(f"run{self._run_count}", label, text)
+        self._show_model(p["model"])
+        self.information.clear()
+        n = p["train_size"] if p["model"] == "vib" else ALL_DIGITS
+        self.information.set_model(p["model"], n)
+
+    def _show_model(self, model: str) -> None:
+        for name, _, _, metrics in CURVE_GROUPS:
+            self._metrics[name] = metrics[model]
+        is_vae = model == "vae"
+        for index, widget in ((3, self.images), (4, self.decoupling)):
+            self.view_tabs.setTabEnabled(index, is_vae)
+        self.information.plane.setVisible(not is_vae)
+
+    def _mark_divergence(self, status: str, message: str, param: str) -> None:
+        if status == "diverged":
+            for curves in self.curves.values():
+                run = curves.current_run()
+                if run is not None:
+                    curves.mark(run, self._last_step, f"diverged: {message}")
+
+    def redraw(self) -> None:
+        for curves in self.curves.values():
+            curves.redraw()
+        self.latent.draw()
+        self.information.draw()
+        self.images.draw()
+        self.decoupling.draw()
+
+    def clear_views(self) -> None:
+        for curves in self.curves.values():
+            curves.clear()
+        self._curve_generation = -1
+        self.latent.clear()
+        self.information.clear()
+        self.images.clear()
+        self.decoupling.clear()
+
+    # --- export ---------------------------------------------------------------------------------
+    def plots(self):
+        out = {f"curves_{name}": curves.plot_item for name, curves in self.curves.items()}
+        for view in (self.latent, self.information, self.images, self.decoupling, self.algebra):
+            out.update(view.plots())
+        return out
+
+    def series(self):
+        out = {f"curves_{name}": curves.series_data() for name, curves in self.curves.items()}
+        for view in (self.latent, self.information, self.images, self.decoupling, self.algebra):
+            out.update(view.series())
+        return out
+
+    def shutdown(self) -> bool:
+        ok = self.sweep.shutdown()
+        ok = self.algebra.shutdown() and ok
+        return super().shutdown() and ok

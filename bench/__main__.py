@@ -4,7 +4,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ("bench.bench_rope_solver", "bench.bench_gui_solves")
+BENCHMARKS = ("bench.bench_rope_solver", "bench.bench_gui_solves", "bench.bench_vae_ib")
 
 
 def main(argv=None) -> int:

@@ -49,10 +49,11 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def configure_threads(device, threads: int = SMALL_MODEL_THREADS) -> None:
+def configure_threads(device, threads: int | None = None) -> None:
     """One intra-op thread for small models on the CPU (see the module docstring for why)."""
     import torch
 
+    threads = SMALL_MODEL_THREADS if threads is None else threads
     if getattr(device, "type", str(device)) == "cpu" and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
 

@@ -15,3 +15,6 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "geometric-mean ratio" in result.stdout
     assert "ratio GUI-live / headless" in result.stdout
     assert "last value drawn: yes" in result.stdout
+    assert "ratio GUI-live / headless" in result.stdout.split("bench_vae_ib")[1]
+    assert "metric computed → drawn" in result.stdout
+    assert "ratio sequential / batched" in result.stdout

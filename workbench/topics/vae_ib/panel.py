@@ -157,6 +157,10 @@ class VaeIbPanel(TopicPanel):
             out.update(view.series())
         return out
 
+    def apply_theme(self, name: str) -> None:
+        super().apply_theme(name)
+        self.sweep.apply_theme(name)
+
     def shutdown(self) -> bool:
         ok = self.sweep.shutdown()
         ok = self.algebra.shutdown() and ok

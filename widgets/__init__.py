@@ -14,6 +14,7 @@ from .live_plot import LivePlot
 from .param_form import ParamForm
 from .progress_eta import ProgressEta, format_eta
 from .ring_series import RingSeries
+from .training_curves import TrainingCurves
 from .transport import TransportBar
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ParamForm",
     "ProgressEta",
     "RingSeries",
+    "TrainingCurves",
     "TransportBar",
     "attach_colorbar",
     "format_eta",

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from engines.core.frame import Frame, RunContext, RunStopped
 from engines.core.params import ParameterError
+from workbench.remote_engine import RemoteEngine
 
 EMIT_INTERVAL_S = 0.015
 
@@ -107,9 +108,14 @@ class RunController(QObject):
     stateChanged = Signal(str)  # idle, running, paused, finished
     runEnded = Signal(str, str, str)  # status, message, parameter name
 
-    def __init__(self, run_factory: Callable[[dict, RunContext], Iterator[Frame]], parent=None):
+    def __init__(self, run_factory: Callable[[dict, RunContext], Iterator[Frame]], parent=None,
+                 process: bool = False):
+        """``process``: run the engine in a child process (``workbench.remote_engine``) so a
+        compute-bound engine does not share the GUI's GIL; ``run_factory`` must then be picklable
+        (a module-level function such as ``engine.run``)."""
         super().__init__(parent)
         self._run_factory = run_factory
+        self._remote = RemoteEngine() if process else None
         self.generation = 0
         self._thread: _GeneratorThread | None = None
         self._pending: RunRequest | None = None
@@ -185,12 +191,18 @@ class RunController(QObject):
             thread.ctx.request_stop()
         for thread in self._threads.values():
             ok = thread.wait(timeout_ms) and ok
+        if self._remote is not None:
+            self._remote.close()
         return ok
 
     # --- internals ------------------------------------------------------------------------------
     def _launch(self, request: RunRequest) -> None:
         params = request.params
-        thread = _GeneratorThread(request, lambda c: self._run_factory(params, c))
+        if self._remote is not None:
+            remote, factory = self._remote, self._run_factory
+            thread = _GeneratorThread(request, lambda c: remote.run(factory, params, c))
+        else:
+            thread = _GeneratorThread(request, lambda c: self._run_factory(params, c))
         thread.framesReady.connect(self._on_frames)
         thread.done.connect(self._on_done)
         self._thread = thread

@@ -35,6 +35,8 @@ class TopicPanel(QWidget):
     """Base class of all topic panels (one per dock)."""
 
     AUTO_RUN = False  # True: every parameter change re-runs at once (instant solves, e.g. the rope)
+    REPAINT_INTERVAL_MS = REPAINT_INTERVAL_MS  # a topic whose views need no 60 Hz may repaint less often
+    RUN_IN_PROCESS = False  # True: the engine runs in a child process (compute-bound training)
     statusMessage = Signal(str)
     exportRequested = Signal(str)  # "png", "svg", "csv", "npz" or "everything"; the window asks where
 
@@ -48,11 +50,11 @@ class TopicPanel(QWidget):
         self._engine_error_param = ""  # a parameter the engine rejected (cleared by a good run)
         self._run_params: dict[int, dict[str, Any]] = {}  # generation -> the values it ran with
         self._pending_status, self._status_at = "", 0.0
-        self.controller = RunController(engine.run, self)
+        self.controller = RunController(engine.run, self, process=self.RUN_IN_PROCESS)
         self.history = ParamHistory(lambda: self.params, self._apply_params)
         self._build_ui()
         self._connect()
-        self._repaint = QTimer(self, interval=REPAINT_INTERVAL_MS, timeout=self._on_repaint_tick)
+        self._repaint = QTimer(self, interval=self.REPAINT_INTERVAL_MS, timeout=self._on_repaint_tick)
         self._repaint.start()
         self._update_row_visibility()
         self.progress.setVisible(not self.AUTO_RUN)  # instant solves have no progress to show

@@ -6,6 +6,7 @@ parameters), so the same generator runs in the GUI's worker thread, in the headl
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -23,6 +24,8 @@ class Frame:
     columns: for each 2-D array, the names of its columns (written as the CSV header).
     message: a short human-readable status or warning for the panel's status line.
     diverged: set on the last frame of a run that stopped because a quantity blew up.
+    created: ``time.monotonic()`` when the frame was made (system-wide on Linux, so it also holds
+        for frames made in a child process): how long a result took to reach the screen.
     """
 
     step: int = 0
@@ -32,6 +35,7 @@ class Frame:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     message: str = ""
     diverged: str = ""
+    created: float = field(default_factory=time.monotonic)
 
 
 class RunStopped(Exception):

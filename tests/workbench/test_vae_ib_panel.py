@@ -11,13 +11,18 @@ from workbench.topics import panel_class
 TINY = {"epochs": 3, "eval_every": 10, "device": "cpu", "mi_samples": 1, "test_samples": 2}
 
 
-@pytest.fixture
-def panel(qtbot):
+def _make_panel(qtbot):
     p = panel_class("vae_ib")("vae_ib", load_engine("vae_ib"))
     qtbot.addWidget(p)
     p.resize(1300, 850)
     p.show()
     p.set_params({**p.params, **TINY})
+    return p
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = _make_panel(qtbot)
     yield p
     assert p.shutdown()
 
@@ -74,7 +79,30 @@ def test_switching_to_the_vae_enables_its_views(panel, qtbot):
     assert panel.decoupling.heat.matrix().shape == (3, 3)
 
 
-def test_a_diverging_run_is_marked_and_keeps_its_curves(panel, qtbot, monkeypatch):
+def test_training_runs_in_a_child_process_that_pauses_and_resumes(panel, qtbot):
+    assert panel.controller._remote is not None  # noqa: SLF001
+    panel.set_params({**panel.params, "epochs": 40})
+    panel.play()
+    qtbot.waitUntil(lambda: len(panel.record.rows) > 3, timeout=30000)
+    panel.controller.pause()
+    qtbot.wait(300)
+    frozen = len(panel.record.rows)
+    qtbot.wait(400)
+    assert len(panel.record.rows) == frozen
+    panel.controller.resume()
+    qtbot.waitUntil(lambda: len(panel.record.rows) > frozen + 3, timeout=10000)
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=3000)
+
+
+def test_a_diverging_run_is_marked_and_keeps_its_curves(qtbot, monkeypatch):
+    """In a worker thread, so the poisoned step reaches the engine (a child process would not see
+    the monkeypatch); the process path reports divergence through the same frame field."""
+    from engines.training.datasets import digits_split
+
+    digits_split()  # import scikit-learn here: a threaded import beside a busy GUI thread crawls
+    monkeypatch.setattr(panel_class("vae_ib"), "RUN_IN_PROCESS", False)
+    panel = _make_panel(qtbot)
     real = BottleneckPopulation.step
     count = {"n": 0}
 
@@ -89,6 +117,7 @@ def test_a_diverging_run_is_marked_and_keeps_its_curves(panel, qtbot, monkeypatc
     _run_to_end(panel, qtbot)
     assert "diverged" in panel.status.text() and "step 7" in panel.status.text()
     assert len(panel.record.rows) == 7 and panel.record.diverged
+    assert panel.shutdown()
 
 
 def test_sweep_of_two_values_and_export(panel, qtbot, tmp_path):

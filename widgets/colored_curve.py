@@ -142,13 +142,12 @@ class ColoredCurve(pg.GraphicsObject):
             painter.drawPath(path)
 
 
-def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = "",
+def colorbar_beside(plot_item: pg.PlotItem, cmap: pg.ColorMap, levels=(0.0, 1.0), title: str = "",
                     width: int = 14) -> pg.ColorBarItem:
-    """Put a non-interactive colour bar right of ``plot_item`` that follows ``curve``'s colour map
-    and levels, labelled ``title`` (e.g. "tension (N)").  A small top margin keeps the bar's top
-    tick label, which sits exactly at its edge, from being clipped."""
-    bar = pg.ColorBarItem(values=curve.levels(), colorMap=curve.colormap(), interactive=False,
-                          width=width, colorMapMenu=False)
+    """A non-interactive colour bar right of ``plot_item``, labelled ``title`` (e.g. "tension (N)").
+    A small top margin keeps the bar's top tick label, which sits exactly at its edge, from being
+    clipped."""
+    bar = pg.ColorBarItem(values=levels, colorMap=cmap, interactive=False, width=width, colorMapMenu=False)
     bar.axis.enableAutoSIPrefix(False)
     if title:
         bar.axis.setLabel(title)
@@ -157,6 +156,13 @@ def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = ""
     left, top, right, bottom = plot_item.layout.getContentsMargins()
     plot_item.layout.setContentsMargins(left, max(top, 8.0), right, bottom)
     plot_item.layout.activate()
+    return bar
+
+
+def attach_colorbar(plot_item: pg.PlotItem, curve: ColoredCurve, title: str = "",
+                    width: int = 14) -> pg.ColorBarItem:
+    """A colour bar beside ``plot_item`` that follows ``curve``'s colour map and levels."""
+    bar = colorbar_beside(plot_item, curve.colormap(), curve.levels(), title, width)
 
     def follow() -> None:
         bar.setColorMap(curve.colormap())

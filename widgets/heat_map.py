@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .colored_curve import auto_levels
+from .colored_curve import auto_levels, colorbar_beside
 from .plot_style import PlotHost
 
 SEQUENTIAL = "viridis"
@@ -171,14 +171,5 @@ class HeatMap(PlotHost):
 
 
 def _add_colorbar(plot_item: pg.PlotItem, cmap: pg.ColorMap, title: str) -> pg.ColorBarItem:
-    """A display-only colour bar right of ``plot_item`` (laid out as ``attach_colorbar`` does)."""
-    bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=cmap, interactive=False, width=14,
-                          colorMapMenu=False)
-    bar.axis.enableAutoSIPrefix(False)
-    if title:
-        bar.axis.setLabel(title)
-    plot_item.layout.addItem(bar, 2, 5)
-    plot_item.layout.setColumnFixedWidth(4, 5)
-    left, top, right, bottom = plot_item.layout.getContentsMargins()
-    plot_item.layout.setContentsMargins(left, max(top, 8.0), right, bottom)
-    return bar
+    """A display-only colour bar right of ``plot_item``; its levels follow ``set_matrix``."""
+    return colorbar_beside(plot_item, cmap, (0.0, 1.0), title)

@@ -71,7 +71,8 @@ def launch(argv: Sequence[str]) -> int:
         started = time.monotonic()
 
         def shoot() -> None:
-            settled = all(not p.controller.is_busy() and p.record.rows for p in window.panels.values())
+            settled = all(not p.controller.is_busy() and (p.record.rows or not p.AUTO_RUN)
+                          for p in window.panels.values())  # a training panel waits for Play
             if not settled and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
                 QTimer.singleShot(200, shoot)
                 return

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from tests.cli.test_cli import cli, read_csv
+from tests.poison import poison_step
 
 QUICK = ["--set", "epochs=1", "--set", "eval_every=13", "--set", "mi_samples=1", "--device", "cpu"]
 
@@ -64,21 +65,10 @@ def test_cuda_without_a_gpu_exits_2_naming_device(tmp_path):
 
 
 def test_a_diverged_run_exits_3_and_keeps_what_it_computed(tmp_path, monkeypatch):
-    from engines.vae_ib.bottleneck import BottleneckPopulation
     from engines.vae_ib.params import PARAMS
     from workbench.headless import EXIT_DIVERGED, run_topic
 
-    real = BottleneckPopulation.step
-    count = {"n": 0}
-
-    def poisoned(self):
-        count["n"] += 1
-        out = real(self)
-        if count["n"] == 9:
-            out[:, 0] = float("nan")
-        return out
-
-    monkeypatch.setattr(BottleneckPopulation, "step", poisoned)
+    poison_step(monkeypatch, at_step=9)
     params = PARAMS.validate({"epochs": 1, "eval_every": 4, "mi_samples": 1, "device": "cpu"})
     outcome = run_topic("vae_ib", params, tmp_path)
     assert outcome.exit_code == EXIT_DIVERGED

@@ -11,7 +11,7 @@ import torch
 from engines.core.frame import RunContext
 from engines.core.params import ParameterError
 from engines.vae_ib import PARAMS, run, run_sweep
-from engines.vae_ib.bottleneck import BottleneckPopulation
+from tests.poison import poison_step
 
 FAST = {"epochs": 1, "device": "cpu", "eval_every": 6, "mi_samples": 1, "test_samples": 2}
 
@@ -91,17 +91,7 @@ def test_hinge_penalty_ignores_kl_below_the_threshold():
 
 
 def test_a_non_finite_loss_stops_the_run_and_names_the_metric(monkeypatch):
-    real_step = BottleneckPopulation.step
-    calls = {"n": 0}
-
-    def poisoned(self):
-        calls["n"] += 1
-        out = real_step(self)
-        if calls["n"] == 5:
-            out[:, 0] = float("nan")
-        return out
-
-    monkeypatch.setattr(BottleneckPopulation, "step", poisoned)
+    poison_step(monkeypatch, at_step=5)
     frames = _frames()
     assert frames[-1].step == 5
     assert frames[-1].diverged == "loss became nan at step 5"

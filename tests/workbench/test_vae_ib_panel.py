@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from engines.registry import load_engine
-from engines.vae_ib.bottleneck import BottleneckPopulation
 from workbench.topics import panel_class
+from tests.poison import poison_step
 
 TINY = {"epochs": 3, "eval_every": 10, "device": "cpu", "mi_samples": 1, "test_samples": 2}
 
@@ -103,17 +103,7 @@ def test_a_diverging_run_is_marked_and_keeps_its_curves(qtbot, monkeypatch):
     digits_split()  # import scikit-learn here: a threaded import beside a busy GUI thread crawls
     monkeypatch.setattr(panel_class("vae_ib"), "RUN_IN_PROCESS", False)
     panel = _make_panel(qtbot)
-    real = BottleneckPopulation.step
-    count = {"n": 0}
-
-    def poisoned(self):
-        count["n"] += 1
-        out = real(self)
-        if count["n"] == 7:
-            out[:, 0] = float("inf")
-        return out
-
-    monkeypatch.setattr(BottleneckPopulation, "step", poisoned)
+    poison_step(monkeypatch, at_step=7, value=float("inf"))
     _run_to_end(panel, qtbot)
     assert "diverged" in panel.status.text() and "step 7" in panel.status.text()
     assert len(panel.record.rows) == 7 and panel.record.diverged

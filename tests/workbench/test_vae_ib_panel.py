@@ -125,3 +125,13 @@ def test_sweep_of_two_values_and_export(panel, qtbot, tmp_path):
     files = panel.export_everything(tmp_path / "all")
     names = {f.name for f in files}
     assert {"curves.csv", "latent.csv", "information_plane.svg", "plotted_series.csv"} <= names
+
+
+def test_sigma_ellipses_are_drawn_whole(panel, qtbot):
+    """The latent plot downsamples its dot series; the ellipse outlines must not be (peak
+    downsampling turns a closed curve into a zigzag)."""
+    _run_to_end(panel, qtbot)
+    item = panel.latent.ellipses
+    x, _ = item.getData()
+    assert item.opts["downsample"] == 1 and not item.opts["autoDownsample"]
+    assert x.size == panel.record.arrays["ellipses"].shape[0]

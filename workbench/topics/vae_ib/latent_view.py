@@ -24,6 +24,8 @@ class LatentView(QWidget):
             self.scatter.add_series(f"digit {digit}", color=PALETTE[digit], style="dots", width=1.6)
         self.ellipses = pg.PlotDataItem(pen=pg.mkPen(90, 90, 90, 120, width=1), connect="finite")
         self.scatter.plot_item.addItem(self.ellipses)
+        self.ellipses.setDownsampling(ds=1, auto=False)  # the plot's peak downsampling zigzags closed curves
+        self.ellipses.setClipToView(False)
         self.sigma_hist = LivePlot()
         self.sigma_hist.set_labels("log₁₀ σ of the encoder", "count (units × test codes)")
         self.sigma_hist.add_series("σ histogram", color="#555555")

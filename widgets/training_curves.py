@@ -208,6 +208,10 @@ class TrainingCurves(QtWidgets.QWidget):
         layout.addWidget(self._view, 1)
         self.plot_item.ctrl.logYCheck.toggled.connect(self._on_log_mode)
         self.plot_item.ctrl.logXCheck.toggled.connect(self._on_log_mode)
+        self._follow, self._refit = True, True
+        self.plot_item.getViewBox().disableAutoRange()
+        self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_user_range)
+        self.plot_item.autoBtn.clicked.connect(self._on_auto_button)
         self.set_smoothing(DEFAULT_SMOOTHING)
         self._apply_labels()
 
@@ -259,14 +263,62 @@ class TrainingCurves(QtWidgets.QWidget):
     def redraw(self) -> None:
         """Push the shown curves with new points to the plot (call from a ≤ 60 Hz timer); hidden
         ones wait until shown."""
+        pushed = False
         for run in self._runs.values():
             for metric, curve in run.curves.items():
                 if curve.dirty and self._shown(run, metric):
                     self._push(curve)
+                    pushed = True
             self._place_marks(run)
+        if (pushed or self._refit) and self._follow:
+            self._fit_view()
+
+    def _fit_view(self) -> None:
+        """Keep the view still while new points fit in it; grow it with headroom when they do not,
+        and shrink the y range when the data use less than half of it.
+
+        pyqtgraph's own auto-range refits, and re-lays out both axes, on every new point: on a
+        software-rendered screen that was the larger part of a live curve's repaint.  A zoom or
+        pan by the user stops the following; the plot's "A" button resumes it."""
+        xs, ys = [], []
+        for run in self._runs.values():
+            for metric, curve in run.curves.items():
+                if self._shown(run, metric) and len(curve.by_step):
+                    x, y = curve.raw(self._x_mode)
+                    xs.append(x)
+                    ys.append(y)
+        if not xs:
+            return
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        if self.log_y():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(np.where(y > 0, y, np.nan))
+        x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+        if not (x.size and y.size):
+            return
+        (x0, x1), (y0, y1) = self.plot_item.getViewBox().viewRange()
+        lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+        span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
+        outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
+        if not (self._refit or outside or span_y < 0.5 * (y1 - y0)):
+            return
+        self._refit = False
+        span_x = max(hi_x - lo_x, 1.0)
+        self.plot_item.getViewBox().setRange(xRange=(lo_x, lo_x + 1.25 * span_x),
+                                             yRange=(lo_y - 0.08 * span_y, hi_y + 0.08 * span_y),
+                                             padding=0.0, update=True)
+
+    def _on_user_range(self, *_) -> None:
+        self._follow = False
+
+    def _on_auto_button(self, *_) -> None:
+        self.plot_item.getViewBox().disableAutoRange()
+        self._follow = self._refit = True
+        self._fit_view()
 
     def clear(self) -> None:
         """Drop every run, its curves and marks."""
+        self._refit = True
         for run_id in list(self._runs):
             self._drop(run_id)
         self._colors.clear()
@@ -304,12 +356,13 @@ class TrainingCurves(QtWidgets.QWidget):
         if mode != self._x_mode:
             self._x_mode = mode
             self._apply_labels()
+            self._refit = True
             self._redraw_all()
-            self.plot_item.enableAutoRange()
 
     def set_run_visible(self, run_id: str, on: bool) -> None:
         run = self._run(run_id)
         run.visible = bool(on)
+        self._refit = True
         state = QtCore.Qt.CheckState.Checked if on else QtCore.Qt.CheckState.Unchecked
         _quietly(self._run_list, run.list_item.setCheckState, state)
         self._apply_visibility(run)
@@ -400,6 +453,7 @@ class TrainingCurves(QtWidgets.QWidget):
     def _on_log_mode(self, _checked: bool = False) -> None:
         """Follows the plot's log mode, also when set from its context menu."""
         _quietly(self._log_check, self._log_check.setChecked, self.log_y())
+        self._refit = True
         self._view.hover.hide()
         for run in self._runs.values():
             self._place_marks(run)

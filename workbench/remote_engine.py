@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 from engines.core.frame import Frame, RunContext, RunStopped
 from engines.core.params import ParameterError
 
-BATCH_INTERVAL_S = 0.015
+BATCH_INTERVAL_S = 0.005
 POLL_S = 0.02
 STOP_GRACE_S = 3.0
 

@@ -339,3 +339,32 @@ def test_create_destroy_and_collect(qtbot):
         qtbot.waitUntil(lambda: not shiboken6.isValid(w), timeout=2000)
         w = None
         gc.collect()
+
+
+def test_the_view_stays_still_while_points_fit_and_grows_when_they_do_not(curves):
+    curves.begin_run("a", "run a")
+    curves.append("loss", np.arange(100.0), np.arange(100.0) / 10, np.linspace(2.0, 1.0, 100))
+    curves.redraw()
+    vb = curves.plot_item.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert x0 <= 0 and x1 >= 99 and y0 <= 1.0 and y1 >= 2.0
+    curves.append("loss", [100.0, 101.0], [10.0, 10.1], [1.5, 1.4])
+    curves.redraw()
+    assert vb.viewRange() == [[x0, x1], [y0, y1]]               # fits: no refit, no axis relayout
+    curves.append("loss", [10 * x1], [100.0], [1.2])
+    curves.redraw()
+    assert vb.viewRange()[0][1] >= 10 * x1                      # outside: the view grows with headroom
+
+
+def test_a_user_zoom_stops_following_and_the_auto_button_resumes(curves, qtbot):
+    curves.begin_run("a", "run a")
+    curves.append("loss", np.arange(50.0), np.arange(50.0), np.ones(50))
+    curves.redraw()
+    vb = curves.plot_item.getViewBox()
+    vb.setRange(xRange=(10, 20), padding=0)
+    vb.sigRangeChangedManually.emit([True, True])               # what a mouse zoom emits
+    curves.append("loss", [500.0], [500.0], [1.0])
+    curves.redraw()
+    assert vb.viewRange()[0][1] == pytest.approx(20)
+    curves.plot_item.autoBtn.clicked.emit(curves.plot_item.autoBtn)
+    assert vb.viewRange()[0][1] >= 500

@@ -116,7 +116,7 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    epochs = 2 if args.smoke else 40
+    epochs = 2 if args.smoke else 100
     headless_rate(1)                                   # warm-up: imports, data, first allocations
     one = headless_rate(epochs, threads=1)
     two = headless_rate(epochs, threads=2)

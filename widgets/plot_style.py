@@ -1,6 +1,7 @@
 """What the plot widgets share: the host widget around a PlotWidget, and the grid policy."""
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
@@ -14,6 +15,29 @@ def set_grid(plot_item: pg.PlotItem, on: bool, alpha: float = 0.15) -> None:
     still switch it on from the plot's context menu (Plot Options ▸ Grid).
     """
     plot_item.showGrid(x=on, y=on, alpha=alpha)
+
+
+def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force: bool = False) -> bool:
+    """Grow a view to hold (x, y) (view coordinates) with headroom, or leave it alone.
+
+    The view moves only when a point falls outside it, when the data use less than half of its
+    height, or when ``force``d; then x gets 25 % room to grow and y 8 % margins.  pyqtgraph's own
+    auto-range refits, and re-lays out both axes, on every new point of a live curve, which on a
+    software-rendered screen costs more than drawing the curve.  Returns True when it refitted.
+    """
+    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+    if not (x.size and y.size):
+        return False
+    (x0, x1), (y0, y1) = view_box.viewRange()
+    lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
+    outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
+    if not (force or outside or span_y < 0.5 * (y1 - y0)):
+        return False
+    span_x = max(hi_x - lo_x, 1.0)
+    view_box.setRange(xRange=(lo_x, lo_x + 1.25 * span_x), yRange=(lo_y - 0.08 * span_y, hi_y + 0.08 * span_y),
+                      padding=0.0, update=True)
+    return True
 
 
 class PlotHost(QtWidgets.QWidget):

@@ -21,129 +21,23 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .hover_readout import HoverReadout
+from .plot_style import fit_with_headroom
 from .live_plot import DEFAULT_CAPACITY, PALETTE, LivePlot
-from .ring_series import RingSeries
+from .ema import debiased_ema
+from .smoothed_series import SMOOTHED_SUFFIX, SmoothedSeries as _Curve
+
+__all__ = ["TrainingCurves", "debiased_ema"]
 
 X_MODES = {"step": "step", "seconds": "time (s)"}
 DEFAULT_SMOOTHING = 0.6
 MAX_SMOOTHING = 0.99
 MARK_COLOR = (220, 40, 40)
-_BLOCK = 64
-_SMOOTHED = " (smoothed)"
 _UNUSED_RING = 8  # LivePlot's own rings stay empty: curves reach it whole through set_series
 # (alpha, z) by (ghost, smoothed): ghosts keep their metric's hue but fade behind the current run.
 # Every curve is 1 px wide: Qt strokes a wider antialiased polyline as a path, ~30 times slower
 # (six 10,000-point curves: 0.75 s against 24 ms per paint).
 _LOOK = {(False, True): (255, 3.0), (False, False): (70, 2.0),
          (True, True): (110, 1.0), (True, False): (28, 0.0)}
-
-
-def debiased_ema(values, weight: float) -> np.ndarray:
-    """TensorBoard's smoothing: ``s_t = w·s_{t-1} + (1-w)·x_t`` from ``s_0 = 0``, shown as
-    ``s_t / (1 - w^t)``.
-
-    The division removes the pull towards the zero start, so the curve begins at the first value
-    instead of rising from 0.  A non-finite value is skipped (the previous smoothed value carries
-    over and ``t`` does not advance), so one NaN does not poison the rest; before the first finite
-    value the result is NaN.  ``w = 0`` returns the values unchanged.
-    """
-    return _Ema(weight).extend(values)
-
-
-class _Ema:
-    """The running state of :func:`debiased_ema`, so new points extend a smoothed curve instead of
-    recomputing it."""
-
-    def __init__(self, weight: float):
-        if not 0.0 <= weight < 1.0:
-            raise ValueError(f"smoothing weight must be in [0, 1), got {weight!r}")
-        self.weight = weight
-        self._sum = 0.0  # s_t / (1 - w): the decaying sum of the finite values so far
-        self._t = 0
-        self._last = np.nan
-
-    def extend(self, values) -> np.ndarray:
-        """The smoothed values of the next points."""
-        w = self.weight
-        x = np.asarray(values, dtype=np.float64).ravel()
-        finite = np.isfinite(x)
-        out = np.full(x.shape, np.nan)
-        xs = x[finite]
-        if xs.size:
-            power = np.cumprod(np.full(xs.size, w)) * w**self._t  # w^t, exact at t = 1; pow is slow
-            with np.errstate(over="ignore", invalid="ignore"):
-                sums = _decaying_sum(xs, w, self._sum)
-                out[finite] = sums * ((1.0 - w) / (1.0 - power))
-            self._sum = float(sums[-1])
-            self._t += xs.size
-        last = np.maximum.accumulate(np.where(finite, np.arange(x.size), -1))
-        out = np.where(last >= 0, out[last], self._last)
-        if out.size:
-            self._last = float(out[-1])
-        return out
-
-
-def _decaying_sum(x: np.ndarray, a: float, start: float = 0.0) -> np.ndarray:
-    """``u_t = a·u_{t-1} + x_t`` from ``u_{-1} = start``: a small triangular product within blocks
-    of 64 points and one scalar step per block, since a loop per point costs milliseconds on a long
-    run.  With ``a = 0`` the product is the identity, so ``u`` equals ``x`` exactly."""
-    blocks = -(-x.size // _BLOCK)
-    xb = np.zeros(blocks * _BLOCK)
-    xb[:x.size] = x
-    xb = xb.reshape(blocks, _BLOCK)
-    power = a ** np.arange(_BLOCK + 1, dtype=np.float64)
-    k = np.arange(_BLOCK)
-    lag = k[:, None] - k[None, :]
-    within = xb @ np.where(lag >= 0, power[np.maximum(lag, 0)], 0.0).T
-    carry = np.empty(blocks)
-    c, a_block = start, power[_BLOCK]
-    for i, block_end in enumerate(within[:, -1].tolist()):
-        carry[i] = c
-        c = a_block * c + block_end
-    return (within + carry[:, None] * power[1:]).ravel()[:x.size]
-
-
-class _Curve:
-    """One metric of one run: raw points against step and against seconds, and their smoothing,
-    kept up to date incrementally."""
-
-    def __init__(self, capacity: int, raw_item: pg.PlotDataItem, smooth_item: pg.PlotDataItem,
-                 key: str):
-        self.by_step = RingSeries(capacity)
-        self.by_time = RingSeries(capacity)
-        self.raw_item = raw_item
-        self.smooth_item = smooth_item
-        self.raw_key = key
-        self.smooth_key = key + _SMOOTHED
-        self.dirty = False
-        self._appended = 0
-        self._smoothed = np.empty(capacity)
-        self._ema: _Ema | None = None
-        self._n_smoothed = 0
-        self._appended_then = 0
-
-    def append(self, steps: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> None:
-        self.by_step.append(steps, values)
-        self.by_time.append(seconds, values)
-        self._appended += values.size
-        self.dirty = True
-
-    def raw(self, x_mode: str) -> tuple[np.ndarray, np.ndarray]:
-        return (self.by_step if x_mode == "step" else self.by_time).data()
-
-    def smoothed(self, weight: float) -> np.ndarray:
-        """The smoothed stored values (a view): new points extend it; a new weight, or the ring
-        thinning its older half, recomputes it from the stored raw values."""
-        stored = len(self.by_step)
-        thinned = self._n_smoothed + (self._appended - self._appended_then) != stored
-        if self._ema is None or self._ema.weight != weight or thinned:
-            self._ema, self._n_smoothed = _Ema(weight), 0
-        if self._n_smoothed < stored:
-            new = self.by_step.data()[1][self._n_smoothed:]
-            self._smoothed[self._n_smoothed:stored] = self._ema.extend(new)
-            self._n_smoothed = stored
-        self._appended_then = self._appended
-        return self._smoothed[:stored]
 
 
 @dataclass
@@ -293,20 +187,8 @@ class TrainingCurves(QtWidgets.QWidget):
         if self.log_y():
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.log10(np.where(y > 0, y, np.nan))
-        x, y = x[np.isfinite(x)], y[np.isfinite(y)]
-        if not (x.size and y.size):
-            return
-        (x0, x1), (y0, y1) = self.plot_item.getViewBox().viewRange()
-        lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
-        span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
-        outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
-        if not (self._refit or outside or span_y < 0.5 * (y1 - y0)):
-            return
-        self._refit = False
-        span_x = max(hi_x - lo_x, 1.0)
-        self.plot_item.getViewBox().setRange(xRange=(lo_x, lo_x + 1.25 * span_x),
-                                             yRange=(lo_y - 0.08 * span_y, hi_y + 0.08 * span_y),
-                                             padding=0.0, update=True)
+        if fit_with_headroom(self.plot_item.getViewBox(), x, y, force=self._refit):
+            self._refit = False
 
     def _on_user_range(self, *_) -> None:
         self._follow = False
@@ -504,7 +386,7 @@ class TrainingCurves(QtWidgets.QWidget):
         ghost = run.run_id != self._current
         legend = self.plot_item.legend
         items = []
-        for name, smoothed in ((key, False), (key + _SMOOTHED, True)):
+        for name, smoothed in ((key, False), (key + SMOOTHED_SUFFIX, True)):
             alpha, z = _LOOK[ghost, smoothed]
             color = pg.mkColor(self._colors[metric])
             color.setAlpha(alpha)

@@ -28,8 +28,10 @@ def panel(qtbot):
 
 
 def _run_to_end(panel, qtbot, timeout=60000):
-    panel.play()
-    qtbot.waitUntil(lambda: not panel.controller.is_busy() and bool(panel.record.rows), timeout=timeout)
+    """Play and wait for the run's end signal (the worker thread may already be gone while its
+    last frames still wait in the outbox; the end signal comes after they are delivered)."""
+    with qtbot.waitSignal(panel.controller.runEnded, timeout=timeout):
+        panel.play()
     panel.redraw()
 
 

@@ -137,3 +137,15 @@ def test_sigma_ellipses_are_drawn_whole(panel, qtbot):
     x, _ = item.getData()
     assert item.opts["downsample"] == 1 and not item.opts["autoDownsample"]
     assert x.size == panel.record.arrays["ellipses"].shape[0]
+
+
+def test_closing_during_a_run_stops_the_worker_and_ends_the_child(qtbot):
+    panel = _make_panel(qtbot)
+    panel.set_params({**panel.params, "epochs": 200})
+    panel.play()
+    qtbot.waitUntil(lambda: len(panel.record.rows) > 3, timeout=30000)
+    child = panel.controller._remote._process  # noqa: SLF001
+    assert child is not None and child.is_alive()
+    assert panel.shutdown()
+    child.join(3)
+    assert not child.is_alive() and not panel.controller.is_busy()

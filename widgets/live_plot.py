@@ -60,7 +60,7 @@ class LivePlot(PlotHost):
     def series_names(self) -> list[str]:
         return list(self._series)
 
-    def add_series(self, name: str, color=None, width: float = 1.5, style: str = "line",
+    def add_series(self, name: str, color=None, width: float = 1.0, style: str = "line",
                    faint: bool = False, capacity: int | None = None) -> pg.PlotDataItem:
         """Declare a series (``style`` "line" or "dots"; ``faint`` draws it translucent, e.g. a
         reference curve).  Declaring an existing name restyles it and keeps its data."""

@@ -120,6 +120,9 @@ def test_sweep_of_two_values_and_export(panel, qtbot, tmp_path):
     assert done.args == ["finished"]
     table, columns = panel.sweep.table()
     assert table.shape[0] == 2 and "test_acc" in columns
+    x, y = panel.information.plane.series_data()["sweep end points"]
+    np.testing.assert_allclose(x, table[:, columns.index("mi_bits")])
+    np.testing.assert_allclose(y, table[:, columns.index("izy_bits")])
     panel.sweep.export_csv(tmp_path / "sweep.csv")
     lines = (tmp_path / "sweep.csv").read_text().splitlines()
     assert lines[0].startswith("#") and len([l for l in lines if not l.startswith("#")]) == 3

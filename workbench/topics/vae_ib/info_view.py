@@ -26,6 +26,8 @@ class InformationView(QWidget):
         self.plane.add_series("trajectory", color="#1f77b4")
         self.plane.add_series("evaluations", color="#1f77b4", style="dots")
         self.plane.add_series("now", color="#d62728", style="dots", width=3)
+        self.plane.add_series("sweep end points", color="#2ca02c", style="dots", width=2.5)
+        self._endpoint_labels: list[pg.TextItem] = []
         pen = pg.mkPen(120, 120, 120, 200, width=1.2, style=QtCore.Qt.PenStyle.DashLine)
         self.h_y_line = pg.InfiniteLine(pos=H_Y_BITS, angle=0, pen=pen, label="H(Y)",
                                         labelOpts={"position": 0.05, "color": (120, 120, 120)})
@@ -78,6 +80,19 @@ class InformationView(QWidget):
             f"(ceiling log₂ N = {self._ceiling or float('nan'):.3f}); gap {s['kl_bound_bits'] - s['mi_bits']:.4g} bits "
             f"vs KL(aggregate ‖ prior) by Monte Carlo {s['kl_aggregate_bits']:.4g} bits — eq. 7 says they are equal "
             f"(the article writes a strict '<'; it is '≤', with equality iff the aggregate posterior is N(0, I)).")
+
+    def set_endpoints(self, name: str, values, mi_bits, izy_bits) -> None:
+        """Where each member of a sweep ended in the information plane (Alemi's picture: I(X;Z)
+        shrinks as β grows while I(Z;Y) holds near H(Y) until the bottleneck bites)."""
+        for label in self._endpoint_labels:
+            self.plane.plot_item.removeItem(label)
+        self._endpoint_labels = []
+        self.plane.set_series("sweep end points", mi_bits, izy_bits)
+        for value, x, y in zip(values, mi_bits, izy_bits):
+            label = pg.TextItem(f"{name}={value:g}", color=(44, 160, 44), anchor=(0, 1))
+            label.setPos(x, y)
+            self.plane.plot_item.addItem(label, ignoreBounds=True)
+            self._endpoint_labels.append(label)
 
     def draw(self) -> None:
         self.plane.redraw()

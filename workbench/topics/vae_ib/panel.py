@@ -77,6 +77,7 @@ class VaeIbPanel(TopicPanel):
         layout.addWidget(self.device_label)
         layout.addWidget(self.view_tabs, 1)
         self.controller.runEnded.connect(self._mark_divergence)
+        self.sweep.finished.connect(self._show_sweep_endpoints)
         self._show_model(self.params["model"])
         return box
 
@@ -124,6 +125,15 @@ class VaeIbPanel(TopicPanel):
         for index, widget in ((3, self.images), (4, self.decoupling)):
             self.view_tabs.setTabEnabled(index, is_vae)
         self.information.plane.setVisible(not is_vae)
+
+    def _show_sweep_endpoints(self, _status: str = "") -> None:
+        """A finished (or stopped) sweep's members as end points in the information plane."""
+        table, columns = self.sweep.table()
+        if table.shape[0] == 0 or not {"mi_bits", "izy_bits"} <= set(columns):
+            return
+        name = self.sweep.sweep_values()["sweep_param"]
+        self.information.set_endpoints(name, table[:, 0], table[:, columns.index("mi_bits")],
+                                       table[:, columns.index("izy_bits")])
 
     def _mark_divergence(self, status: str, message: str, param: str) -> None:
         if status == "diverged":

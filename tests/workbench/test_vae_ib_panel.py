@@ -123,6 +123,8 @@ def test_sweep_of_two_values_and_export(panel, qtbot, tmp_path):
     x, y = panel.information.plane.series_data()["sweep end points"]
     np.testing.assert_allclose(x, table[:, columns.index("mi_bits")])
     np.testing.assert_allclose(y, table[:, columns.index("izy_bits")])
+    _run_to_end(panel, qtbot)                                  # a new run keeps the sweep's end points
+    assert panel.information.plane.series_data()["sweep end points"][0].size == 2
     panel.sweep.export_csv(tmp_path / "sweep.csv")
     lines = (tmp_path / "sweep.csv").read_text().splitlines()
     assert lines[0].startswith("#") and len([l for l in lines if not l.startswith("#")]) == 3

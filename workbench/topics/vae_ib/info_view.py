@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
@@ -28,6 +29,7 @@ class InformationView(QWidget):
         self.plane.add_series("now", color="#d62728", style="dots", width=3)
         self.plane.add_series("sweep end points", color="#2ca02c", style="dots", width=2.5)
         self._endpoint_labels: list[pg.TextItem] = []
+        self._endpoints: tuple[np.ndarray, np.ndarray] | None = None
         pen = pg.mkPen(120, 120, 120, 200, width=1.2, style=QtCore.Qt.PenStyle.DashLine)
         self.h_y_line = pg.InfiniteLine(pos=H_Y_BITS, angle=0, pen=pen, label="H(Y)",
                                         labelOpts={"position": 0.05, "color": (120, 120, 120)})
@@ -87,9 +89,12 @@ class InformationView(QWidget):
         for label in self._endpoint_labels:
             self.plane.plot_item.removeItem(label)
         self._endpoint_labels = []
-        self.plane.set_series("sweep end points", mi_bits, izy_bits)
+        self._endpoints = (np.asarray(mi_bits, dtype=float), np.asarray(izy_bits, dtype=float))
+        self.plane.set_series("sweep end points", *self._endpoints)
+        right = 0.75 * (self._ceiling or max(mi_bits, default=1.0))
         for value, x, y in zip(values, mi_bits, izy_bits):
-            label = pg.TextItem(f"{name}={value:g}", color=(44, 160, 44), anchor=(0, 1))
+            anchor = (1, 1) if x > right else (0, 1)  # labels near the log₂ N wall point inwards
+            label = pg.TextItem(f"{name}={value:g}", color=(44, 160, 44), anchor=anchor)
             label.setPos(x, y)
             self.plane.plot_item.addItem(label, ignoreBounds=True)
             self._endpoint_labels.append(label)
@@ -99,7 +104,10 @@ class InformationView(QWidget):
         self.bound.redraw()
 
     def clear(self) -> None:
+        """Forget the run's trajectory; a sweep's end points stay until the next sweep."""
         self.plane.clear()
+        if self._endpoints is not None:
+            self.plane.set_series("sweep end points", *self._endpoints)
         self.bound.clear()
         self.readout.clear()
 

@@ -18,12 +18,27 @@ from engines.vae_ib.information import (LN2, active_units, aggregate_covariance,
                                         mixture_information)
 
 IMAGES_SHOWN = 16
+VIB_METRICS = ("train_acc", "test_acc", "test_acc_sampled", "kl_bound_bits", "izy_bits", "mean_sigma",
+               "active_units", "mi_bits", "kl_aggregate_bits", "kl_bound_mc_bits")
+VAE_METRICS = ("recon_bce", "recon_sse", "kl_bound_bits", "active_units", "mean_sigma", "total_correlation",
+               "eig_min", "eig_max", "max_offdiag_corr", "mean_code_norm", "mi_bits", "kl_aggregate_bits",
+               "kl_bound_mc_bits")
 ELLIPSES = 80
 INTERPOLATION_STEPS = 9
 
 
 def eval_generator(seed: int, step: int) -> torch.Generator:
     return torch.Generator().manual_seed((int(seed) * 1_000_003 + int(step) + 1) % 2**62)
+
+
+def member_is_finite(pop: BottleneckPopulation, member: int) -> bool:
+    """False once a member's weights hold NaN or inf (it diverged): it is reported as NaN metrics,
+    not evaluated (an SVD or a histogram of NaN would fail the whole population)."""
+    return all(bool(torch.isfinite(p[member]).all()) for p in pop.parameters())
+
+
+def _not_evaluated(names: tuple[str, ...]):
+    return {name: math.nan for name in names}, {}
 
 
 def _encode_all(pop: BottleneckPopulation, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -104,6 +119,9 @@ def evaluate_vib(pop: BottleneckPopulation, split: Split, step: int, test_sample
     h_y = split.label_entropy_bits
     out = []
     for i, seed in enumerate(pop.seeds):
+        if not member_is_finite(pop, i):
+            out.append(_not_evaluated(VIB_METRICS))
+            continue
         g = eval_generator(seed, step)
         z_tr = mu_tr[i] + torch.exp(ls_tr[i]) * _noise(mu_tr[i].shape, g, pop.device)
         logits_tr = _decode_one(pop, i, z_tr)
@@ -163,6 +181,9 @@ def evaluate_vae(pop: BottleneckPopulation, labels: np.ndarray, step: int,
     mu_all, ls_all = _encode_all(pop, x)
     out = []
     for i, seed in enumerate(pop.seeds):
+        if not member_is_finite(pop, i):
+            out.append(_not_evaluated(VAE_METRICS))
+            continue
         g = eval_generator(seed, step)
         mu, ls = mu_all[i], ls_all[i]
         z = mu + torch.exp(ls) * _noise(mu.shape, g, pop.device)

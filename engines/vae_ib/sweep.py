@@ -1,7 +1,8 @@
 """β (or lr, K, training-set size) sweeps over several seeds, each member a full run.
 
-Back-ends: ``sequential`` trains one population of one member after another (the CPU default: two
-cores gain nothing from batching); ``batched`` trains every member at once as one population
+Back-ends: ``sequential`` trains one population of one member after another (the CPU default, so
+results appear as members finish, although batching measured 1.5–2.2× faster on two cores);
+``batched`` trains every member at once as one population
 (``engines.training.population``), which is what makes a sweep cheap on a GPU.  Because every member
 draws its initial weights, batch order and noise from its own generator, both back-ends give the
 same numbers for the same seeds (to floating-point reassociation; ``tests`` compare them).
@@ -16,6 +17,7 @@ import numpy as np
 
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParameterError, ParamSchema
+from engines.training.guard import DivergenceGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
 from engines.vae_ib.params import PARAMS
 from engines.vae_ib.training import build_population, evaluate, prepare
@@ -80,7 +82,8 @@ def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
                    for v, seed in group]
         pop, data = build_population(p, configs, device)
         total = p["epochs"] * pop.steps_per_epoch
-        for step, diverged_at in _train(pop, total, ctx):
+        messages = [""] * len(group)
+        for step, diverged_at in _train(pop, total, ctx, messages):
             if step % PROGRESS_EVERY == 0:
                 yield Frame(step, (done + len(group) * step / total) / len(members))
         results = evaluate(pop, data, p, total)
@@ -89,18 +92,25 @@ def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             rows.append([float(value), float(seed), float(div), *metrics.values()])
         done += len(group)
         message = f"{done}/{len(members)} runs done ({backend} on {device.type})"
+        for (value, seed), text in zip(group, messages):
+            if text:
+                message += f"; {name} = {value:g}, seed {seed}: {text}"
         yield Frame(done, done / len(members), arrays={"sweep": np.array(rows, dtype=np.float64)},
                     columns={"sweep": columns}, message=message)
 
 
-def _train(pop: BottleneckPopulation, total: int, ctx: RunContext):
+def _train(pop: BottleneckPopulation, total: int, ctx: RunContext, messages: list[str]):
     """Step every member ``total`` times; yields (step, diverged_at) where diverged_at[i] is the
-    first step whose loss was not finite for member i (nan while it is still fine)."""
+    step at which member i's guard fired (nan while it is fine); ``messages[i]`` says which metric.
+    A diverged member keeps training harmlessly (its NaN stays in its own slice of the stack)."""
+    task = "ce" if pop.model == "vib" else "recon"
+    guards = [DivergenceGuard() for _ in range(pop.size)]
     diverged_at = [math.nan] * pop.size
     for step in range(1, total + 1):
         ctx.check()
-        losses = pop.step()[:, 0].tolist()
-        for i, loss in enumerate(losses):
-            if not math.isfinite(loss) and math.isnan(diverged_at[i]):
-                diverged_at[i] = step
+        for i, (loss, task_value, kl, _) in enumerate(pop.step().tolist()):
+            if math.isnan(diverged_at[i]):
+                message = guards[i].check(step, {"loss": loss, task: task_value, "kl_nats": kl})
+                if message:
+                    diverged_at[i], messages[i] = step, message
         yield step, diverged_at

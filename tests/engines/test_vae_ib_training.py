@@ -11,6 +11,7 @@ import torch
 from engines.core.frame import RunContext
 from engines.core.params import ParameterError
 from engines.vae_ib import PARAMS, run, run_sweep
+from engines.vae_ib.bottleneck import BottleneckPopulation
 from tests.poison import poison_step
 
 FAST = {"epochs": 1, "device": "cpu", "eval_every": 6, "mi_samples": 1, "test_samples": 2}
@@ -146,3 +147,25 @@ def test_sweep_rejects_bad_values_and_unbatchable_parameters():
     with pytest.raises(ParameterError) as err:
         _sweep(sweep_param="latent_dim", sweep_values="2, 4", backend="batched")
     assert err.value.name == "backend"
+
+
+def test_a_member_whose_weights_blow_up_is_reported_and_the_rest_of_the_sweep_survives(monkeypatch):
+    """A real divergence (NaN weights, not just a NaN report): the sweep must not crash in the
+    evaluation of that member (SVD, histograms), must name the metric and step, and must keep
+    the other members' results."""
+    real = BottleneckPopulation.step
+    calls = {"n": 0}
+
+    def blow_up_member_one(self):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            with torch.no_grad():
+                self.encoder.layers[0].weight[1].fill_(float("nan"))
+        return real(self)
+
+    monkeypatch.setattr(BottleneckPopulation, "step", blow_up_member_one)
+    frames, table, columns = _sweep(backend="batched", sweep_values="1e-2", sweep_seeds="0, 5")
+    div = columns.index("diverged_step")
+    assert math.isnan(table[0, div]) and table[1, div] == 3
+    assert np.isfinite(table[0, 3:]).all() and np.isnan(table[1, 3:]).all()
+    assert "seed 5: loss became nan at step 3" in frames[-1].message

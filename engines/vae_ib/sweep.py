@@ -20,7 +20,7 @@ from engines.core.params import Param, ParameterError, ParamSchema
 from engines.training.guard import DivergenceGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
 from engines.vae_ib.params import PARAMS
-from engines.vae_ib.training import build_population, evaluate, prepare
+from engines.vae_ib.training import build_population, check_batch_size, evaluate, prepare
 
 SWEEPABLE = ("beta", "lr", "latent_dim", "train_size")
 BATCHABLE = ("beta", "lr")
@@ -69,6 +69,8 @@ def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     """Frames carry the growing ``sweep`` table: one row per finished member."""
     base, members, backend = plan(params)
     name = SWEEP_PARAMS.validate({k: v for k, v in params.items() if k in SWEEP_PARAMS})["sweep_param"]
+    for value, _ in members:
+        check_batch_size({**base, name: value})
     device = prepare(base)
     rows: list[list[float]] = []
     columns: tuple[str, ...] = ()

@@ -169,3 +169,19 @@ def test_a_member_whose_weights_blow_up_is_reported_and_the_rest_of_the_sweep_su
     assert math.isnan(table[0, div]) and table[1, div] == 3
     assert np.isfinite(table[0, 3:]).all() and np.isnan(table[1, 3:]).all()
     assert "seed 5: loss became nan at step 3" in frames[-1].message
+
+
+def test_a_batch_larger_than_the_training_set_is_refused_naming_batch_size():
+    params = PARAMS.validate({**FAST, "train_size": 50, "batch_size": 100})
+    with pytest.raises(ParameterError) as err:
+        next(run(params, RunContext.for_params(params)))
+    assert err.value.name == "batch_size" and "[10, 50]" in str(err.value)
+    with pytest.raises(ParameterError) as err:
+        _sweep(sweep_param="train_size", sweep_values="1257, 40", backend="sequential")
+    assert err.value.name == "batch_size" and "[10, 40]" in str(err.value)
+
+
+def test_the_vae_streams_its_evidence_lower_bound():
+    frames = _frames(model="vae", latent_dim=2)
+    last = frames[-1].scalars
+    assert last["elbo"] == pytest.approx(-(last["recon"] + last["kl_nats"]))

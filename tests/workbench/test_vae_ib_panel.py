@@ -154,3 +154,14 @@ def test_closing_during_a_run_stops_the_worker_and_ends_the_child(qtbot):
     assert panel.shutdown()
     child.join(3)
     assert not child.is_alive() and not panel.controller.is_busy()
+
+
+def test_the_adaptive_budget_is_drawn_on_the_kl_curve(panel, qtbot):
+    panel.set_params({**panel.params, "epochs": 1, "penalty": "adaptive", "info_budget": 3.0})
+    _run_to_end(panel, qtbot)
+    line = panel._budget_line  # noqa: SLF001
+    assert line is not None and line.value() == pytest.approx(3.0)
+    assert any(k.endswith("KL, batch mean") for k in panel.curves["loss"].series_data())
+    panel.set_params({**panel.params, "penalty": "plain"})
+    _run_to_end(panel, qtbot)
+    assert panel._budget_line is None  # noqa: SLF001

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 
 import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from engines.core.frame import Frame
@@ -18,17 +20,18 @@ from workbench.topics.vae_ib.vae_views import DecouplingView, ImagesView
 from workbench.topics.vae_ib_algebra import NormalAlgebraView
 
 ALL_DIGITS = 1797
-CURVE_GROUPS = (  # (name, y label, smoothing, {model: metrics})
-    ("loss", "nats per example", 0.6, {"vib": ("loss", "ce"), "vae": ("loss", "recon")}),
-    ("information", "bits", 0.6, {"vib": ("kl_bits", "kl_bound_bits", "mi_bits", "izy_bits"),
-                                  "vae": ("kl_bits", "kl_bound_bits", "mi_bits")}),
+CURVE_GROUPS = (  # (name, y label, smoothing, {model: metrics}); evaluations are sparse: no smoothing
+    ("loss", "nats per example", 0.6, {"vib": ("loss", "ce", "kl_nats"),
+                                       "vae": ("loss", "recon", "kl_nats", "elbo")}),
+    ("information", "bits", 0.0, {"vib": ("kl_bound_bits", "mi_bits", "izy_bits"),
+                                  "vae": ("kl_bound_bits", "mi_bits")}),
     ("quality", "accuracy, σ, units", 0.0, {"vib": ("train_acc", "test_acc", "test_acc_sampled", "mean_sigma"),
                                             "vae": ("active_units", "total_correlation", "mean_sigma")}),
     ("beta", "β", 0.0, {"vib": ("beta",), "vae": ("beta",)}),
 )
 METRIC_LABELS = {
     "loss": "loss (task + β·KL)", "ce": "cross-entropy", "recon": "reconstruction BCE",
-    "kl_bits": "KL, batch mean", "kl_bound_bits": "KL bound (all training data)",
+    "kl_nats": "KL, batch mean", "elbo": "ELBO (β = 1)", "kl_bound_bits": "KL bound (all training data)",
     "mi_bits": "I(X;Z) mixture estimate", "izy_bits": "I(Z;Y) ≥ H(Y) − CE",
     "train_acc": "train accuracy (z = μ)", "test_acc": "test accuracy (z = μ)",
     "test_acc_sampled": "test accuracy (sampled z)", "mean_sigma": "mean encoder σ",
@@ -47,6 +50,7 @@ class VaeIbPanel(TopicPanel):
         self.curves: dict[str, TrainingCurves] = {}
         self._metrics: dict[str, tuple[str, ...]] = {}
         self._pending: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+        self._budget_line = None
         training = QWidget()
         grid = QGridLayout(training)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -114,9 +118,23 @@ class VaeIbPanel(TopicPanel):
         for curves in self.curves.values():
             curves.begin_run(f"run{self._run_count}", label, text)
         self._show_model(p["model"])
+        self._show_budget(p)
         self.information.clear()
         n = p["train_size"] if p["model"] == "vib" else ALL_DIGITS
         self.information.set_model(p["model"], n)
+
+    def _show_budget(self, p: dict) -> None:
+        """The hinge threshold / adaptive target on the KL curve (both in nats per example)."""
+        plot = self.curves["loss"].plot_item
+        if self._budget_line is not None:
+            plot.removeItem(self._budget_line)
+            self._budget_line = None
+        if p["penalty"] != "plain":
+            pen = pg.mkPen(200, 70, 70, 200, width=1, style=Qt.PenStyle.DashLine)
+            self._budget_line = pg.InfiniteLine(pos=p["info_budget"], angle=0, pen=pen,
+                                                label=f"information budget {p['info_budget']:g} nats",
+                                                labelOpts={"position": 0.8, "color": (200, 70, 70)})
+            plot.addItem(self._budget_line, ignoreBounds=True)
 
     def _show_model(self, model: str) -> None:
         for name, _, _, metrics in CURVE_GROUPS:

@@ -185,3 +185,33 @@ def test_the_vae_streams_its_evidence_lower_bound():
     frames = _frames(model="vae", latent_dim=2)
     last = frames[-1].scalars
     assert last["elbo"] == pytest.approx(-(last["recon"] + last["kl_nats"]))
+
+
+def test_hinge_with_a_zero_threshold_is_the_plain_penalty():
+    """Above the threshold the hinge is β·(KL − b): with b = 0 (KL ≥ 0) it equals β·KL exactly."""
+    hinge = _curve(_frames(penalty="hinge", beta=0.5, info_budget=0.0, seed=2), "loss")
+    plain = _curve(_frames(penalty="plain", beta=0.5, seed=2), "loss")
+    np.testing.assert_allclose(hinge, plain, rtol=1e-6)
+
+
+def test_adaptive_beta_falls_to_zero_and_stays_there_under_budget():
+    beta = _curve(_frames(penalty="adaptive", beta=0.05, info_budget=1000.0, beta_step=1e-3), "beta")
+    assert beta[0] == pytest.approx(0.05) and beta[1] == 0.0 and np.all(beta[1:] == 0.0)
+
+
+def test_fact7_the_vae_task_loss_is_the_vib_cross_entropy_with_the_label_set_to_x():
+    """The population's own VAE loss, pixel by pixel, is a two-class classifier's cross-entropy
+    whose soft label is the pixel itself (eq. 8 with y = x gives eq. 2)."""
+    import torch.nn.functional as F
+
+    from engines.vae_ib.bottleneck import MemberConfig
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(20, 64, generator=g)
+    pop = BottleneckPopulation("vae", x, None, [MemberConfig(0, 1.0, 1e-3)], 2, 10, "cpu")
+    logits = torch.randn(1, 20, 64, generator=g)
+    ours = pop.task_loss(logits, torch.arange(20)[None], x[None])
+    two_class = torch.stack([logits[0], torch.zeros_like(logits[0])], -1).reshape(-1, 2)
+    soft_label = torch.stack([x, 1 - x], -1).reshape(-1, 2)
+    vib = F.cross_entropy(two_class, soft_label, reduction="none").view(20, 64).sum(-1).mean()
+    torch.testing.assert_close(ours[0], vib, rtol=1e-5, atol=1e-5)

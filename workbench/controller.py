@@ -43,8 +43,10 @@ class _GeneratorThread(QThread):
     framesReady = Signal(int)  # "frames are waiting in the outbox"; the GUI takes them
     done = Signal(int, str, str, str)  # generation, status, message, parameter name
 
-    def __init__(self, request: RunRequest, make_run: Callable[[RunContext], Iterator[Frame]]):
+    def __init__(self, request: RunRequest, make_run: Callable[[RunContext], Iterator[Frame]],
+                 tap: Callable[[int, Frame], None] | None = None):
         super().__init__()
+        self._tap = tap
         self.request = request
         self.generation = request.generation
         self.ctx = request.ctx
@@ -65,6 +67,8 @@ class _GeneratorThread(QThread):
         last_emit = time.monotonic()
         try:
             for frame in self._make_run(self.ctx):
+                if self._tap is not None:
+                    self._tap(self.generation, frame)
                 self._batch.append(frame)
                 now = time.monotonic()
                 if frame.diverged or self.request.single_step or now - last_emit >= EMIT_INTERVAL_S:
@@ -109,11 +113,13 @@ class RunController(QObject):
     runEnded = Signal(str, str, str)  # status, message, parameter name
 
     def __init__(self, run_factory: Callable[[dict, RunContext], Iterator[Frame]], parent=None,
-                 process: bool = False):
+                 process: bool = False, tap: Callable[[int, Frame], None] | None = None):
         """``process``: run the engine in a child process (``workbench.remote_engine``) so a
         compute-bound engine does not share the GUI's GIL; ``run_factory`` must then be picklable
-        (a module-level function such as ``engine.run``)."""
+        (a module-level function such as ``engine.run``).  ``tap(generation, frame)`` sees every
+        frame in the worker thread as it arrives, even one a stop later drops (keep it cheap)."""
         super().__init__(parent)
+        self._tap = tap
         self._run_factory = run_factory
         self._remote = RemoteEngine() if process else None
         self.generation = 0
@@ -200,9 +206,9 @@ class RunController(QObject):
         params = request.params
         if self._remote is not None:
             remote, factory = self._remote, self._run_factory
-            thread = _GeneratorThread(request, lambda c: remote.run(factory, params, c))
+            thread = _GeneratorThread(request, lambda c: remote.run(factory, params, c), self._tap)
         else:
-            thread = _GeneratorThread(request, lambda c: self._run_factory(params, c))
+            thread = _GeneratorThread(request, lambda c: self._run_factory(params, c), self._tap)
         thread.framesReady.connect(self._on_frames)
         thread.done.connect(self._on_done)
         self._thread = thread

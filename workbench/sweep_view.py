@@ -31,7 +31,6 @@ from workbench.sweep_summary import (AxisPlan, SweepSummary, diverged_text, log_
 
 REPAINT_INTERVAL_MS = 34  # ≤ 30 Hz
 ERROR_COLOR = "#c0392b"
-_TOKEN = "_sweep_run"  # tags a run's parameters so the tap knows which sweep a table belongs to
 
 
 class SweepView(QWidget):
@@ -40,7 +39,8 @@ class SweepView(QWidget):
     finished = Signal(str)  # finished, stopped, invalid, diverged or error
 
     def __init__(self, engine, base_params: Callable[[], dict], parent=None,
-                 default_metric: str | None = None, error_of: dict[str, str] | None = None):
+                 default_metric: str | None = None, error_of: dict[str, str] | None = None,
+                 process: bool = True):
         super().__init__(parent)
         self.engine, self._base_params = engine, base_params
         self.topic = engine.__name__.rsplit(".", 1)[-1]
@@ -51,7 +51,8 @@ class SweepView(QWidget):
         self._axis, self._title, self._summary = AxisPlan(), "", SweepSummary()
         self._token, self._tap_lock = 0, threading.Lock()
         self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
-        self.controller = RunController(self._run_tapped, self)
+        # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
+        self.controller = RunController(engine.run_sweep, self, process=process, tap=self._tap_frame)
         self._build_ui()
         self.form.valueChanged.connect(lambda name, _: self.form.clear_error(name))
         self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
@@ -130,13 +131,13 @@ class SweepView(QWidget):
         for name in sweep:
             self.form.clear_error(name)
         self._run_params = {**self._base_params(), **sweep}
-        self._token += 1
         self._prepare_plot(sweep)
         self._take_table(np.empty((0, 0)), ())
         self.progress.start()
         self._show_status(f"sweeping {self._title}…")
         self._set_running(True)
-        return self.controller.start({**self._run_params, _TOKEN: self._token})
+        self._token = self.controller.start(dict(self._run_params))
+        return self._token
 
     def stop(self) -> None:
         """Stop now; every member that had finished stays in the table, the plot and the export."""
@@ -193,16 +194,12 @@ class SweepView(QWidget):
         return self.controller.shutdown()
 
     # --- running --------------------------------------------------------------------------------
-    def _run_tapped(self, params: dict, ctx):
-        """The engine's sweep, run in the worker; the newest table is also kept here (under a lock)
-        so Stop keeps a member that finished after the last batch of frames was handed over."""
-        params = dict(params)
-        token = params.pop(_TOKEN, 0)
-        for frame in self.engine.run_sweep(params, ctx):
-            if "sweep" in frame.arrays:
-                with self._tap_lock:
-                    self._tap = (token, frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
-            yield frame
+    def _tap_frame(self, generation: int, frame: Frame) -> None:
+        """In the worker thread: keep the newest table (under a lock) so Stop keeps a member that
+        finished after the last batch of frames was handed over."""
+        if "sweep" in frame.arrays:
+            with self._tap_lock:
+                self._tap = (generation, frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
 
     def _on_frames(self, generation: int, frames: list[Frame]) -> None:
         if not self._running:

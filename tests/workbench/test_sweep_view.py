@@ -22,10 +22,10 @@ TIMEOUT_MS = 60_000
 def make_view(qtbot):
     views = []
 
-    def make(base=None, **sweep):
+    def make(base=None, process=True, **sweep):
         values = dict(BASE) if base is None else base
         view = SweepView(vae_ib, lambda: values, default_metric="test_acc",
-                         error_of={"test_acc": "test error"})
+                         error_of={"test_acc": "test error"}, process=process)
         qtbot.addWidget(view)
         view.set_sweep_values({**SWEEP, **sweep})
         views.append(view)
@@ -181,7 +181,7 @@ def test_a_diverged_member_is_drawn_apart_and_named_in_the_status(qtbot, make_vi
         return out
 
     monkeypatch.setattr(BottleneckPopulation, "step", poisoned)
-    view = make_view()
+    view = make_view(process=False)  # in a thread, so the poisoned step reaches the engine
     assert run_to_end(qtbot, view) == "finished"
     table, columns = view.table()
     div = table[:, columns.index("diverged_step")]

@@ -76,13 +76,14 @@ def train_run(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     trajectory: list[tuple[float, float, float, float]] = []
     device_text = describe_device(device)
     yield Frame(0, 0.0, message=f"training {p['model']} on {device_text}: {total} steps")
-    start = time.perf_counter()
+    trained_s = 0.0  # time spent in this generator's steps: pauses and the consumer do not count
     for step in range(1, total + 1):
         ctx.check()
+        step_start = time.perf_counter()
         _apply_live(ctx, pop, live)
         loss, task_value, kl, beta = pop.step()[0].tolist()
         scalars = {"loss": loss, task: task_value, "kl_nats": kl, "kl_bits": kl / LN2, "beta": beta,
-                   "lr": live["lr"], "seconds": time.perf_counter() - start}
+                   "lr": live["lr"], "seconds": trained_s + time.perf_counter() - step_start}
         if task == "recon":
             scalars["elbo"] = -(task_value + kl)  # the evidence lower bound (β = 1), nats per image
         diverged = guard.check(step, {"loss": loss, task: task_value, "kl_nats": kl})
@@ -95,6 +96,7 @@ def train_run(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
                 trajectory.append((step, metrics["mi_bits"], metrics["izy_bits"], metrics["kl_bound_bits"]))
                 arrays["info_plane"] = np.array(trajectory, dtype=np.float64)
             message = _summary(p, step, total, pop.steps_per_epoch, metrics, device_text)
+        trained_s += time.perf_counter() - step_start
         yield Frame(step, step / total, scalars, arrays, columns if arrays else {}, message, diverged)
         if diverged:
             return

@@ -215,3 +215,18 @@ def test_fact7_the_vae_task_loss_is_the_vib_cross_entropy_with_the_label_set_to_
     soft_label = torch.stack([x, 1 - x], -1).reshape(-1, 2)
     vib = F.cross_entropy(two_class, soft_label, reduction="none").view(20, 64).sum(-1).mean()
     torch.testing.assert_close(ours[0], vib, rtol=1e-5, atol=1e-5)
+
+
+def test_the_seconds_axis_counts_training_time_not_pauses():
+    import time as _time
+
+    params = PARAMS.validate({**FAST, "eval_every": 1000})
+    gen = run(params, RunContext.for_params(params))
+    seconds = []
+    for frame in gen:
+        if frame.step == 3:
+            _time.sleep(0.5)                     # the consumer (or a pause) holds the generator
+        if frame.scalars:
+            seconds.append(frame.scalars["seconds"])
+    gaps = np.diff(seconds)
+    assert np.all(gaps > 0) and gaps.max() < 0.4

@@ -1,4 +1,4 @@
-"""Where the information goes: the information plane (x = I(X;Z), y = I(Z;Y), Alemi's axes, in
+"""Where the information goes: the information plane (x = I(X;Z) by the mixture estimate, where Alemi et al. plot the KL bound; y = I(Z;Y); in
 bits) and the variational bound of eq. 7 against the information it bounds.
 
 The MI estimate cannot exceed log₂ N (the data set has N points) and I(Z;Y) cannot exceed H(Y):

@@ -1,5 +1,5 @@
-"""Where the information goes: the information plane (x = I(X;Z) by the mixture estimate, where Alemi et al. plot the KL bound; y = I(Z;Y); in
-bits) and the variational bound of eq. 7 against the information it bounds.
+"""Where the information goes: the information plane (x = I(X;Z) by the mixture estimate, where
+Alemi et al. plot the KL bound; y = I(Z;Y); in bits) and eq. 7's bound against what it bounds.
 
 The MI estimate cannot exceed log₂ N (the data set has N points) and I(Z;Y) cannot exceed H(Y):
 both ceilings are drawn.  Eq. 7 says bound − I(X;Z) = KL(p(z) ‖ N(0, I)) ≥ 0: the gap between the

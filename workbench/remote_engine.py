@@ -36,10 +36,11 @@ class _ChildContext(RunContext):
     """The child's run context: commands from the parent arrive on a pipe and are applied at each
     ``check()`` (the engine calls it at least every ~50 ms of work)."""
 
-    def __init__(self, params: dict, commands, flush: Callable[[], None]):
-        super().__init__(params, seed=params.get("seed", 0) or 0, device=params.get("device", "cpu"))
+    def connect(self, commands, flush: Callable[[], None]) -> "_ChildContext":
+        """Attach the parent's command pipe, and the frame flush to run before a pause blocks."""
         self._commands = commands
         self.before_pause = flush
+        return self
 
     def _drain(self, timeout: float = 0.0) -> None:
         while self._commands.poll(timeout):
@@ -82,7 +83,7 @@ def _child_main(frames_out, commands_in) -> None:
                 batch.clear()
             last[0] = time.monotonic()
 
-        ctx = _ChildContext(params, commands_in, flush)
+        ctx = _ChildContext.for_params(params).connect(commands_in, flush)
         status, text, name = "finished", "", ""
         try:
             for frame in factory(params, ctx):
@@ -129,7 +130,7 @@ class RemoteEngine:
         with self._lock:
             self._ensure_started()
             self._commands.send(("run", factory, dict(params)))
-            sent_live = dict(ctx._live)  # noqa: SLF001 - the values the child starts with
+            sent_live = ctx.live_values()  # the values the child starts with
             child_paused = [False]
             local_before_pause = ctx.before_pause
 
@@ -150,7 +151,7 @@ class RemoteEngine:
                     if ctx.paused != child_paused[0]:
                         child_paused[0] = ctx.paused
                         self._commands.send(("pause",) if ctx.paused else ("resume",))
-                    for name, value in ctx._live.items():  # noqa: SLF001
+                    for name, value in ctx.live_values().items():
                         if sent_live.get(name, object()) != value:
                             sent_live[name] = value
                             self._commands.send(("live", name, value))

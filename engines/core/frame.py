@@ -69,6 +69,11 @@ class RunContext:
         with self._lock:
             return self._live[name]
 
+    def live_values(self) -> dict[str, Any]:
+        """A copy of every live value (taken under the lock, so a concurrent ``set_live`` is safe)."""
+        with self._lock:
+            return dict(self._live)
+
     def set_live(self, name: str, value: Any) -> None:
         with self._lock:
             self._live[name] = value

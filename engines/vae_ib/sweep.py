@@ -17,6 +17,7 @@ import numpy as np
 
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParameterError, ParamSchema
+from engines.core.torch_runtime import resolve_device
 from engines.training.guard import DivergenceGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
 from engines.vae_ib.params import PARAMS
@@ -58,7 +59,7 @@ def plan(params: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Any, int]],
     seeds = parse_list("sweep_seeds", sweep["sweep_seeds"], PARAMS["seed"])
     backend = sweep["backend"]
     if backend == "auto":
-        backend = "batched" if prepare(base).type == "cuda" and name in BATCHABLE else "sequential"
+        backend = "batched" if resolve_device(base["device"]).type == "cuda" and name in BATCHABLE else "sequential"
     if backend == "batched" and name not in BATCHABLE:
         raise ParameterError("backend", f"backend = batched needs the swept parameter to be one of "
                                         f"{', '.join(BATCHABLE)} ({name} changes the model's shapes); allowed: sequential")

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 FIXED_COLUMNS = ("value", "seed", "diverged_step")
+GROUP_COLUMN = "group"  # optional: the index of a member's group (e.g. a network variant) in a list
 
 
 def metric_columns(columns: tuple[str, ...]) -> list[str]:
-    """The measured columns of a sweep table (everything after value, seed, diverged_step)."""
-    return [c for c in columns if c not in FIXED_COLUMNS]
+    """The measured columns of a sweep table (everything after value, seed, diverged_step, group)."""
+    return [c for c in columns if c not in FIXED_COLUMNS and c != GROUP_COLUMN]
 
 
 def parse_values(text: str) -> np.ndarray:
@@ -87,6 +88,7 @@ class DivergedMember:
     value: float
     seed: float
     step: float
+    group: str = ""
 
 
 @dataclass
@@ -95,14 +97,18 @@ class SweepSummary:
 
     seeds: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     mean: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
+    groups: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # dots per group
+    group_means: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     diverged: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
     diverged_members: list[DivergedMember] = field(default_factory=list)
 
 
 def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: AxisPlan,
-              as_error: bool = False) -> SweepSummary:
+              as_error: bool = False, group_names: tuple[str, ...] = ()) -> SweepSummary:
     """Per-seed points and the per-value mean of ``metric`` (or 1 − metric with ``as_error``).
 
+    With a ``group`` column (``group_names`` name its indices), the dots and means are per group
+    instead (e.g. one accuracy-vs-lr line per network variant), the seeds pooled within a group.
     Members that diverged are left out of the dots and the mean and returned apart, drawn at their
     metric when it is finite, else at the lowest finite value shown (they have no result of their own).
     """
@@ -110,36 +116,56 @@ def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: Ax
         return SweepSummary()
     data = np.asarray(table, dtype=np.float64).reshape(-1, len(columns))
     value, seed, div = (data[:, columns.index(c)] for c in FIXED_COLUMNS)
+    group = data[:, columns.index(GROUP_COLUMN)] if GROUP_COLUMN in columns else None
     y = data[:, columns.index(metric)]
     if as_error:
         y = 1.0 - y
     x = axis.place(value)
     ok = np.isnan(div)
     summary = SweepSummary()
-    for s in np.unique(seed[ok]):
-        rows = ok & (seed == s)
-        summary.seeds[float(s)] = (x[rows], y[rows])
-    mean_x, mean_y = [], []
-    for v in np.unique(value):
-        ys = y[ok & (value == v) & np.isfinite(y)]
-        if ys.size:
-            mean_x.append(axis.place([v])[0])
-            mean_y.append(float(ys.mean()))
-    summary.mean = (np.array(mean_x), np.array(mean_y))
+    if group is None:
+        for s in np.unique(seed[ok]):
+            rows = ok & (seed == s)
+            summary.seeds[float(s)] = (x[rows], y[rows])
+        summary.mean = _means(value, y, ok, axis)
+    else:
+        for g in np.unique(group):
+            name = _group_name(g, group_names)
+            rows = ok & (group == g)
+            summary.groups[name] = (x[rows], y[rows])
+            summary.group_means[name] = _means(value, y, rows, axis)
     bad = ~ok
     if bad.any():
         finite = y[np.isfinite(y)]
         floor = float(finite.min()) if finite.size else 0.0
         summary.diverged = (x[bad], np.where(np.isfinite(y[bad]), y[bad], floor))
-        summary.diverged_members = [DivergedMember(float(v), float(s), float(d))
-                                    for v, s, d in zip(value[bad], seed[bad], div[bad])]
+        groups = group[bad] if group is not None else [None] * int(bad.sum())
+        summary.diverged_members = [DivergedMember(float(v), float(s), float(d),
+                                                   "" if g is None else _group_name(g, group_names))
+                                    for v, s, d, g in zip(value[bad], seed[bad], div[bad], groups)]
     return summary
+
+
+def _means(value: np.ndarray, y: np.ndarray, rows: np.ndarray, axis: AxisPlan) -> tuple[np.ndarray, np.ndarray]:
+    mean_x, mean_y = [], []
+    for v in np.unique(value):
+        ys = y[rows & (value == v) & np.isfinite(y)]
+        if ys.size:
+            mean_x.append(axis.place([v])[0])
+            mean_y.append(float(ys.mean()))
+    return np.array(mean_x), np.array(mean_y)
+
+
+def _group_name(code: float, names: tuple[str, ...]) -> str:
+    i = int(code)
+    return names[i] if 0 <= i < len(names) else f"group {i}"
 
 
 def diverged_text(members: list[DivergedMember], title: str) -> str:
     """``"diverged: β = 1 (seed 0, step 12); …"`` or "" when none did."""
     if not members:
         return ""
-    parts = [f"{title} = {m.value:g} (seed {m.seed:g}, step {m.step:g})" if math.isfinite(m.step)
-             else f"{title} = {m.value:g} (seed {m.seed:g})" for m in members]
+    parts = [f"{m.group + ', ' if m.group else ''}{title} = {m.value:g} (seed {m.seed:g}, step {m.step:g})"
+             if math.isfinite(m.step) else f"{m.group + ', ' if m.group else ''}{title} = {m.value:g} (seed {m.seed:g})"
+             for m in members]
     return "diverged: " + "; ".join(parts)

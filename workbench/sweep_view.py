@@ -49,6 +49,7 @@ class SweepView(QWidget):
         self._run_params: dict[str, Any] = {}
         self._running, self._dirty, self._pending_status = False, False, ""
         self._axis, self._title, self._summary = AxisPlan(), "", SweepSummary()
+        self._groups: tuple[str, ...] = ()
         self._token, self._tap_lock = 0, threading.Lock()
         self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
         # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
@@ -246,10 +247,26 @@ class SweepView(QWidget):
                                                        if self._axis.log else None)
         self.plot.plot_item.setLabel("bottom", self._axis.label(self._title))
         for name in self.plot.series_names():
-            if name.startswith("seed "):
+            if name.startswith(("seed ", "group ")):
                 self.plot.remove_series(name)
+        self._groups = self._group_names(sweep)
+        for i, group in enumerate(self._groups):
+            color = PALETTE[i % len(PALETTE)]
+            self.plot.add_series(f"group {group}", color, width=1.6, style="dots", faint=True)
+            self.plot.add_series(f"group {group} mean", color, width=2.5)
+        if self._groups:
+            self.plot.set_series("mean", [], [])
+            return
         for i, seed in enumerate(dict.fromkeys(parse_values(sweep["sweep_seeds"]))):
             self.plot.add_series(f"seed {seed:g}", PALETTE[i % len(PALETTE)], width=2.0, style="dots")
+
+    def _group_names(self, sweep: dict[str, Any]) -> tuple[str, ...]:
+        """Labels of the members' groups when the engine sweeps several of something at once
+        (``SWEEP_GROUP_PARAM`` names a comma-separated sweep parameter, e.g. network variants)."""
+        param = getattr(self.engine, "SWEEP_GROUP_PARAM", None)
+        if not param:
+            return ()
+        return tuple(dict.fromkeys(t.strip() for t in str(sweep.get(param, "")).split(",") if t.strip()))
 
     def _take_table(self, table: np.ndarray, columns: tuple[str, ...]) -> None:
         """Keep a new table (cheap: the timer draws it)."""
@@ -274,15 +291,19 @@ class SweepView(QWidget):
         self._fill_metrics()
         self._fill_table()
         metric, as_error = self.metric_combo.currentText(), self.error_check.isChecked()
-        self._summary = summarize(self._table, self._columns, metric, self._axis, as_error)
+        self._summary = summarize(self._table, self._columns, metric, self._axis, as_error, self._groups)
         empty = (np.empty(0), np.empty(0))
+        for group in self._groups:
+            self.plot.set_series(f"group {group}", *self._summary.groups.get(group, empty))
+            self.plot.set_series(f"group {group} mean", *self._summary.group_means.get(group, empty))
         for name in self.plot.series_names():
             if name.startswith("seed "):
                 self.plot.set_series(name, *self._summary.seeds.get(float(name[5:]), empty))
         for seed, xy in self._summary.seeds.items():  # a seed the request did not list (defensive)
             if f"seed {seed:g}" not in self.plot.series_names():
                 self.plot.set_series(f"seed {seed:g}", *xy)
-        self.plot.set_series("mean", *self._summary.mean)
+        if not self._groups:
+            self.plot.set_series("mean", *self._summary.mean)
         self.plot.set_series("diverged", *self._summary.diverged)
         ylabel = self.error_of.get(metric, f"1 − {metric}") if as_error and metric else metric
         self.plot.plot_item.setLabel("left", ylabel)

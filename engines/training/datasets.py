@@ -60,3 +60,20 @@ def digits_split(train_size: int = DIGITS_TRAIN_SIZE) -> Split:
     if train_size < len(y_tr):
         x_tr, _, y_tr, _ = train_test_split(x_tr, y_tr, train_size=train_size, random_state=0, stratify=y_tr)
     return Split(x_tr, y_tr, x_te, y_te)
+
+
+MOONS_SAMPLES = 1000
+
+
+@lru_cache(maxsize=1)
+def moons_split() -> Split:
+    """Two interleaved half-moons in 2-D (``make_moons(1000, noise=0.2, random_state=0)``), split
+    70/30 like digits: 700 training and 300 test points, features standardised by nothing (they are
+    already of order 1).  Small enough that a 2-16-16-2 network's loss surface is numba's job."""
+    from sklearn.datasets import make_moons
+    from sklearn.model_selection import train_test_split
+
+    x, y = make_moons(n_samples=MOONS_SAMPLES, noise=0.2, random_state=0)
+    x_tr, x_te, y_tr, y_te = train_test_split(x.astype(np.float32), y.astype(np.int64), test_size=0.3,
+                                              random_state=0, stratify=y)
+    return Split(x_tr, y_tr, x_te, y_te)

@@ -1,0 +1,28 @@
+"""What batch normalisation does to the loss landscape (Su, 2019, kexue.fm/archives/6992; Santurkar
+et al., NeurIPS 2018).
+
+Two MLPs, A and B, trained on identical batches from identical weights and differing only in their
+normalisation; Santurkar's probes along the gradient, loss surfaces on a plane, and the exact
+single-layer facts behind Su's centre-vs-scale argument.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from engines.batchnorm.params import PARAMS, relevant
+from engines.core.frame import Frame, RunContext
+
+TITLE = "Batch normalisation and the loss landscape"
+
+__all__ = ["PARAMS", "TITLE", "relevant", "run"]
+
+
+def run(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    from engines.batchnorm.training import train_pair
+
+    yield from train_pair(PARAMS.validate(params), ctx)
+
+
+from engines.batchnorm.sweep import SWEEP_GROUP_PARAM, SWEEP_PARAMS, run_sweep  # noqa: E402
+
+__all__ += ["SWEEP_GROUP_PARAM", "SWEEP_PARAMS", "run_sweep"]

@@ -1,0 +1,109 @@
+"""The "Internal covariate shift" tab's own run: two nets (A, B) trained side by side with ICS
+(Definition 2.1, ``engines.batchnorm.ics``) measured per layer every ``measure_every`` steps.
+
+Models: the digits MLP of the note (ReLU, cross-entropy, Kaiming init, batch 128) or Santurkar's
+deep linear network (25 linear layers of width 10, x ~ N(0, I₁₀), y = Ax, squared error, orthogonal
+init, the full 1000-example batch at every step; note §3.5).
+
+Frames: scalars ``loss_a``/``loss_b`` every step, ``test_acc_*`` (MLP) at each measurement; arrays
+``ics_a``/``ics_b`` (columns layer, l2, cosine, grad_norm: the latest measurement) and
+``ics_mean_a``/``ics_mean_b`` (the same averaged over every measurement so far).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+
+from engines.batchnorm.ics import measure_ics, mse
+from engines.batchnorm.network import NetSpec, VARIANTS, cross_entropy, forward, init_params, init_stats
+from engines.batchnorm.pair import Batches
+from engines.core.frame import Frame, RunContext
+from engines.core.params import Param, ParamSchema
+from engines.core.torch_runtime import configure_threads, seed_everything
+from engines.training.datasets import digits_split
+from engines.training.guard import DivergenceGuard
+
+MODELS = ("digits_mlp", "deep_linear")
+DLN = {"depth": 25, "width": 10, "samples": 1000}
+COLUMNS = ("layer", "l2", "cosine", "grad_norm")
+
+ICS_PARAMS = ParamSchema([
+    Param("model", "digits_mlp", kind="choice", choices=MODELS,
+          help="digits_mlp: the note's ReLU MLP on digits; deep_linear: 25 linear layers of width 10 "
+               "on y = Ax (Santurkar's DLN)"),
+    Param("variant_a", "none", kind="choice", choices=VARIANTS, label="network A"),
+    Param("variant_b", "bn", kind="choice", choices=VARIANTS, label="network B"),
+    Param("depth", 6, kind="int", lo=1, hi=10, label="hidden layers", help="digits MLP only"),
+    Param("width", 100, kind="int", lo=4, hi=256, label="units per layer", help="digits MLP only"),
+    Param("lr", 0.1, lo=1e-4, hi=5.0, log=True, label="learning rate",
+          help="plain SGD; the deep linear net needs ≤ 0.01 (the note used 0.01 and 0.001)"),
+    Param("steps", 400, kind="int", lo=10, hi=5000),
+    Param("measure_every", 20, kind="int", lo=1, hi=1000, unit="steps", label="measure every",
+          help="each measurement costs one extra forward/backward pass per layer"),
+    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1),
+])
+
+
+def _problem(p: dict[str, Any]):
+    """(specs, init, loss, train x/y, test x/y or None, batch size)."""
+    if p["model"] == "deep_linear":
+        g = torch.Generator().manual_seed(p["seed"] + 7)
+        a = torch.randn(10, 10, generator=g)
+        x = torch.randn(DLN["samples"], 10, generator=g)
+        specs = [NetSpec(p[f"variant_{k}"], DLN["depth"] - 1, DLN["width"], 10, 10, "linear") for k in "ab"]
+        return specs, "orthogonal", mse, x, x @ a.T, None, None, DLN["samples"]
+    split = digits_split()
+    specs = [NetSpec(p[f"variant_{k}"], p["depth"], p["width"]) for k in "ab"]
+    return (specs, "kaiming", cross_entropy, torch.from_numpy(split.x_train), torch.from_numpy(split.y_train),
+            torch.from_numpy(split.x_test), torch.from_numpy(split.y_test), 128)
+
+
+def run_ics(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    p = ICS_PARAMS.validate(params)
+    configure_threads("cpu")
+    seed_everything(p["seed"])
+    specs, init, loss_fn, x, y, x_test, y_test, batch = _problem(p)
+    nets = [init_params(s, init, torch.Generator().manual_seed(p["seed"])) for s in specs]
+    stats = [init_stats(s) for s in specs]
+    guards = [DivergenceGuard(), DivergenceGuard()]
+    sums = [None, None]
+    count = 0
+    batches = Batches(len(x), batch, p["seed"])
+    stopped = ["", ""]
+    for step in range(1, p["steps"] + 1):
+        ctx.check()
+        idx = batches.next() if batch < len(x) else torch.arange(len(x))
+        xb, yb = x[idx], y[idx]
+        scalars, arrays, columns = {}, {}, {}
+        measuring = step == 1 or step % p["measure_every"] == 0
+        if measuring:
+            count += 1
+        for k, (spec, params_k) in enumerate(zip(specs, nets)):
+            if stopped[k]:
+                continue
+            label = "ab"[k]
+            if measuring:
+                r = measure_ics(spec, params_k, xb, yb, p["lr"], loss_fn)
+                table = np.column_stack([r.layers, r.l2, r.cosine, r.grad_norm]).astype(np.float64)
+                sums[k] = table if sums[k] is None else sums[k] + table
+                arrays[f"ics_{label}"] = table
+                arrays[f"ics_mean_{label}"] = sums[k] / count
+                columns[f"ics_{label}"] = columns[f"ics_mean_{label}"] = COLUMNS
+            logits = forward(spec, params_k, xb, stats[k], True, update_stats=True)
+            loss = loss_fn(logits, yb)
+            grads = torch.autograd.grad(loss, params_k)
+            scalars[f"loss_{label}"] = value = float(loss.detach())
+            stopped[k] = guards[k].check(step, {f"loss_{label}": value})
+            with torch.no_grad():
+                for q, g in zip(params_k, grads):
+                    q.sub_(p["lr"] * g)
+                if measuring and x_test is not None:
+                    pred = forward(spec, params_k, x_test, stats[k], train=False).argmax(-1)
+                    scalars[f"test_acc_{label}"] = float((pred == y_test).float().mean())
+        done = all(stopped)
+        message = "; ".join(f"{'AB'[k]} stopped: {s}" for k, s in enumerate(stopped) if s)
+        yield Frame(step, step / p["steps"], scalars, arrays, columns, message, message if done else "")
+        if done:
+            return

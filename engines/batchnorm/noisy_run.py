@@ -1,0 +1,123 @@
+"""The "Noisy BN" tab's own run (Santurkar et al. E2, Figure 2; note §3.5): a standard net, a BN net
+and a noisy-BN net trained on the same batches from the same weights, with the input distribution of
+one unit recorded over time.
+
+Noisy BN: after each BN, ŷ ← ŷ·s + m (+ ε) with per-unit, per-step m ~ U(−a, a), s ~ U(lo, hi)
+and optional per-example ε ~ N(0, c²) — a covariate shift far larger than a plain net's, by design.
+Every ``record_every`` steps the chosen hidden layer's activation input (what enters its ReLU) is
+taken on a fixed probe batch of 512 training images, in training mode with that step's noise (the
+distribution the next layer really sees).  Drift = the standard deviation over time of each unit's
+mean (and of its standard deviation) over the probe batch, averaged over the layer's units.
+
+Arrays ``unit_<net>`` (records × 512: the chosen unit's values), ``record_steps``; scalars
+``test_acc_<net>``, ``drift_mean_<net>``, ``drift_std_<net>`` for net in standard, bn, noisy.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+
+from engines.batchnorm.network import NetSpec, cross_entropy, forward, init_params, init_stats
+from engines.batchnorm.pair import Batches, NoiseSource
+from engines.core.frame import Frame, RunContext
+from engines.core.params import Param, ParameterError, ParamSchema
+from engines.core.torch_runtime import configure_threads, seed_everything
+from engines.training.datasets import digits_split
+from engines.training.guard import DivergenceGuard
+
+NETS = {"standard": "none", "bn": "bn", "noisy": "noisy_bn"}
+PROBE_BATCH = 512
+
+NOISY_PARAMS = ParamSchema([
+    Param("noise_mean", 0.5, lo=0.0, hi=5.0, label="noise mean range a", help="shift m ~ U(−a, a) per unit and step"),
+    Param("noise_scale_lo", 0.5, lo=0.0, hi=5.0, label="noise scale low", help="scale s ~ U(low, high)"),
+    Param("noise_scale_hi", 1.5, lo=0.0, hi=5.0, label="noise scale high"),
+    Param("noise_sample", 0.0, lo=0.0, hi=5.0, label="per-sample noise c", help="ε ~ N(0, c²) per example and unit"),
+    Param("layer", 3, kind="int", lo=1, hi=6, label="layer shown", help="hidden layer whose ReLU input is recorded"),
+    Param("unit", 0, kind="int", lo=0, hi=99, label="unit shown"),
+    Param("lr", 0.1, lo=1e-3, hi=5.0, log=True, label="learning rate"),
+    Param("steps", 400, kind="int", lo=10, hi=5000),
+    Param("record_every", 10, kind="int", lo=1, hi=500, unit="steps", label="record every"),
+    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1),
+])
+DEPTH, WIDTH = 6, 100
+
+
+def run_noisy(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    p = NOISY_PARAMS.validate(params)
+    if p["noise_scale_lo"] > p["noise_scale_hi"]:
+        raise ParameterError("noise_scale_hi", f"noise_scale_hi = {p['noise_scale_hi']:g} is below noise_scale_lo = "
+                                               f"{p['noise_scale_lo']:g}; allowed: a number in [{p['noise_scale_lo']:g}, 5]")
+    configure_threads("cpu")
+    seed_everything(p["seed"])
+    split = digits_split()
+    x, y = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
+    x_test, y_test = torch.from_numpy(split.x_test), torch.from_numpy(split.y_test)
+    probe_x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(p["seed"] + 3))[:PROBE_BATCH]]
+    specs = {name: NetSpec(variant, DEPTH, WIDTH) for name, variant in NETS.items()}
+    nets = {name: init_params(spec, "kaiming", torch.Generator().manual_seed(p["seed"])) for name, spec in specs.items()}
+    stats = {name: init_stats(spec) for name, spec in specs.items()}
+    guards = {name: DivergenceGuard() for name in NETS}
+    stopped = {name: "" for name in NETS}
+    noise_source = NoiseSource(p, DEPTH, WIDTH, "cpu")
+    batches = Batches(len(x), 128, p["seed"])
+    records: dict[str, list[np.ndarray]] = {name: [] for name in NETS}
+    means: dict[str, list[np.ndarray]] = {name: [] for name in NETS}
+    stds: dict[str, list[np.ndarray]] = {name: [] for name in NETS}
+    steps: list[int] = []
+    for step in range(1, p["steps"] + 1):
+        ctx.check()
+        idx = batches.next()
+        noise = noise_source.draw(len(idx))
+        recording = step == 1 or step % p["record_every"] == 0 or step == p["steps"]
+        probe_noise = noise_source.draw(PROBE_BATCH) if recording else None
+        scalars: dict[str, float] = {}
+        for name, spec in specs.items():
+            if stopped[name]:
+                continue
+            step_noise = noise if spec.norm.noisy else None
+            if recording:
+                _record(spec, nets[name], probe_x, p["layer"] - 1, p["unit"],
+                        probe_noise if spec.norm.noisy else None, records[name], means[name], stds[name])
+            loss = cross_entropy(forward(spec, nets[name], x[idx], stats[name], True, True, step_noise), y[idx])
+            grads = torch.autograd.grad(loss, nets[name])
+            scalars[f"loss_{name}"] = float(loss.detach())
+            stopped[name] = guards[name].check(step, {f"loss_{name}": scalars[f"loss_{name}"]})
+            with torch.no_grad():
+                for q, g in zip(nets[name], grads):
+                    q.sub_(p["lr"] * g)
+                if recording:
+                    pred = forward(spec, nets[name], x_test, stats[name], train=False).argmax(-1)
+                    scalars[f"test_acc_{name}"] = float((pred == y_test).float().mean())
+        arrays = {}
+        if recording:
+            steps.append(step)
+            arrays["record_steps"] = np.array(steps, dtype=np.float64)
+            for name in NETS:
+                if records[name]:
+                    arrays[f"unit_{name}"] = np.stack(records[name])
+                    scalars[f"drift_mean_{name}"] = _drift(means[name])
+                    scalars[f"drift_std_{name}"] = _drift(stds[name])
+        message = "; ".join(f"{name} stopped: {text}" for name, text in stopped.items() if text)
+        yield Frame(step, step / p["steps"], scalars, arrays, message=message)
+        if all(stopped.values()):
+            return
+
+
+def _record(spec, params, probe_x, layer, unit, noise, records, means, stds) -> None:
+    captured: list[torch.Tensor] = []
+    with torch.no_grad():
+        forward(spec, params, probe_x, None, train=True, noise=noise, capture=captured)
+    h = captured[layer]
+    records.append(h[:, unit].double().numpy())
+    means.append(h.mean(0).double().numpy())
+    stds.append(h.std(0).double().numpy())
+
+
+def _drift(series: list[np.ndarray]) -> float:
+    """Std over time of each unit's statistic, averaged over units (0 with one record)."""
+    if len(series) < 2:
+        return 0.0
+    return float(np.stack(series).std(0).mean())

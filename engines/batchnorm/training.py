@@ -1,0 +1,133 @@
+"""The A-vs-B run as an engine generator (DESIGN.md §2): a frame per SGD step with both training
+losses; every ``probe_every`` steps Santurkar's probes for both nets and the A/B ratios; every
+``eval_every`` steps test accuracy; loss surfaces (progressively refined) every ``surface_every``
+steps and at the end.
+
+curves.csv columns (issue 5): ``loss_a``, ``test_acc_a``, ``loss_range_a``, ``grad_pred_a``,
+``beta_eff_a`` and the same for ``_b``; also the probe bands (``loss_min``, ``loss_max``,
+``grad_pred_min``), ``grad_norm``, ``train_acc`` and ``ratio_loss_range`` / ``ratio_grad_pred`` /
+``ratio_beta_eff`` (A / B).
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Iterator
+
+import torch
+
+from engines.batchnorm.pair import Batches, Net, NoiseSource, dataset, make_pair
+from engines.batchnorm.params import check_consistency
+from engines.batchnorm.probes import probe, probe_etas
+from engines.batchnorm.surface_run import SurfaceRun
+from engines.core.frame import Frame, RunContext
+from engines.core.params import ParameterError
+from engines.core.torch_runtime import configure_threads, describe_device, resolve_device, seed_everything
+
+SNAPSHOTS = 60  # trajectory points kept per net for the projection on the surface plane
+
+
+def prepare(p: dict[str, Any]):
+    check_consistency(p)
+    device = resolve_device(p["device"])
+    configure_threads(device)
+    seed_everything(p["seed"])
+    return device
+
+
+def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    device = prepare(p)
+    split, in_dim, out_dim = dataset(p["dataset"])
+    if p["batch_size"] > len(split.y_train):
+        raise ParameterError("batch_size", f"batch_size = {p['batch_size']} exceeds the {len(split.y_train)} "
+                                           f"training examples; allowed: an integer in [8, {len(split.y_train)}]")
+    x_train, y_train = torch.from_numpy(split.x_train).to(device), torch.from_numpy(split.y_train).to(device)
+    x_test, y_test = torch.from_numpy(split.x_test).to(device), torch.from_numpy(split.y_test).to(device)
+    nets = make_pair(p, in_dim, out_dim, device)
+    noisy = any(net.spec.norm.noisy for net in nets)
+    noise_source = NoiseSource(p, p["depth"], p["width"], device) if noisy else None
+    batches = Batches(len(y_train), p["batch_size"], p["seed"])
+    etas = probe_etas(p["probe_min"], p["probe_max"], p["probe_points"])
+    surfaces = SurfaceRun(p, nets, x_train, y_train, device)
+    total = p["steps"]
+    snapshot_every = max(1, math.ceil(total / SNAPSHOTS))
+    yield Frame(0, 0.0, message=f"A = {p['variant_a']}, B = {p['variant_b']}: {total} SGD steps on "
+                                f"{describe_device(device)}")
+    for net in nets:
+        net.snapshot()
+    lr = p["lr"]
+    trained_s = 0.0
+    for step in range(1, total + 1):
+        ctx.check()
+        started = time.perf_counter()
+        lr = ctx.live("lr")
+        idx = batches.next().to(device)
+        xb, yb = x_train[idx], y_train[idx]
+        noise = noise_source.draw(len(idx)) if noise_source else None
+        scalars: dict[str, float] = {}
+        probing = step == 1 or step % ctx.live("probe_every") == 0
+        for net in nets:
+            if net.diverged:
+                continue
+            loss = net.loss_and_grad(xb, yb, noise if net.spec.norm.noisy else None)
+            scalars[f"loss{net.suffix}"] = loss
+            if probing and math.isfinite(loss):
+                result = probe(net.spec, net.params, net.grad, xb, yb, etas, noise if net.spec.norm.noisy else None)
+                scalars.update(result.scalars(net.suffix))
+            net.diverged = net.guard.check(step, {f"loss{net.suffix}": loss})
+            if not net.diverged:
+                net.sgd(lr)
+        if probing:
+            scalars.update(_ratios(scalars))
+        if step % p["eval_every"] == 0 or step == total:
+            for net in nets:
+                if not net.diverged:
+                    scalars[f"test_acc{net.suffix}"] = net.accuracy(x_test, y_test)
+                    scalars[f"train_acc{net.suffix}"] = net.accuracy(x_train, y_train)
+        if step % snapshot_every == 0 or step == total:
+            for net in nets:
+                if not net.diverged:
+                    net.snapshot()
+        trained_s += time.perf_counter() - started
+        scalars["seconds"] = trained_s
+        scalars["lr"] = lr
+        message = _divergence_message(nets, step)
+        all_diverged = all(net.diverged for net in nets)
+        yield Frame(step, step / total, scalars, message=message,
+                    diverged=_diverged(nets) if all_diverged else "")
+        if all_diverged:
+            return
+        every = ctx.live("surface_every")
+        if surfaces.enabled and step < total and every and step % every == 0:
+            yield from surfaces.frames(step, step / total, ctx)
+    if surfaces.enabled:
+        yield from surfaces.frames(total, 1.0, ctx)
+    yield Frame(total, 1.0, message=_final_message(nets, total), diverged=_diverged(nets))
+
+
+def _ratios(s: dict[str, float]) -> dict[str, float]:
+    out = {}
+    for name in ("loss_range", "grad_pred", "beta_eff"):
+        a, b = s.get(f"{name}_a"), s.get(f"{name}_b")
+        if a is not None and b is not None and b > 0:
+            out[f"ratio_{name}"] = a / b
+    return out
+
+
+def _diverged(nets: list[Net]) -> str:
+    return "; ".join(f"net {net.label.upper()} ({net.spec.variant}): {net.diverged}" for net in nets if net.diverged)
+
+
+def _divergence_message(nets: list[Net], step: int) -> str:
+    for net in nets:
+        if net.diverged.endswith(f"at step {step}") or f"at step {step} " in net.diverged:
+            return f"net {net.label.upper()} ({net.spec.variant}) stopped: {net.diverged}"
+    return ""
+
+
+def _final_message(nets: list[Net], total: int) -> str:
+    parts = []
+    for net in nets:
+        state = f"diverged ({net.diverged})" if net.diverged else "trained"
+        parts.append(f"{net.label.upper()} = {net.spec.variant}: {state}")
+    return f"{total} steps · " + " · ".join(parts)

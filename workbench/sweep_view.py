@@ -169,6 +169,10 @@ class SweepView(QWidget):
         """The summary plot, for a panel's PNG / SVG export and theming."""
         return {"sweep_summary": self.plot.plot_item}
 
+    def series(self) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """The summary plot's series, for a panel's CSV export (the raw table has its own export)."""
+        return {"sweep_summary": self.summary_data()}
+
     def apply_theme(self, name: str) -> None:
         themes.style_plot_widget(self.plot.plot_widget, name)
         self.mean_line.setPen(themes.plot_colors(name)["foreground"], width=2.5)
@@ -247,18 +251,24 @@ class SweepView(QWidget):
                                                        if self._axis.log else None)
         self.plot.plot_item.setLabel("bottom", self._axis.label(self._title))
         for name in self.plot.series_names():
-            if name.startswith(("seed ", "group ")):
+            if name.startswith("seed ") or name in self._group_series():
                 self.plot.remove_series(name)
         self._groups = self._group_names(sweep)
         for i, group in enumerate(self._groups):
             color = PALETTE[i % len(PALETTE)]
-            self.plot.add_series(f"group {group}", color, width=1.6, style="dots", faint=True)
-            self.plot.add_series(f"group {group} mean", color, width=2.5)
+            self.plot.add_series(f"{group} (each seed)", color, width=2.0, style="dots")
+            self.plot.add_series(f"{group} (mean over seeds)", color, width=2.5)
+        legend = self.plot.plot_item.legend
+        legend.removeItem(self.mean_line)
+        self.mean_line.setVisible(not self._groups)
         if self._groups:
-            self.plot.set_series("mean", [], [])
             return
+        legend.addItem(self.mean_line, "mean")
         for i, seed in enumerate(dict.fromkeys(parse_values(sweep["sweep_seeds"]))):
             self.plot.add_series(f"seed {seed:g}", PALETTE[i % len(PALETTE)], width=2.0, style="dots")
+
+    def _group_series(self) -> set[str]:
+        return {f"{g} ({what})" for g in self._groups for what in ("each seed", "mean over seeds")}
 
     def _group_names(self, sweep: dict[str, Any]) -> tuple[str, ...]:
         """Labels of the members' groups when the engine sweeps several of something at once
@@ -294,8 +304,8 @@ class SweepView(QWidget):
         self._summary = summarize(self._table, self._columns, metric, self._axis, as_error, self._groups)
         empty = (np.empty(0), np.empty(0))
         for group in self._groups:
-            self.plot.set_series(f"group {group}", *self._summary.groups.get(group, empty))
-            self.plot.set_series(f"group {group} mean", *self._summary.group_means.get(group, empty))
+            self.plot.set_series(f"{group} (each seed)", *self._summary.groups.get(group, empty))
+            self.plot.set_series(f"{group} (mean over seeds)", *self._summary.group_means.get(group, empty))
         for name in self.plot.series_names():
             if name.startswith("seed "):
                 self.plot.set_series(name, *self._summary.seeds.get(float(name[5:]), empty))

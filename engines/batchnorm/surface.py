@@ -12,23 +12,27 @@ statistics are recomputed at every grid point and the running statistics are nev
 
 Two evaluators, checked against ``network.forward`` per point in the tests:
 
-* ``torch``: chunks of grid points with a leading grid dimension G through batched matrix products
-  (bmm; on CUDA when the tensors are there).  Activations are kept as (G, units, n) so that every
-  product is W·h and every batch statistic a contiguous reduction, and normalisation, noise and
-  affine fold into one multiply-add per element — this fused forward is what lifts the 6×100 BN
-  net from ~20 to ~70 GFLOP/s on two cores (``bench/bench_batchnorm.py``).
+* ``torch``: sub-batches of grid points with a leading grid dimension G through batched matrix
+  products (bmm; on CUDA when the tensors are there).  Activations are kept as (G, units, n) so that
+  every product is W·h and every batch statistic a contiguous reduction, normalisation, noise and
+  affine become one scale and one shift per unit, and every op works in place in reused buffers.
+  Per core this runs the 6×100 digits net at ~36 GFLOP/s with BN and ~52 without, against ~22 and
+  ~39 for ``network.forward`` with the same grid dimension.
 * ``numba``: ``surface_numba.surface_losses``, parallel over grid points, for small networks whose
   matrices are too small for BLAS to pay for torch's per-call overhead.
 
 Both use that the first Linear's pre-activation is linear in (α, β): its input (x, or x normalised by
 an input norm, which depends on x only) is the same at every grid point, so
-x·W(α, β)ᵀ + b(α, β) = (x·W₀ᵀ + b₀) + α·(x·D₁ᵀ + d₁) + β·(x·D₂ᵀ + d₂) is exact and computed once.
+x·W(α, β)ᵀ + b(α, β) = (x·W₀ᵀ + b₀) + α·(x·D₁ᵀ + d₁) + β·(x·D₂ᵀ + d₂) is exact and computed once
+(~10 % faster on the 6×100 net, whose first layer holds 11 % of the multiply-adds).
 """
 from __future__ import annotations
 
 import math
 import os
+import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -40,11 +44,12 @@ from engines.batchnorm import network as nw
 
 PLANES = ("filter_random", "gradient_random", "pca")
 EVALUATORS = ("auto", "numba", "torch")
-NUMBA_MAX_WIDTH = 32
-NUMBA_MAX_MACS = 2_000_000
+NUMBA_MAX_WIDTH = 48
+NUMBA_MAX_WIDTH_NORMALISED = 64
+CPU_LANES: int | None = None   # torch lanes on the CPU; None: one per core
 CHUNK_SECONDS = 0.04
 YIELD_SECONDS = 0.2
-_CACHE_BYTES = 2 << 20
+_CACHE_BYTES = 1 << 20
 
 
 class Directions(tuple):
@@ -60,15 +65,8 @@ class Directions(tuple):
 def _filter_normalise(direction: list[torch.Tensor], params: list[torch.Tensor]) -> list[torch.Tensor]:
     """Li et al. §4: each row of a weight direction gets the norm of that row of θ; 1-D parameters
     (biases, γ, β) get 0 ("ignore biasbn")."""
-    out = []
-    for d, p in zip(direction, params):
-        if p.dim() < 2:
-            out.append(torch.zeros_like(p))
-            continue
-        rows_d, rows_p = d.reshape(p.shape[0], -1), p.reshape(p.shape[0], -1)
-        scale = rows_p.norm(dim=1, keepdim=True) / (rows_d.norm(dim=1, keepdim=True) + 1e-10)
-        out.append((rows_d * scale).reshape(p.shape))
-    return out
+    row = (lambda t: t.reshape(t.shape[0], -1).norm(dim=1).reshape((-1,) + (1,) * (t.dim() - 1)))
+    return [torch.zeros_like(p) if p.dim() < 2 else d * (row(p) / (row(d) + 1e-10)) for d, p in zip(direction, params)]
 
 
 def _random_direction(params: list[torch.Tensor], generator: torch.Generator) -> list[torch.Tensor]:
@@ -76,12 +74,19 @@ def _random_direction(params: list[torch.Tensor], generator: torch.Generator) ->
 
 
 def _as_flat_np(value) -> np.ndarray:
-    """A list of tensors, a tensor or an array → float64 numpy (flattened when a list)."""
+    """A list of tensors (parameters), a tensor or an array → float64 numpy; a list is flattened."""
     if isinstance(value, (list, tuple)):
-        value = nw.flat([torch.as_tensor(t).detach() for t in value])
+        value = nw.flat([torch.as_tensor(t).detach().cpu() for t in value])
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().double().numpy()
     return np.asarray(value, dtype=np.float64)
+
+
+def _as_rows(snapshots) -> np.ndarray:
+    """(k, P) float64 from a (k, P) array or tensor or a list of k flat snapshots."""
+    if isinstance(snapshots, (list, tuple)):
+        return np.stack([_as_flat_np(s).ravel() for s in snapshots])
+    return np.atleast_2d(_as_flat_np(snapshots))
 
 
 def plane_directions(spec: nw.NetSpec, params: list[torch.Tensor], plane: str, generator: torch.Generator,
@@ -89,7 +94,7 @@ def plane_directions(spec: nw.NetSpec, params: list[torch.Tensor], plane: str, g
     """Two directions shaped like ``params`` (see the module docstring for the planes).
 
     ``filter_random``: two Gaussian directions, filter-normalised, 1-D parameters (biases, γ, β) 0
-    — Li et al.'s "ignore biasbn".  ``gradient_random``: d₁ the filter-normalised gradient,
+    — Li et al.'s "ignore biasbn".  ``gradient_random``: d₁ the filter-normalised gradient (α > 0 is uphill),
     d₂ a filter-normalised random direction made orthogonal to d₁ (Gram–Schmidt on the flat
     vectors) and rescaled to ‖d₁‖ (so d₂ is no longer exactly filter-normalised).  ``pca``: the top
     two principal directions of ``trajectory`` ((k, P) flat snapshots) taken relative to θ₀, not
@@ -130,7 +135,7 @@ def _pca(params, trajectory) -> Directions | str:
     """Top two right singular vectors of M = [θᵢ − θ₀] from its k×k Gram matrix, or a reason."""
     if trajectory is None or len(trajectory) < 3:
         return f"pca needs at least 3 trajectory snapshots (got {0 if trajectory is None else len(trajectory)})"
-    m = _as_flat_np(trajectory) - _as_flat_np(params)
+    m = _as_rows(trajectory) - _as_flat_np(params)
     values, vectors = np.linalg.eigh(m @ m.T)
     values, vectors = values[::-1], vectors[:, ::-1]
     if values[0] <= 0 or values[1] <= 1e-12 * values[0]:
@@ -149,20 +154,14 @@ def refinement_levels(resolution: int) -> list[np.ndarray]:
     linspace, both ends included), then all R; each level holds only its new points."""
     if resolution < 1:
         raise ValueError("resolution must be at least 1")
-    counts, m = [], 5
-    while m < resolution:
-        counts.append(m)
-        m = 2 * m - 1
-    counts.append(resolution)
-    seen = np.zeros(resolution * resolution, bool)
-    levels = []
+    counts = [m for m in (2 ** k + 1 for k in range(2, 32)) if m < resolution][:30] + [resolution]
+    seen, levels = np.zeros(resolution * resolution, bool), []
     for m in counts:
         axis = np.unique(np.rint(np.linspace(0, resolution - 1, m)).astype(np.int64))
         flat = (axis[:, None] * resolution + axis[None, :]).ravel()
         new = flat[~seen[flat]]
         seen[new] = True
-        if new.size:
-            levels.append(new)
+        levels += [new] if new.size else []
     return levels
 
 
@@ -182,31 +181,32 @@ def fill_from_coarse(grid: np.ndarray, done: np.ndarray | None = None) -> np.nda
 
 def project_onto_plane(snapshots, center, d1, d2) -> np.ndarray:
     """(k, 2) least-squares coordinates (α, β) of each snapshot − center in the basis (d₁, d₂)."""
-    s = np.atleast_2d(_as_flat_np(snapshots)) - _as_flat_np(center)
+    s = _as_rows(snapshots) - _as_flat_np(center)
     basis = np.stack([_as_flat_np(d1), _as_flat_np(d2)], axis=1)
     return np.linalg.lstsq(basis, s.T, rcond=None)[0].T
 
 
 def choose_evaluator(spec: nw.NetSpec, n: int, device) -> str:
-    """``torch`` on CUDA; on the CPU ``numba`` for small networks (hidden width ≤ NUMBA_MAX_WIDTH
-    and ≤ NUMBA_MAX_MACS multiply-adds per grid point), where torch's per-call cost dominates;
-    ``torch`` otherwise, where BLAS wins (the crossover measured in ``bench/bench_batchnorm.py``)."""
+    """``torch`` on CUDA.  On the CPU ``numba`` for narrow networks — hidden width ≤ 48, or ≤ 64
+    with a normalisation (whose per-element passes cost torch more than the loops) — and ``torch``
+    for wider ones, where BLAS wins.  Measured on 2 cores (31×31 grids, points/s numba / torch):
+    width 16: 1.2–2.5×; 48: 1.2–2.1× with BN, 1.0 without; 64: 1.1–1.5× with BN, 0.6–0.9 without;
+    100: 0.55–0.65.  The batch size n hardly moves the crossover (n = 256…1024 checked)."""
     if torch.device(device).type != "cpu":
         return "torch"
-    macs = nw.count_flops(spec, n) // 2
-    return "numba" if spec.width <= NUMBA_MAX_WIDTH and macs <= NUMBA_MAX_MACS else "torch"
+    limit = NUMBA_MAX_WIDTH_NORMALISED if spec.norm.placement != "none" else NUMBA_MAX_WIDTH
+    return "numba" if spec.width <= limit else "torch"
 
 
 class _Prepared:
     """Everything shared by the grid points: θ₀, d₁, d₂ detached, the first layer's pre-activations
-    h₀ + α·h₁ + β·h₂ as (units, n), labels, noise (transposed to the (units, n) layout)."""
+    h₀ + α·h₁ + β·h₂ as (units, n), labels, noise moved to the parameters' device and dtype."""
 
     def __init__(self, spec, params, d1, d2, x, y, noise):
         self.spec, self.norm = spec, spec.norm
         p0 = [p.detach() for p in params]
         self.device, self.dtype = p0[0].device, p0[0].dtype
-        self.p = [p0, [d.detach().to(self.device, self.dtype) for d in d1],
-                  [d.detach().to(self.device, self.dtype) for d in d2]]
+        self.p = [p0] + [[t.detach().to(self.device, self.dtype) for t in d] for d in (d1, d2)]
         x = torch.as_tensor(x).to(self.device, self.dtype)
         self.y = torch.as_tensor(y).to(self.device, torch.long)
         self.n = x.shape[0]
@@ -215,23 +215,17 @@ class _Prepared:
                 x = nw.normalise(x, self.norm, 0, None, True, False)
             self.h = [torch.addmm(v[1][:, None], v[0], x.T) for v in self.p]
         self.layout = _layout(spec)
-        self.noisy = self.norm.noisy and noise is not None
         self.noise = None
-        if self.noisy:
+        if self.norm.noisy and noise is not None:
             move = (lambda t: None if t is None else t.detach().to(self.device, self.dtype))
             self.noise = [nw.Noise(move(s.scale), move(s.shift), move(s.sample)) for s in noise]
 
-    def coefficients(self, alphas: np.ndarray, betas: np.ndarray):
-        a = torch.as_tensor(alphas, dtype=self.dtype).to(self.device)
-        b = torch.as_tensor(betas, dtype=self.dtype).to(self.device)
-        return a, b
-
-    def at(self, index: int, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    def at(self, index: int, a: torch.Tensor, b: torch.Tensor, out=None) -> torch.Tensor:
         """Parameter ``index`` at every point, (G, *shape) — a vector as (G, u, 1)."""
         p0, p1, p2 = (v[index] for v in self.p)
         shape = (-1,) + (1,) * p0.dim()
-        out = torch.addcmul(p0, a.view(shape), p1).addcmul_(b.view(shape), p2)
-        return out.unsqueeze(-1) if p0.dim() == 1 else out
+        w = torch.addcmul(p0, a.view(shape), p1, out=out).addcmul_(b.view(shape), p2)
+        return w.unsqueeze(-1) if p0.dim() == 1 else w
 
 
 def _layout(spec: nw.NetSpec) -> list[tuple[int, int, int, int]]:
@@ -242,8 +236,9 @@ def _layout(spec: nw.NetSpec) -> list[tuple[int, int, int, int]]:
 
 
 def _normalise_t(h, norm: nw.NormSpec, gamma=None, beta=None, noise: nw.Noise | None = None):
-    """``network.normalise`` (+ noise, affine) on (G, u, n) activations as few passes as possible:
-    statistics by single-pass norms, then one multiply-add ((h − m)/s·scale + shift)·γ + β."""
+    """``network.normalise`` (+ noise, affine, in that order) on (G, u, n) activations, in place:
+    statistics by single-pass norms, then ((h − m)/s·scale + shift)·γ + β as one scale and one shift
+    per unit.  In place matters: a fresh (G, u, n) result per op cost ~25 % of the time."""
     k = c = None
     if norm.axis == "feature":
         h = h.sub_(h.mean(-2, keepdim=True))
@@ -252,12 +247,10 @@ def _normalise_t(h, norm: nw.NormSpec, gamma=None, beta=None, noise: nw.Noise | 
     else:
         n = h.shape[-1]
         mean = h.mean(-1, keepdim=True)
-        if norm.divisor == "l1":
-            k = 1 / (torch.linalg.vector_norm(h, 1, dim=-1, keepdim=True) / n + nw.EPS)
-        elif norm.divisor == "l2":
-            k = 1 / (torch.linalg.vector_norm(h, 2, dim=-1, keepdim=True) / math.sqrt(n) + nw.EPS)
-        elif norm.divisor == "linf":
-            k = 1 / (torch.linalg.vector_norm(h, math.inf, dim=-1, keepdim=True) + nw.EPS)
+        if norm.divisor in ("l1", "l2", "linf"):
+            order = {"l1": 1, "l2": 2, "linf": math.inf}[norm.divisor]
+            size = {"l1": n, "l2": math.sqrt(n), "linf": 1}[norm.divisor]
+            k = torch.linalg.vector_norm(h, order, dim=-1, keepdim=True).div_(size).add_(nw.EPS).reciprocal_()
         if norm.center:
             h = h.sub_(mean)
         if norm.divisor == "std":
@@ -270,101 +263,106 @@ def _normalise_t(h, norm: nw.NormSpec, gamma=None, beta=None, noise: nw.Noise | 
     if gamma is not None:
         k = gamma if k is None else k * gamma
         c = beta if c is None else torch.addcmul(beta, c, gamma)
-    if c is not None:
-        h = torch.addcmul(c, h, k)
-    elif k is not None:
+    if k is not None:
         h = h.mul_(k)
+    if c is not None:
+        h = h.add_(c)
     if noise is not None and noise.sample is not None:
         h = h.addcmul_(noise.sample.T, gamma if gamma is not None else torch.ones_like(c))
     return h
 
 
-def torch_losses(prep: _Prepared, alphas: np.ndarray, betas: np.ndarray) -> torch.Tensor:
-    """Mean cross-entropy at each point (alphas[g], betas[g]), all G points at once."""
+def torch_losses(prep: _Prepared, alphas, betas, work: list[torch.Tensor] | None = None) -> torch.Tensor:
+    """Mean cross-entropy at the G points (alphas[g], betas[g]) at once, under ``no_grad``.
+
+    ``work``: three flat buffers (activations ×2, weights) of at least G·max(sizes)·max(n, max(sizes))
+    elements, reused between calls.  A bias that the batch centring cancels exactly (output norm,
+    batch axis, centred, divisor std or none: the mean absorbs it and the variance ignores it) is
+    skipped — one pass over the activations fewer per layer."""
     spec, norm = prep.spec, prep.norm
-    a, b = prep.coefficients(alphas, betas)
-    g3 = (-1, 1, 1)
-    h = torch.addcmul(prep.h[0], a.view(g3), prep.h[1]).addcmul_(b.view(g3), prep.h[2])
-    for layer, (wi, bi, gi, ei) in enumerate(prep.layout):
-        if layer > 0:
-            if norm.placement == "input":
-                h = _normalise_t(h, norm)
-            h = torch.baddbmm(prep.at(bi, a, b), prep.at(wi, a, b), h)
-        if layer == spec.depth:
-            break
-        if norm.placement == "output":
-            gamma, beta = (prep.at(gi, a, b), prep.at(ei, a, b)) if gi >= 0 else (None, None)
-            h = _normalise_t(h, norm, gamma, beta, prep.noise[layer] if prep.noisy else None)
-        h = h.relu_()
-    return F.cross_entropy(h, prep.y.expand(h.shape[0], -1), reduction="none").mean(-1)
+    with torch.no_grad():
+        a, b = (torch.as_tensor(np.array(v, np.float64), dtype=prep.dtype).to(prep.device) for v in (alphas, betas))
+        g, n = a.shape[0], prep.n
+        buffer = (lambda i, *shape: None if work is None else work[i][:math.prod(shape)].view(shape))
+        cancels = (norm.placement == "output" and norm.axis == "batch" and norm.center
+                   and norm.divisor in ("std", "none"))
+        sizes, g3 = spec.sizes, (-1, 1, 1)
+        h = torch.addcmul(prep.h[0], a.view(g3), prep.h[1], out=buffer(0, g, sizes[1], n))
+        h = h.addcmul_(b.view(g3), prep.h[2])
+        for layer, (wi, bi, gi, ei) in enumerate(prep.layout):
+            if layer > 0:
+                if norm.placement == "input":
+                    h = _normalise_t(h, norm)
+                w = prep.at(wi, a, b, out=buffer(2, g, sizes[layer + 1], sizes[layer]))
+                out = buffer(layer % 2, g, sizes[layer + 1], n)
+                if cancels and layer < spec.depth:
+                    h = torch.bmm(w, h, out=out)
+                else:
+                    h = torch.baddbmm(prep.at(bi, a, b), w, h, out=out)
+            if layer == spec.depth:
+                break
+            if norm.placement == "output":
+                gamma, beta = (prep.at(gi, a, b), prep.at(ei, a, b)) if gi >= 0 else (None, None)
+                h = _normalise_t(h, norm, gamma, beta, prep.noise[layer] if prep.noise else None)
+            h = h.relu_()
+        return F.cross_entropy(h, prep.y.expand(g, -1), reduction="none").mean(-1)
 
 
 class _TorchEvaluator:
-    """Chunks of grid points through ``torch_losses`` in sub-batches sized to stay in cache on the
-    CPU (~2 MiB of activations; measured best at G ≈ 4–16 for the 6×100 net) and large on CUDA."""
+    """Sub-batches of G grid points through ``torch_losses``; G keeps the activations of one
+    sub-batch near ~1 MiB on the CPU (cache-resident; G ≈ 4–8 measured best for the 6×100 net) and
+    large on CUDA.  On the CPU one *lane* per core (a thread with one intra-op torch thread) runs
+    sub-batches side by side.  Measured on 2 cores (6×100 BN net): with the second core free the
+    lanes ran ~1.9× faster than torch's own two-thread pool and ~1.7× faster than one lane; with
+    another process on a core the pool fell up to 10× behind one thread (each small op waits for
+    both threads), the lanes only ~15–20 % (bench/bench_batchnorm.py prints both)."""
 
     def __init__(self, prep: _Prepared):
         self.prep = prep
-        widest = max(prep.spec.sizes) * prep.n * prep.h[0].element_size()
-        budget = _CACHE_BYTES if prep.device.type == "cpu" else 256 << 20
-        self.batch = int(max(1, min(1024, budget // widest)))
+        widest = max(prep.spec.sizes) * max(prep.n, max(prep.spec.sizes)) * prep.h[0].element_size()
+        cpu = prep.device.type == "cpu"
+        self.batch = int(max(1, min(1024, (_CACHE_BYTES if cpu else 256 << 20) // widest)))
+        self.lanes = (CPU_LANES or _cores()) if cpu else 1
+        self._local = threading.local()
 
     def __call__(self, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
         out = np.empty(len(alphas))
-        with torch.no_grad():
-            for s in range(0, len(alphas), self.batch):
-                sl = slice(s, s + self.batch)
-                out[sl] = torch_losses(self.prep, alphas[sl], betas[sl]).double().cpu().numpy()
+        for s in range(0, len(alphas), self.batch):
+            sl = slice(s, s + self.batch)
+            out[sl] = torch_losses(self.prep, alphas[sl], betas[sl], self._work(len(alphas[sl]))).double().cpu().numpy()
         return out
 
+    def _work(self, g: int) -> list[torch.Tensor]:
+        """This lane's three reusable buffers, grown when a sub-batch needs more."""
+        size = g * max(self.prep.spec.sizes) * max(self.prep.n, max(self.prep.spec.sizes))
+        work = getattr(self._local, "work", None)
+        if work is None or work[0].numel() < size:
+            work = self._local.work = [torch.empty(size, dtype=self.prep.dtype, device=self.prep.device)
+                                       for _ in range(3)]
+        return work
 
-class _NumbaEvaluator:
+
+def _numba_evaluator(prep: _Prepared):
     """The same points through ``surface_numba.surface_losses`` (float32 activations)."""
+    from engines.batchnorm.surface_numba import NumbaSurface
 
-    def __init__(self, prep: _Prepared):
-        from engines.batchnorm.surface_numba import PLACEMENT, DIVISOR
+    as32 = (lambda t: None if t is None else t.detach().cpu().float().numpy())
+    noise = [(as32(s.scale), as32(s.shift), as32(s.sample)) for s in prep.noise] if prep.noise else None
+    return NumbaSurface(prep.spec, [as32(nw.flat(v)) for v in prep.p], [as32(t) for t in prep.h], prep.layout,
+                        [t.numel() for t in prep.p[0]], noise, prep.y.cpu().numpy())
 
-        f32 = np.float32
-        spec, norm = prep.spec, prep.norm
-        cpu = [[t.detach().cpu().to(torch.float32) for t in v] for v in prep.p]
-        sizes = np.cumsum([0] + [t.numel() for t in cpu[0]])
-        self.h = [t.detach().cpu().to(torch.float32).numpy() for t in prep.h]
-        self.flat = [nw.flat(v).numpy() for v in cpu]
-        self.layout = np.array([[spec.sizes[layer], spec.sizes[layer + 1]] + [sizes[i] if i >= 0 else -1 for i in idx]
-                                for layer, idx in enumerate(prep.layout)], np.int64)
-        noisy = 0 if not prep.noisy else (2 if any(s.sample is not None for s in prep.noise) else 1)
-        self.flags = np.array([PLACEMENT[norm.placement], int(norm.axis == "feature"), int(norm.center),
-                               DIVISOR[norm.divisor], int(norm.affine), noisy], np.int64)
-        depth, width, n = max(spec.depth, 1), max(spec.width, 1), prep.n
-        self.noise = [np.ones((depth, width), f32), np.zeros((depth, width), f32), np.zeros((depth, 1, 1), f32)]
-        if noisy:
-            self.noise[0] = np.stack([s.scale.detach().cpu().float().numpy() for s in prep.noise])
-            self.noise[1] = np.stack([s.shift.detach().cpu().float().numpy() for s in prep.noise])
-        if noisy == 2:
-            self.noise[2] = np.stack([np.zeros((width, n), f32) if s.sample is None
-                                      else s.sample.detach().cpu().float().numpy().T for s in prep.noise])
-        self.noise = [np.ascontiguousarray(v, dtype=f32) for v in self.noise]
-        self.y = prep.y.cpu().numpy().astype(np.int64)
 
-    def __call__(self, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
-        import numba
-
-        from engines.batchnorm.surface_numba import surface_losses
-
-        out = np.empty(len(alphas))
-        surface_losses(*self.h, *self.flat, self.layout, self.flags, *self.noise, self.y,
-                       np.ascontiguousarray(alphas, np.float64), np.ascontiguousarray(betas, np.float64),
-                       4 * numba.get_num_threads(), out)
-        return out
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @contextmanager
-def _cpu_threads(device, threads: int | None):
-    """All cores for torch during a CPU surface (measured: faster when the machine is otherwise
-    idle), the previous count restored afterwards."""
+def _single_op_threads(lanes: int):
+    """One intra-op torch thread while several lanes run (pools fight for the cores), restored after;
+    it is process-wide, so other torch work of the process runs on one thread meanwhile."""
     previous = torch.get_num_threads()
-    if torch.device(device).type == "cpu" and threads and threads != previous:
-        torch.set_num_threads(threads)
+    if lanes > 1 and previous != 1:
+        torch.set_num_threads(1)
     try:
         yield
     finally:
@@ -372,19 +370,23 @@ def _cpu_threads(device, threads: int | None):
             torch.set_num_threads(previous)
 
 
+def _timed(run, alphas, betas):
+    t0 = time.perf_counter()
+    return run(alphas, betas), time.perf_counter() - t0
+
+
 def sample_surface(spec: nw.NetSpec, params: list[torch.Tensor], d1: list[torch.Tensor], d2: list[torch.Tensor],
                    x, y, coords, noise: list[nw.Noise] | None = None, evaluator: str = "auto",
-                   check: Callable[[], None] | None = None, chunk: int | None = None,
-                   threads: int | None = None) -> Iterator[tuple[np.ndarray, int]]:
+                   check: Callable[[], None] | None = None, chunk: int | None = None) -> Iterator[tuple[np.ndarray, int]]:
     """Yield ``(grid, points_done)`` after every refinement level, and at least every ~0.2 s
     within one, where ``grid[i, j]`` (R×R float64, NaN where not computed yet) is the loss at
     θ₀ + coords[i]·d₁ + coords[j]·d₂: rows follow d₁, columns d₂.  Each yield is a fresh copy.
 
-    ``check`` (the run's stop check) is called before every chunk of points, chunks being sized to
-    ~40 ms of work (``chunk`` fixes the number of points instead).  Non-finite losses are kept.
-    ``noise``: the fixed noise of a ``noisy_bn`` net, used as given at every point.  ``threads``:
-    torch's CPU thread count during the surface (default: all cores; restored afterwards).
-    Neither θ₀ nor any running statistic is modified.
+    Worker threads (the evaluator's lanes) take sub-batches of points in refinement order; this
+    generator waits on them and calls ``check`` (the run's stop check) every ≤ 50 ms, so a stop lands
+    within one sub-batch (torch: G points; numba: sized to ~40 ms; ``chunk`` fixes the size).
+    Non-finite losses are kept.  ``noise``: a ``noisy_bn`` net's fixed noise, used as given at every
+    point.  Neither θ₀ nor any running statistic is modified (the forward is functional, note §6).
     """
     if evaluator not in EVALUATORS:
         raise ValueError(f"evaluator {evaluator!r} is not one of {', '.join(EVALUATORS)}")
@@ -393,32 +395,45 @@ def sample_surface(spec: nw.NetSpec, params: list[torch.Tensor], d1: list[torch.
     prep = _Prepared(spec, params, d1, d2, x, y, noise)
     if evaluator == "auto":
         evaluator = choose_evaluator(spec, prep.n, prep.device)
-    run = _NumbaEvaluator(prep) if evaluator == "numba" else _TorchEvaluator(prep)
+    run = _numba_evaluator(prep) if evaluator == "numba" else _TorchEvaluator(prep)
+    adaptive = chunk is None and evaluator == "numba"
+    size = chunk or (2 * _cores() if adaptive else run.batch)
+    levels = refinement_levels(res)
+    order = np.concatenate(levels)
+    level_of = np.repeat(np.arange(len(levels)), [lv.size for lv in levels])
+    left = np.array([lv.size for lv in levels])
     grid = np.full((res, res), np.nan)
-    done = 0
-    size = chunk or (2 * (os.cpu_count() or 1) if evaluator == "numba" else run.batch)
-    with _cpu_threads(prep.device, threads or os.cpu_count()):
-        last = time.perf_counter()
-        for level in refinement_levels(res):
-            alphas, betas = coords[level // res], coords[level % res]
-            start = 0
-            while start < level.size:
+    finished = submitted = 0
+    pool, inflight = ThreadPoolExecutor(run.lanes, thread_name_prefix="loss-surface"), {}
+    try:
+        with _single_op_threads(run.lanes):
+            last = time.perf_counter()
+            while finished < order.size:
+                while submitted < order.size and len(inflight) < 2 * run.lanes:
+                    stop = min(submitted + size, order.size)
+                    idx = order[submitted:stop]
+                    inflight[pool.submit(_timed, run, coords[idx // res], coords[idx % res])] = (submitted, stop)
+                    submitted = stop
+                ready, _ = wait(inflight, timeout=0.05, return_when=FIRST_COMPLETED)
                 if check is not None:
                     check()
-                t0 = time.perf_counter()
-                stop = min(start + size, level.size)
-                grid.flat[level[start:stop]] = run(alphas[start:stop], betas[start:stop])
-                now = time.perf_counter()
-                done += stop - start
-                if chunk is None:
-                    per_point = max(now - t0, 1e-6) / (stop - start)
-                    size = int(np.clip(CHUNK_SECONDS / per_point, 1, 4096))
-                start = stop
-                if start < level.size and now - last >= YIELD_SECONDS:
-                    last = now
-                    yield grid.copy(), done
-            last = time.perf_counter()
-            yield grid.copy(), done
+                level_complete = False
+                for future in ready:
+                    start, stop = inflight.pop(future)
+                    losses, seconds = future.result()
+                    grid.flat[order[start:stop]] = losses
+                    finished += stop - start
+                    np.subtract.at(left, level_of[start:stop], 1)
+                    level_complete |= bool((left[np.unique(level_of[start:stop])] == 0).any())
+                    if adaptive:
+                        size = int(np.clip(CHUNK_SECONDS * (stop - start) / max(seconds, 1e-6), 1, 1 << 16))
+                if level_complete or (ready and time.perf_counter() - last >= YIELD_SECONDS):
+                    last = time.perf_counter()
+                    yield grid.copy(), finished
+    finally:
+        for future in inflight:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def warm_up() -> None:

@@ -1,9 +1,10 @@
 """Numba kernel of the loss-surface sampler: one loss per grid point, points in parallel (``prange``).
 
-Why a kernel of its own: for tiny networks (2-16-16-2 on 256 moons) a torch call per layer costs
-more in dispatch than the arithmetic, and a hand-written loop parallel over grid points was ~3×
-faster than the torch loop; for the 6×100 digits MLP BLAS wins (~58 vs ~6 GFLOP/s), so
-``surface.choose_evaluator`` only sends small networks here (DESIGN.md §2, batchnorm.md §6).
+Why a kernel of its own: for narrow networks torch's per-op dispatch and passes over memory cost
+more than the arithmetic.  On 2 cores this kernel ran the 51×51 surface of a 2-16-16-2 BN net on 256
+moons ~17× faster than a per-point ``nn.Sequential`` loop and ~1.2× faster than the batched torch
+evaluator; on the 6×100 digits MLP BLAS wins (~46 vs ~74 GFLOP/s with BN), so
+``surface.choose_evaluator`` sends only narrow nets here (DESIGN.md §2, batchnorm.md §6).
 
 Each grid point (α, β) evaluates the training objective at θ₀ + α·d₁ + β·d₂ exactly as
 ``network.forward(train=True)`` + ``network.cross_entropy`` do — batch statistics of *that* point,
@@ -15,21 +16,24 @@ its pre-activations arrive precomputed as h₀ + α·h₁ + β·h₂ (``surface.
 Layout: activations are (units, n), the batch contiguous, so the weight loop is an axpy over the
 batch and the batch statistics are contiguous reductions; activations are float32 like the torch
 network, statistics and the loss are accumulated in float64.  No BLAS anywhere (DESIGN.md §2).
+``fastmath`` is limited to reassociation and contraction: it lets LLVM vectorise the reductions
+(twice as fast on the BN net) and keeps NaN and inf as they are, which the surface must show.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 EPS = 1e-5
 PLACEMENT = {"none": 0, "input": 1, "output": 2}
 DIVISOR = {"none": 0, "std": 1, "l1": 2, "l2": 3, "linf": 4}
 LAYOUT_COLUMNS = ("in", "out", "W", "b", "gamma", "beta")
+FASTMATH = {"reassoc", "contract"}
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _normalise_rows(h, units, n, center, divisor, g, beta, noise_scale, noise_shift,
                     noise_sample, noisy, relu):
     """Batch-axis normalisation of every unit (row) in place, then noise, affine (γ, β per unit;
@@ -85,7 +89,7 @@ def _normalise_rows(h, units, n, center, divisor, g, beta, noise_scale, noise_sh
             h[u, i] = v
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _layernorm_rows(h, units, n, mean, var, g, beta):
     """Feature-axis normalisation (statistics over the units of each example), affine, ReLU."""
     for i in range(n):
@@ -112,7 +116,7 @@ def _layernorm_rows(h, units, n, mean, var, g, beta):
             h[u, i] = v
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _point_loss(alpha, beta_, h0, p1, p2, base, d1, d2, layout, flags, noise_scale, noise_shift,
                 noise_sample, y, cur, nxt, mean, var, g, bt):
     """The mean cross-entropy at one grid point; ``cur``/``nxt`` are (width_max, n) work buffers."""
@@ -178,7 +182,7 @@ def _point_loss(alpha, beta_, h0, p1, p2, base, d1, d2, layout, flags, noise_sca
     return total / n
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)
 def surface_losses(h0, p1, p2, base, d1, d2, layout, flags, noise_scale, noise_shift, noise_sample,
                    y, alphas, betas, blocks, out):
     """Losses of the points (alphas[m], betas[m]) into ``out[m]`` (float64), points in parallel.
@@ -205,6 +209,41 @@ def surface_losses(h0, p1, p2, base, d1, d2, layout, flags, noise_scale, noise_s
         for p in range(blk * m // blocks, (blk + 1) * m // blocks):
             out[p] = _point_loss(alphas[p], betas[p], h0, p1, p2, base, d1, d2, layout, flags,
                                  noise_scale, noise_shift, noise_sample, y, cur, nxt, mean, var, g, bt)
+
+
+class NumbaSurface:
+    """Host side of the kernel: θ₀, d₁, d₂ and the network's layout packed into the kernel's arrays
+    once per surface; calling it evaluates a batch of points.  ``flats``: three float32 (P,) flat
+    parameter vectors in network order; ``h``: three float32 (units₀, n) first-layer pre-activations;
+    ``layout``: per Linear the indices of W, b, γ, β in the parameter list (−1 if absent);
+    ``numels``: each parameter's size; ``noise``: per hidden layer (scale, shift, sample (n, width) or
+    None) float32, or None; ``y``: the labels.  Runs on one lane: the kernel is parallel itself."""
+
+    lanes = 1
+
+    def __init__(self, spec, flats, h, layout, numels, noise, y):
+        f32 = np.float32
+        norm, offsets = spec.norm, np.cumsum([0] + list(numels))
+        self.h, self.flat = [np.ascontiguousarray(v, f32) for v in h], [np.ascontiguousarray(v, f32) for v in flats]
+        self.layout = np.array([spec.sizes[layer:layer + 2] + [offsets[i] if i >= 0 else -1 for i in idx]
+                                for layer, idx in enumerate(layout)], np.int64)
+        depth, width, n = max(spec.depth, 1), max(spec.width, 1), len(y)
+        noisy = 0 if not noise else 1 + any(sample is not None for _, _, sample in noise)
+        self.flags = np.array([PLACEMENT[norm.placement], int(norm.axis == "feature"), int(norm.center),
+                               DIVISOR[norm.divisor], int(norm.affine), noisy], np.int64)
+        self.noise = [np.ones((depth, width)), np.zeros((depth, width)), np.zeros((depth, 1, 1))]
+        if noisy:
+            self.noise[:2] = [np.stack([s[0] for s in noise]), np.stack([s[1] for s in noise])]
+        if noisy == 2:
+            self.noise[2] = np.stack([np.zeros((width, n)) if s[2] is None else s[2].T for s in noise])
+        self.noise = [np.ascontiguousarray(v, dtype=f32) for v in self.noise]
+        self.y = np.ascontiguousarray(y, np.int64)
+
+    def __call__(self, alphas, betas) -> np.ndarray:
+        out = np.empty(len(alphas))
+        surface_losses(*self.h, *self.flat, self.layout, self.flags, *self.noise, self.y,
+                       np.array(alphas, np.float64), np.array(betas, np.float64), 4 * get_num_threads(), out)
+        return out
 
 
 def warm_up() -> None:

@@ -25,6 +25,8 @@ from engines.core.params import ParameterError
 from engines.core.torch_runtime import configure_threads, describe_device, resolve_device, seed_everything
 
 SNAPSHOTS = 60  # trajectory points kept per net for the projection on the surface plane
+PLATEAU_AFTER = 50  # steps before a loss stuck at ln(classes) counts as a plateau
+PLATEAU_TOLERANCE = 0.02  # relative distance of the smoothed loss from ln(classes)
 
 
 def prepare(p: dict[str, Any]):
@@ -57,6 +59,8 @@ def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         net.snapshot()
     lr = p["lr"]
     trained_s = 0.0
+    chance_loss = math.log(out_dim)
+    smoothed = {net.label: chance_loss for net in nets}
     for step in range(1, total + 1):
         ctx.check()
         started = time.perf_counter()
@@ -77,6 +81,10 @@ def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             net.diverged = net.guard.check(step, {f"loss{net.suffix}": loss})
             if not net.diverged:
                 net.sgd(lr)
+                smoothed[net.label] = 0.9 * smoothed[net.label] + 0.1 * loss
+                if probing:
+                    scalars[f"plateau{net.suffix}"] = float(
+                        step >= PLATEAU_AFTER and abs(smoothed[net.label] - chance_loss) < PLATEAU_TOLERANCE * chance_loss)
         if probing:
             scalars.update(_ratios(scalars))
         if step % p["eval_every"] == 0 or step == total:
@@ -91,7 +99,7 @@ def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         trained_s += time.perf_counter() - started
         scalars["seconds"] = trained_s
         scalars["lr"] = lr
-        message = _divergence_message(nets, step)
+        message = _divergence_message(nets, step) or _plateau_message(nets, scalars, chance_loss, step)
         all_diverged = all(net.diverged for net in nets)
         yield Frame(step, step / total, scalars, message=message,
                     diverged=_diverged(nets) if all_diverged else "")
@@ -123,6 +131,17 @@ def _divergence_message(nets: list[Net], step: int) -> str:
         if net.diverged.endswith(f"at step {step}") or f"at step {step} " in net.diverged:
             return f"net {net.label.upper()} ({net.spec.variant}) stopped: {net.diverged}"
     return ""
+
+
+def _plateau_message(nets: list[Net], scalars: dict[str, float], chance_loss: float, step: int) -> str:
+    """Say why a flat net's small probe values are no credit to it (note §3: default init)."""
+    stuck = [net for net in nets if scalars.get(f"plateau{net.suffix}") == 1.0]
+    if not stuck:
+        return ""
+    names = " and ".join(f"{net.label.upper()} ({net.spec.variant})" for net in stuck)
+    return (f"step {step}: {names} sits on a plateau, loss ≈ ln {round(math.exp(chance_loss))} = {chance_loss:.3f} "
+            f"(chance): its small probe values mean flat, not well-conditioned. A deep plain net starts there "
+            f"with init = default; kaiming avoids it.")
 
 
 def _final_message(nets: list[Net], total: int) -> str:

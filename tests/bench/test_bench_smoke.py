@@ -18,3 +18,4 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "ratio GUI-live / headless" in result.stdout.split("bench_vae_ib")[1]
     assert "metric computed → drawn" in result.stdout
     assert "ratio sequential / batched" in result.stdout
+    assert "ratio sampler / matmul peak" in result.stdout.split("bench_batchnorm")[1]

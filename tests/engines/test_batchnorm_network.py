@@ -227,3 +227,14 @@ def test_ics_matches_a_hand_written_definition_2_1():
     g_new = torch.autograd.grad(cross_entropy(forward(spec, moved, x), y), w2)[0]
     expected = float(torch.linalg.vector_norm(grads["W2"] - g_new))
     assert result.l2[1] == pytest.approx(expected, rel=1e-5)
+
+
+def test_default_init_plateau_is_called_out():
+    """Note §3: with torch's default init the deep plain net sits at loss ln 10 and its probes read
+    'smooth'; the run flags it rather than crediting the net with a smooth landscape."""
+    frames = _run(init="default", depth=6, width=100, steps=80, probe_every=10, variant_b="bn")
+    last_probe = [f.scalars for f in frames if "plateau_a" in f.scalars][-1]
+    assert last_probe["plateau_a"] == 1.0 and last_probe["plateau_b"] == 0.0
+    assert any("A (none) sits on a plateau" in f.message for f in frames)
+    kaiming = [f.scalars for f in _run(depth=6, width=100, steps=80, probe_every=10) if "plateau_a" in f.scalars][-1]
+    assert kaiming["plateau_a"] == 0.0

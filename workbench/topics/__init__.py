@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import importlib
 
-PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics.vae_ib:VaeIbPanel"}
+PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics.vae_ib:VaeIbPanel",
+          "batchnorm": "workbench.topics.batchnorm:BatchNormPanel"}
 
 
 def panel_class(topic_id: str):

@@ -1,0 +1,78 @@
+"""Drive the batchnorm panel as a user would and save screenshots of every view.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots_batchnorm.py OUT_DIR [STEPS]
+
+Trains A = none vs B = bn (probes and surfaces), then A = none vs B = center, grabs a surface while it
+is still filling, runs the ICS and noisy-BN tabs and a small learning-rate sweep, and grabs every tab.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from screenshots import settle  # noqa: E402 - the sibling script (its folder is on sys.path)
+from screenshots_vae_ib import train, wait_for  # noqa: E402
+from workbench.main_window import MainWindow  # noqa: E402
+
+
+def grab(app, window, out_dir: Path, name: str, pause: float = 0.6) -> None:
+    settle(app, pause)
+    window.grab().save(str(out_dir / f"{name}.png"))
+
+
+def main(out: str, steps: int = 300) -> None:
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(settings=QSettings(str(out_dir / "settings.ini"), QSettings.Format.IniFormat))
+    window.resize(1600, 1000)
+    window.show()
+    window.show_topic("batchnorm")
+    panel = window.panels["batchnorm"]
+    tabs = panel.view_tabs
+    train(app, panel, {"variant_a": "none", "variant_b": "bn", "steps": steps, "surface_resolution": 41})
+    tabs.setCurrentWidget(panel.probes)
+    grab(app, window, out_dir, "probes_none_vs_bn")
+    tabs.setCurrentWidget(panel.surface)
+    grab(app, window, out_dir, "surface_none_vs_bn")
+    panel.surface.three_d.setChecked(True)
+    grab(app, window, out_dir, "surface_none_vs_bn_3d", 1.5)
+    panel.surface.three_d.setChecked(False)
+    panel.set_params({**panel.schema.defaults(), "variant_a": "none", "variant_b": "center", "steps": steps,
+                      "surface_resolution": 51, "surface_plane": "gradient_random"}, "screenshot run")
+    panel.play()
+    wait_for(app, lambda: "loss surface of A" in panel.status.text() or not panel.controller.is_busy())
+    grab(app, window, out_dir, "surface_filling", 0.3)
+    wait_for(app, lambda: not panel.controller.is_busy())
+    grab(app, window, out_dir, "surface_none_vs_center")
+    tabs.setCurrentWidget(panel.probes)
+    grab(app, window, out_dir, "probes_none_vs_center")
+    for view, name in ((panel.descent, "descent"), (panel.neuron, "neuron"), (panel.projection, "projection")):
+        tabs.setCurrentWidget(view)
+        grab(app, window, out_dir, name, 2.0)
+    for view, name in ((panel.ics, "ics"), (panel.noisy, "noisy")):
+        tabs.setCurrentWidget(view)
+        view.start()
+        settle(app, 1.0)
+        wait_for(app, lambda: not view.controller.is_busy())
+        grab(app, window, out_dir, name)
+    panel.set_params({**panel.schema.defaults(), "steps": 200}, "sweep base")
+    panel.sweep.set_sweep_values({"sweep_values": "0.05, 0.2, 0.5, 1, 2", "sweep_seeds": "0",
+                                  "sweep_variants": "none, bn, center"})
+    tabs.setCurrentWidget(panel.sweep)
+    panel.sweep.start()
+    settle(app, 1.0)
+    wait_for(app, lambda: not panel.sweep.is_running())
+    grab(app, window, out_dir, "sweep")
+    window.close()
+    print(f"screenshots in {out_dir}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "screens", *(int(a) for a in sys.argv[2:3]))

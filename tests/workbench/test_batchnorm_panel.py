@@ -1,0 +1,89 @@
+"""The batchnorm panel driven as a user would: run A vs B, watch the probe bands and the surfaces
+fill, change the learning rate live, stop, sweep, export."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engines.registry import load_engine
+from workbench.topics import panel_class
+
+TINY = {"steps": 30, "depth": 3, "width": 32, "probe_every": 5, "eval_every": 10, "surface_resolution": 9,
+        "device": "cpu"}
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = panel_class("batchnorm")("batchnorm", load_engine("batchnorm"))
+    qtbot.addWidget(p)
+    p.resize(1400, 900)
+    p.show()
+    p.set_params({**p.params, **TINY})
+    yield p
+    assert p.shutdown()
+
+
+def _run_to_end(panel, qtbot, timeout=90_000):
+    with qtbot.waitSignal(panel.controller.runEnded, timeout=timeout):
+        panel.play()
+    panel.redraw()
+
+
+def test_a_run_fills_the_probe_bands_and_both_surfaces(panel, qtbot):
+    _run_to_end(panel, qtbot)
+    assert "cpu" in panel.device_label.text()
+    bands = panel.probes.series()["probe_loss"]
+    assert {"A: none min", "A: none max", "B: bn min", "B: bn max"} <= set(bands)
+    steps, low = bands["A: none min"]
+    _, high = bands["A: none max"]
+    assert list(steps) == [1, 5, 10, 15, 20, 25, 30] and np.all(high >= low)
+    summary = panel.probes.ratio_summary()["early"]
+    assert set(summary) == {"loss_range", "grad_pred", "beta_eff"}
+    assert "geometric mean of the ratios" in panel.probes.readout.text()
+    surfaces = panel.surface.series()
+    assert surfaces and all(np.isfinite(y).all() for plot in surfaces.values() for _, y in plot.values())
+    assert "81/81 points" in panel.surface.readouts["a"].text()
+    assert panel.record.arrays["surface_b"].shape == (9, 9)
+
+
+def test_learning_rate_is_live_and_a_restart_parameter_stops_the_run(panel, qtbot):
+    panel.set_params({**panel.params, "steps": 3000, "surface_resolution": 0})
+    panel.play()
+    qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=30_000)
+    panel.form.set_values({"lr": 0.02}, emit=True)
+    qtbot.waitUntil(lambda: any(r.get("lr") == pytest.approx(0.02) for r in panel.record.rows), timeout=10_000)
+    assert panel.controller.is_busy()
+    panel.form.set_values({"depth": 2}, emit=True)  # a restart parameter: the run stops
+    qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=5_000)
+    assert "restart parameter" in panel.status.text()
+
+
+def test_new_variants_relabel_the_curves(panel, qtbot):
+    panel.set_params({**panel.params, "variant_a": "center", "variant_b": "layernorm", "surface_resolution": 0,
+                      "steps": 10})
+    _run_to_end(panel, qtbot)
+    assert {"A: center", "B: layernorm"} <= set(panel.probes.series()["beta_eff"])
+    assert not any(name.startswith("A: none") for name in panel.probes.series()["beta_eff"])
+
+
+def test_sweep_draws_one_line_per_variant(panel, qtbot):
+    panel.sweep.set_sweep_values({"sweep_values": "0.05, 5", "sweep_seeds": "0", "sweep_variants": "none, bn"})
+    panel.set_params({**panel.params, "steps": 15, "depth": 6, "width": 100})
+    with qtbot.waitSignal(panel.sweep.finished, timeout=90_000):
+        panel.sweep.start()
+    data = panel.sweep.summary_data()
+    assert {"none (mean over seeds)", "bn (mean over seeds)", "none (each seed)"} <= set(data)
+    table, columns = panel.sweep.table()
+    assert table.shape[0] == 4 and "group" in columns
+    plain_at_3 = table[(table[:, 0] == 5) & (table[:, columns.index("group")] == 0)][0]
+    assert np.isfinite(plain_at_3[columns.index("diverged_step")])  # the plain net blows up at lr 5
+    assert "diverged: none, learning rate = 5" in panel.sweep.status.text()
+
+
+def test_export_everything_writes_the_surfaces_and_the_probe_series(panel, qtbot, tmp_path):
+    _run_to_end(panel, qtbot)
+    files = panel.export_everything(tmp_path / "all")
+    names = {f.name for f in files}
+    assert {"surface_a.csv", "surface_b.csv", "curves.csv", "arrays.npz", "probe_loss.svg"} <= names
+    text = (tmp_path / "all" / "plotted_series.csv").read_text()
+    assert "probe_grad,A: none max" in text

@@ -45,8 +45,10 @@ class SurfaceRun:
         gradient = self._gradient(net, noise) if self.p["surface_plane"] == "gradient_random" else None
         trajectory = np.stack(net.snapshots) if net.snapshots else None
         generator = torch.Generator().manual_seed(self.p["seed"] + 4)
-        d1, d2 = plane_directions(net.spec, net.params, self.p["surface_plane"], generator,
-                                  gradient=gradient, trajectory=trajectory)
+        directions = plane_directions(net.spec, net.params, self.p["surface_plane"], generator,
+                                      gradient=gradient, trajectory=trajectory)
+        d1, d2 = directions
+        note = f" ({directions.note})" if directions.note else ""
         with torch.no_grad():
             center = flat(net.params).cpu().numpy()
         projected = (project_onto_plane(trajectory, center, d1, d2) if trajectory is not None
@@ -60,7 +62,7 @@ class SurfaceRun:
                                 f"trajectory_{label}": projected},
                         columns={f"trajectory_{label}": ("d1", "d2")},
                         message=f"loss surface of {label.upper()} ({net.spec.variant}) at step {step}: "
-                                f"{done}/{total} points")
+                                f"{done}/{total} points{note}")
 
     def _gradient(self, net: Net, noise) -> list[torch.Tensor]:
         """∇L on the surface batch, train mode, running statistics untouched."""

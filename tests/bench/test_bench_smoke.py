@@ -19,3 +19,4 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "metric computed → drawn" in result.stdout
     assert "ratio sequential / batched" in result.stdout
     assert "ratio sampler / matmul peak" in result.stdout.split("bench_batchnorm")[1]
+    assert "first coarse surface on screen" in result.stdout

@@ -14,13 +14,21 @@ from engines.core.frame import Frame, RunContext
 
 TITLE = "Batch normalisation and the loss landscape"
 
-__all__ = ["PARAMS", "TITLE", "relevant", "run"]
+__all__ = ["PARAMS", "TITLE", "relevant", "run", "warm_up"]
 
 
 def run(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     from engines.batchnorm.training import train_pair
 
     yield from train_pair(PARAMS.validate(params), ctx)
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) the surface sampler's numba kernel, in the background at
+    start-up: the training child then loads it from the cache instead of compiling on first use."""
+    from engines.batchnorm.surface import warm_up as warm_surface
+
+    warm_surface()
 
 
 from engines.batchnorm.sweep import SWEEP_GROUP_PARAM, SWEEP_PARAMS, run_sweep  # noqa: E402

@@ -4,9 +4,9 @@ from __future__ import annotations
 from engines.core.params import Param, ParameterError, ParamSchema
 from engines.core.torch_runtime import DEVICE_CHOICES
 from engines.batchnorm.network import INITS, VARIANTS
+from engines.batchnorm.planes import PLANES
 
 DATASETS = ("digits", "moons")
-PLANES = ("filter_random", "gradient_random", "pca")
 VARIANT_HELP = ("none; bn (BatchNorm after each hidden Linear); input_norm (Su: centre + scale the input "
                 "of every Linear); center; scale; layernorm; l1, l2, linf (Santurkar's ℓp norms); "
                 "noisy_bn (BN plus moving noise)")

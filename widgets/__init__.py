@@ -6,6 +6,7 @@ QApplication (pyqtgraph's GL items assume one shared context; see ``gl_view``).
 """
 from __future__ import annotations
 
+from .band_plot import BandPlot
 from .colored_curve import ColoredCurve, ColoredCurvePlot, attach_colorbar
 from .curve_view3d import CurveView3D
 from .gl_view import share_opengl_contexts
@@ -14,10 +15,13 @@ from .live_plot import LivePlot
 from .param_form import ParamForm
 from .progress_eta import ProgressEta, format_eta
 from .ring_series import RingSeries
+from .surface_map import SurfaceMap
+from .surface_view3d import SurfaceView3D
 from .training_curves import TrainingCurves
 from .transport import TransportBar
 
 __all__ = [
+    "BandPlot",
     "ColoredCurve",
     "ColoredCurvePlot",
     "CurveView3D",
@@ -26,6 +30,8 @@ __all__ = [
     "ParamForm",
     "ProgressEta",
     "RingSeries",
+    "SurfaceMap",
+    "SurfaceView3D",
     "TrainingCurves",
     "TransportBar",
     "attach_colorbar",

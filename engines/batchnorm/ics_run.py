@@ -5,6 +5,9 @@ Models: the digits MLP of the note (ReLU, cross-entropy, Kaiming init, batch 128
 deep linear network (25 linear layers of width 10, x ~ N(0, I₁₀), y = Ax, squared error, orthogonal
 init, the full 1000-example batch at every step; note §3.5).
 
+A noisy_bn net gets the mild noise of the noisy-BN tab's defaults (a = 0.5, s ∈ [0.5, 1.5]), the same
+step's noise in its training step and in both gradients of the measurement.
+
 Frames: scalars ``loss_a``/``loss_b`` every step, ``test_acc_*`` (MLP) at each measurement; arrays
 ``ics_a``/``ics_b`` (columns layer, l2, cosine, grad_norm: the latest measurement) and
 ``ics_mean_a``/``ics_mean_b`` (the same averaged over every measurement so far).
@@ -18,7 +21,7 @@ import torch
 
 from engines.batchnorm.ics import measure_ics, mse
 from engines.batchnorm.network import NetSpec, VARIANTS, cross_entropy, forward, init_params, init_stats
-from engines.batchnorm.pair import Batches
+from engines.batchnorm.pair import Batches, NoiseSource
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParamSchema
 from engines.core.torch_runtime import configure_threads, seed_everything
@@ -28,6 +31,7 @@ from engines.training.guard import DivergenceGuard
 MODELS = ("digits_mlp", "deep_linear")
 DLN = {"depth": 25, "width": 10, "samples": 1000}
 COLUMNS = ("layer", "l2", "cosine", "grad_norm")
+MILD_NOISE = {"noise_mean": 0.5, "noise_scale_lo": 0.5, "noise_scale_hi": 1.5, "noise_sample": 0.0}
 
 ICS_PARAMS = ParamSchema([
     Param("model", "digits_mlp", kind="choice", choices=MODELS,
@@ -71,11 +75,14 @@ def run_ics(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     sums = [None, None]
     count = 0
     batches = Batches(len(x), batch, p["seed"])
+    noisy = any(s.norm.noisy for s in specs)
+    noise_source = NoiseSource({**MILD_NOISE, "seed": p["seed"]}, specs[0].depth, specs[0].width, "cpu") if noisy else None
     stopped = ["", ""]
     for step in range(1, p["steps"] + 1):
         ctx.check()
         idx = batches.next() if batch < len(x) else torch.arange(len(x))
         xb, yb = x[idx], y[idx]
+        noise = noise_source.draw(len(idx)) if noise_source else None
         scalars, arrays, columns = {}, {}, {}
         measuring = step == 1 or step % p["measure_every"] == 0
         if measuring:
@@ -84,14 +91,15 @@ def run_ics(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             if stopped[k]:
                 continue
             label = "ab"[k]
+            step_noise = noise if spec.norm.noisy else None
             if measuring:
-                r = measure_ics(spec, params_k, xb, yb, p["lr"], loss_fn)
+                r = measure_ics(spec, params_k, xb, yb, p["lr"], loss_fn, step_noise)
                 table = np.column_stack([r.layers, r.l2, r.cosine, r.grad_norm]).astype(np.float64)
                 sums[k] = table if sums[k] is None else sums[k] + table
                 arrays[f"ics_{label}"] = table
                 arrays[f"ics_mean_{label}"] = sums[k] / count
                 columns[f"ics_{label}"] = columns[f"ics_mean_{label}"] = COLUMNS
-            logits = forward(spec, params_k, xb, stats[k], True, update_stats=True)
+            logits = forward(spec, params_k, xb, stats[k], True, update_stats=True, noise=step_noise)
             loss = loss_fn(logits, yb)
             grads = torch.autograd.grad(loss, params_k)
             scalars[f"loss_{label}"] = value = float(loss.detach())

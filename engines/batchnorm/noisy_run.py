@@ -72,7 +72,7 @@ def run_noisy(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         idx = batches.next()
         noise = noise_source.draw(len(idx))
         recording = step == 1 or step % p["record_every"] == 0 or step == p["steps"]
-        probe_noise = noise_source.draw(PROBE_BATCH) if recording else None
+        probe_noise = noise_source.for_batch(noise, PROBE_BATCH) if recording else None
         scalars: dict[str, float] = {}
         for name, spec in specs.items():
             if stopped[name]:

@@ -99,6 +99,17 @@ class NoiseSource:
                              None if sample is None else sample.to(self.device)))
         return out
 
+    def for_batch(self, step_noise: list[Noise], n: int) -> list[Noise]:
+        """The same step's per-unit shift and scale for another batch of n examples (a fresh
+        per-example part, if any): what a probe batch sees at this step."""
+        out = []
+        for layer in step_noise:
+            sample = None
+            if self.c > 0:
+                sample = (torch.randn(n, self.width, generator=self.generator) * self.c).to(self.device)
+            out.append(Noise(layer.scale, layer.shift, sample))
+        return out
+
 
 class Batches:
     """``batch_size`` examples drawn without replacement at every step, the same for A and B."""

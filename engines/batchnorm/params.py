@@ -25,7 +25,7 @@ PARAMS = ParamSchema([
                "probe reads as 'smooth'"),
     Param("lr", 0.1, lo=1e-3, hi=10.0, log=True, live=True, label="learning rate",
           help="plain SGD step (no momentum, no weight decay), applied to both nets"),
-    Param("batch_size", 128, kind="int", lo=8, hi=700, label="batch size",
+    Param("batch_size", 128, kind="int", lo=8, hi=1257, label="batch size",
           help="examples per step, drawn without replacement; A and B see the same batches"),
     Param("steps", 400, kind="int", lo=1, hi=100_000, help="SGD steps"),
     Param("probe_min", 0.05, lo=1e-4, hi=10.0, log=True, label="probe η min",

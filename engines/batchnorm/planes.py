@@ -37,7 +37,11 @@ def _filter_normalise(direction: list[torch.Tensor], params: list[torch.Tensor])
 
 
 def _random_direction(params: list[torch.Tensor], generator: torch.Generator) -> list[torch.Tensor]:
-    return [torch.randn(p.shape, generator=generator, dtype=p.dtype).to(p.device) for p in params]
+    """Gaussian entries for the weight matrices only, drawn in layer order (1-D parameters get 0 in
+    ``_filter_normalise`` anyway): two variants of one architecture, with or without γ and β, then
+    draw the *same* direction from the same seed, so their surfaces are cut along the same plane."""
+    return [torch.randn(p.shape, generator=generator, dtype=p.dtype).to(p.device) if p.dim() >= 2
+            else torch.zeros_like(p) for p in params]
 
 
 def _as_flat_np(value) -> np.ndarray:

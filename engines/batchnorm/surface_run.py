@@ -37,8 +37,18 @@ class SurfaceRun:
     def frames(self, step: int, progress: float, ctx: RunContext) -> Iterator[Frame]:
         for net in self.nets:
             if net.diverged:
+                yield self._empty_frame(net, step, progress)
                 continue
             yield from self._net_frames(net, step, progress, ctx)
+
+    def _empty_frame(self, net: Net, step: int, progress: float) -> Frame:
+        """A diverged net keeps its place in the output: an all-NaN grid, and a message why."""
+        label = net.label
+        grid = np.full((len(self.axis), len(self.axis)), np.nan)
+        return Frame(step, progress, arrays={f"surface_{label}": grid, "surface_axis": self.axis,
+                                             f"trajectory_{label}": np.zeros((0, 2))},
+                     columns={f"trajectory_{label}": ("d1", "d2")},
+                     message=f"no loss surface for {label.upper()} ({net.spec.variant}): it diverged ({net.diverged})")
 
     def _net_frames(self, net: Net, step: int, progress: float, ctx: RunContext) -> Iterator[Frame]:
         noise = self.noise if net.spec.norm.noisy else None

@@ -90,19 +90,17 @@ def test_the_sampled_grid_is_the_loss_at_theta_plus_ci_d1_plus_cj_d2_for_both_ev
     assert grids["torch"][3, 3] == pytest.approx(centre, rel=2e-6)
 
 
-def test_sampling_changes_neither_the_parameters_nor_any_running_statistic():
+def test_sampling_changes_neither_the_parameters_nor_their_gradients():
+    """(Running statistics cannot move: ``sample_surface`` is never given them; the training-run test
+    ``test_probes_and_surfaces_leave_training_bit_identical`` checks the whole run.)"""
     spec, params, d1, d2, x, y, _ = _problem("bn")
     params = [p.clone().requires_grad_(True) for p in params]
     before = [p.detach().clone() for p in params]
-    stats = nw.init_stats(spec)
-    stats_before = [t.clone() for t in list(stats.mean.values()) + list(stats.scale.values())]
     for evaluator in ("numba", "torch"):
         for _ in sf.sample_surface(spec, params, d1, d2, x, y, np.linspace(-2, 2, 5), evaluator=evaluator):
             pass
     assert all(torch.equal(p.detach(), q) for p, q in zip(params, before))
     assert all(p.grad is None for p in params)
-    after = list(stats.mean.values()) + list(stats.scale.values())
-    assert all(torch.equal(a, b) for a, b in zip(after, stats_before))
 
 
 def test_progress_comes_coarse_first_and_each_yield_is_a_copy():
@@ -237,3 +235,22 @@ def test_the_evaluator_rule_sends_narrow_nets_to_numba_wide_ones_and_cuda_to_tor
     assert sf.choose_evaluator(nw.NetSpec("bn", 2, 16, 2, 2), 256, "cuda") == "torch"
     with pytest.raises(ValueError):
         next(sf.sample_surface(*_problem("bn")[:6], [0.0], evaluator="fast"))
+
+
+def test_variants_of_one_architecture_share_the_random_plane():
+    """A (none) and B (bn) are cut along the same filter-normalised directions in every Linear
+    layer (the review found B's stream shifted by its γ, β draws)."""
+    import torch
+
+    from engines.batchnorm.network import NetSpec, init_params
+    from engines.batchnorm.planes import plane_directions
+
+    planes = {}
+    for variant in ("none", "bn"):
+        spec = NetSpec(variant, 3, 12, in_dim=5, out_dim=3)
+        params = init_params(spec, "kaiming", torch.Generator().manual_seed(0))
+        d1, d2 = plane_directions(spec, params, "filter_random", torch.Generator().manual_seed(4))
+        planes[variant] = {n: (a, b) for n, a, b in zip(spec.names(), d1, d2) if n.startswith("W")}
+    for name in ("W0", "W1", "W2", "W3"):
+        assert torch.equal(planes["none"][name][0], planes["bn"][name][0]), name
+        assert torch.equal(planes["none"][name][1], planes["bn"][name][1]), name

@@ -101,6 +101,9 @@ class SweepSummary:
     group_means: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     diverged: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
     diverged_members: list[DivergedMember] = field(default_factory=list)
+    # grouped sweeps: per group, the values where seeds diverged, drawn on a row below the data
+    # (x, y, "k/n" texts) so a marker never reads as a measured value
+    group_diverged: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = field(default_factory=dict)
 
 
 def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: AxisPlan,
@@ -108,7 +111,8 @@ def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: Ax
     """Per-seed points and the per-value mean of ``metric`` (or 1 − metric with ``as_error``).
 
     With a ``group`` column (``group_names`` name its indices), the dots and means are per group
-    instead (e.g. one accuracy-vs-lr line per network variant), the seeds pooled within a group.
+    instead (e.g. one accuracy-vs-lr line per network variant), the seeds pooled within a group, and
+    each group's diverged members are counted per value on a row of their own below the data.
     Members that diverged are left out of the dots and the mean and returned apart, drawn at their
     metric when it is finite, else at the lowest finite value shown (they have no result of their own).
     """
@@ -129,11 +133,15 @@ def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: Ax
             summary.seeds[float(s)] = (x[rows], y[rows])
         summary.mean = _means(value, y, ok, axis)
     else:
-        for g in np.unique(group):
+        finite = y[ok & np.isfinite(y)]
+        low = float(finite.min()) if finite.size else 0.0
+        span = float(finite.max() - low) if finite.size and finite.max() > low else 0.1
+        for i, g in enumerate(np.unique(group)):
             name = _group_name(g, group_names)
             rows = ok & (group == g)
             summary.groups[name] = (x[rows], y[rows])
             summary.group_means[name] = _means(value, y, rows, axis)
+            summary.group_diverged[name] = _diverged_row(value, group == g, ok, axis, low - span * (0.08 + 0.05 * i))
     bad = ~ok
     if bad.any():
         finite = y[np.isfinite(y)]
@@ -144,6 +152,18 @@ def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: Ax
                                                    "" if g is None else _group_name(g, group_names))
                                     for v, s, d, g in zip(value[bad], seed[bad], div[bad], groups)]
     return summary
+
+
+def _diverged_row(value, members, ok, axis: AxisPlan, row: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The values at which some of a group's seeds diverged, at height ``row``, with "k/n diverged"."""
+    xs, texts = [], []
+    for v in np.unique(value[members]):
+        at = members & (value == v)
+        k = int((at & ~ok).sum())
+        if k:
+            xs.append(axis.place([v])[0])
+            texts.append(f"{k}/{int(at.sum())}")
+    return np.array(xs), np.full(len(xs), row), texts
 
 
 def _means(value: np.ndarray, y: np.ndarray, rows: np.ndarray, axis: AxisPlan) -> tuple[np.ndarray, np.ndarray]:

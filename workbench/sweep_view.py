@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -50,6 +51,7 @@ class SweepView(QWidget):
         self._running, self._dirty, self._pending_status = False, False, ""
         self._axis, self._title, self._summary = AxisPlan(), "", SweepSummary()
         self._groups: tuple[str, ...] = ()
+        self._count_labels: list = []
         self._token, self._tap_lock = 0, threading.Lock()
         self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
         # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
@@ -94,7 +96,7 @@ class SweepView(QWidget):
         self.error_check = QCheckBox("as error (1 − x)", toolTip="Plot 1 − metric, e.g. accuracy → error")
         self.plot = LivePlot()
         self.mean_line = self.plot.add_series("mean", "#222222", width=2.5)
-        diverged = self.plot.add_series("diverged", ERROR_COLOR, style="dots")
+        self.diverged_marks = diverged = self.plot.add_series("diverged", ERROR_COLOR, style="dots")
         diverged.setSymbol("x")
         diverged.setSymbolSize(12)
         diverged.setSymbolPen(ERROR_COLOR, width=2.5)
@@ -258,17 +260,25 @@ class SweepView(QWidget):
             color = PALETTE[i % len(PALETTE)]
             self.plot.add_series(f"{group} (each seed)", color, width=2.0, style="dots")
             self.plot.add_series(f"{group} (mean over seeds)", color, width=2.5)
+            marks = self.plot.add_series(f"{group} (diverged)", color, style="dots")
+            marks.setSymbol("x")
+            marks.setSymbolSize(12)
+            marks.setSymbolPen(color, width=2.5)
         legend = self.plot.plot_item.legend
-        legend.removeItem(self.mean_line)
-        self.mean_line.setVisible(not self._groups)
+        for item, name in ((self.mean_line, "mean"), (self.diverged_marks, "diverged")):
+            legend.removeItem(item)
+            item.setVisible(not self._groups)
+            if not self._groups:
+                legend.addItem(item, name)
         if self._groups:
+            self.plot.set_series("mean", [], [])
+            self.plot.set_series("diverged", [], [])
             return
-        legend.addItem(self.mean_line, "mean")
         for i, seed in enumerate(dict.fromkeys(parse_values(sweep["sweep_seeds"]))):
             self.plot.add_series(f"seed {seed:g}", PALETTE[i % len(PALETTE)], width=2.0, style="dots")
 
     def _group_series(self) -> set[str]:
-        return {f"{g} ({what})" for g in self._groups for what in ("each seed", "mean over seeds")}
+        return {f"{g} ({what})" for g in self._groups for what in ("each seed", "mean over seeds", "diverged")}
 
     def _group_names(self, sweep: dict[str, Any]) -> tuple[str, ...]:
         """Labels of the members' groups when the engine sweeps several of something at once
@@ -303,18 +313,28 @@ class SweepView(QWidget):
         metric, as_error = self.metric_combo.currentText(), self.error_check.isChecked()
         self._summary = summarize(self._table, self._columns, metric, self._axis, as_error, self._groups)
         empty = (np.empty(0), np.empty(0))
-        for group in self._groups:
+        for item in self._count_labels:
+            self.plot.plot_item.removeItem(item)
+        self._count_labels = []
+        for i, group in enumerate(self._groups):
             self.plot.set_series(f"{group} (each seed)", *self._summary.groups.get(group, empty))
             self.plot.set_series(f"{group} (mean over seeds)", *self._summary.group_means.get(group, empty))
+            x, y, texts = self._summary.group_diverged.get(group, (np.empty(0), np.empty(0), []))
+            self.plot.set_series(f"{group} (diverged)", x, y)
+            for xi, yi, text in zip(x, y, texts):
+                label = pg.TextItem(f"{text} diverged", color=PALETTE[i % len(PALETTE)], anchor=(-0.15, 0.5))
+                label.setPos(math.log10(xi) if self._axis.log else xi, yi)
+                self.plot.plot_item.addItem(label, ignoreBounds=True)
+                self._count_labels.append(label)
         for name in self.plot.series_names():
             if name.startswith("seed "):
                 self.plot.set_series(name, *self._summary.seeds.get(float(name[5:]), empty))
         for seed, xy in self._summary.seeds.items():  # a seed the request did not list (defensive)
             if f"seed {seed:g}" not in self.plot.series_names():
                 self.plot.set_series(f"seed {seed:g}", *xy)
-        if not self._groups:
+        if not self._groups:  # grouped sweeps draw their means and divergences per group above
             self.plot.set_series("mean", *self._summary.mean)
-        self.plot.set_series("diverged", *self._summary.diverged)
+            self.plot.set_series("diverged", *self._summary.diverged)
         ylabel = self.error_of.get(metric, f"1 − {metric}") if as_error and metric else metric
         self.plot.plot_item.setLabel("left", ylabel)
 

@@ -76,3 +76,18 @@ def test_parse_values_metric_columns_and_the_diverged_text():
     assert diverged_text([], "β") == ""
     text = diverged_text([DivergedMember(0.1, 1, 7), DivergedMember(1, 0, NAN)], "β")
     assert text == "diverged: β = 0.1 (seed 1, step 7); β = 1 (seed 0)"
+
+
+def test_grouped_summary_has_a_line_per_group_and_counts_divergences_below_the_data():
+    columns = ("value", "seed", "diverged_step", "group", "acc")
+    nan = float("nan")
+    table = np.array([[0.1, 0, nan, 0, 0.9], [0.1, 1, nan, 0, 0.8], [1.0, 0, 5, 0, nan], [1.0, 1, nan, 0, 0.5],
+                      [0.1, 0, nan, 1, 0.7], [0.1, 1, nan, 1, 0.7], [1.0, 0, nan, 1, 0.95], [1.0, 1, nan, 1, 0.85]])
+    s = summarize(table, columns, "acc", plan_axis([0.1, 1.0], True), group_names=("none", "bn"))
+    assert set(s.group_means) == {"none", "bn"} and not s.seeds and s.mean[0].size == 0
+    np.testing.assert_allclose(s.group_means["none"][1], [0.85, 0.5])  # the diverged seed left out
+    np.testing.assert_allclose(s.group_means["bn"][1], [0.7, 0.9])
+    x, y, texts = s.group_diverged["none"]
+    assert list(x) == [1.0] and texts == ["1/2"] and y[0] < 0.5  # on a row below every measured value
+    assert s.group_diverged["bn"][2] == []
+    assert diverged_text(s.diverged_members, "lr") == "diverged: none, lr = 1 (seed 0, step 5)"

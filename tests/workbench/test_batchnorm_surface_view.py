@@ -180,3 +180,14 @@ def test_three_d_views_are_built_when_first_asked(view, qtbot):
     assert img.width() > 100
     view.three_d.setChecked(False)
     assert view._stacks["a"].currentWidget() is view.maps["a"]
+
+
+def test_readout_says_when_the_plane_misses_the_trajectory():
+    from workbench.topics.batchnorm.surface_view import readout
+
+    axis = np.linspace(-1, 1, 5)
+    grid = np.ones((5, 5))
+    flat = readout("a", "none", grid, axis, np.array([[1e-4, -2e-4], [0.0, 0.0]]))
+    assert "trajectory reaches 0.0002 of the span" in flat and "choose surface plane = pca" in flat
+    seen = readout("a", "none", grid, axis, np.array([[0.6, -0.3], [0.0, 0.0]]))
+    assert "reaches 0.6 of the span" in seen and "pca" not in seen

@@ -66,7 +66,7 @@ class BatchNormPanel(TopicPanel):
             self.probes.take(frame.step, frame.scalars)
         if frame.arrays:
             p = self.record.params
-            self.surface.take(frame.arrays, {"a": p["variant_a"], "b": p["variant_b"]})
+            self.surface.take(frame.arrays, {"a": p["variant_a"], "b": p["variant_b"]}, p["surface_plane"])
 
     def redraw(self) -> None:
         self.probes.draw()

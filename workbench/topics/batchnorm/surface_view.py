@@ -40,13 +40,26 @@ def _fmt(value: float) -> str:
     return "–" if np.isnan(value) else f"{value:.3g}"
 
 
-def readout(net: str, variant: str, raw: np.ndarray, axis: np.ndarray) -> str:
-    """"A (none): 961/961 points · centre 0.031 · range 0.02–14.2" for a grid still being filled."""
+PLANE_AXES = {"filter_random": ("d₁ (random, filter-normalised)", "d₂ (random, filter-normalised)"),
+              "gradient_random": ("d₁ = gradient, filter-normalised (+ is uphill)", "d₂ (random, ⟂ d₁)"),
+              "pca": ("d₁: trajectory's 1st principal direction", "d₂: 2nd principal direction")}
+FLAT_PATH = 0.01  # a trajectory spanning less than this share of the grid is invisible on it
+
+
+def readout(net: str, variant: str, raw: np.ndarray, axis: np.ndarray, path: np.ndarray | None = None) -> str:
+    """"A (none): 961/961 points · centre 0.031 · range 0.02–14.2" for a grid still being filled,
+    and how far the projected trajectory reaches (Li et al.: random planes miss it)."""
     done = ~np.isnan(raw)
     centre = raw[np.argmin(np.abs(axis)), np.argmin(np.abs(axis))] if axis.size else np.nan
     lo, hi = (float(raw[done].min()), float(raw[done].max())) if done.any() else (np.nan, np.nan)
-    return (f"{net.upper()} ({variant}): {int(done.sum())}/{raw.size} points · centre {_fmt(centre)}"
+    text = (f"{net.upper()} ({variant}): {int(done.sum())}/{raw.size} points · centre {_fmt(centre)}"
             f" · range {_fmt(lo)}–{_fmt(hi)}")
+    if path is not None and len(path) > 1 and axis.size:
+        reach = float(np.abs(path).max()) / max(float(np.abs(axis).max()), 1e-300)
+        text += f" · trajectory reaches {reach:.2g} of the span"
+        if reach < FLAT_PATH:
+            text += " (this plane is nearly orthogonal to it: choose surface plane = pca to see it)"
+    return text
 
 
 class SurfaceView(QWidget):
@@ -60,6 +73,7 @@ class SurfaceView(QWidget):
         self._filled: dict[str, np.ndarray] = {}
         self._dirty = False
         self._theme = "light"
+        self._plane = ""
         self.linear = QCheckBox("linear loss")
         self.linear.setToolTip("colour (and 3-D height) by the loss itself instead of log₁₀ loss")
         self.three_d = QCheckBox("3-D")
@@ -95,10 +109,15 @@ class SurfaceView(QWidget):
         self.linear.toggled.connect(self._redraw_now)
         self.three_d.toggled.connect(self._show_3d)
 
-    def take(self, arrays: dict[str, np.ndarray], variants: dict[str, str]) -> None:
-        """Keep the newest surface arrays (any subset of them) for the next :meth:`draw`."""
+    def take(self, arrays: dict[str, np.ndarray], variants: dict[str, str], plane: str = "") -> None:
+        """Keep the newest surface arrays (any subset of them) for the next :meth:`draw`; ``plane``
+        names the axes (e.g. d₁ is the gradient on the gradient plane)."""
         new = {k: arrays[k] for k in KEYS if k in arrays}
         self._variants.update(variants)
+        if plane in PLANE_AXES and plane != self._plane:
+            self._plane = plane
+            for surface_map in self.maps.values():
+                surface_map.set_labels(*PLANE_AXES[plane])
         if new:
             self._data.update(new)
             self._dirty = True
@@ -143,7 +162,7 @@ class SurfaceView(QWidget):
         if net in self.views3d:
             self.views3d[net].set_surface(z, axis, axis, levels=levels)
             self.views3d[net].set_path(path)
-        self.readouts[net].setText(readout(net, variant, self._data[f"surface_{net}"], axis))
+        self.readouts[net].setText(readout(net, variant, self._data[f"surface_{net}"], axis, path))
 
     def _redraw_now(self) -> None:
         self._dirty = bool(self._data)

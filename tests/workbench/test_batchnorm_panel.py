@@ -39,7 +39,7 @@ def test_a_run_fills_the_probe_bands_and_both_surfaces(panel, qtbot):
     assert list(steps) == [1, 5, 10, 15, 20, 25, 30] and np.all(high >= low)
     summary = panel.probes.ratio_summary()["early"]
     assert set(summary) == {"loss_range", "grad_pred", "beta_eff"}
-    assert "geometric mean of the ratios" in panel.probes.readout.text()
+    assert "ratio of the probe metrics' means" in panel.probes.readout.text()
     surfaces = panel.surface.series()
     assert surfaces and all(np.isfinite(y).all() for plot in surfaces.values() for _, y in plot.values())
     assert "81/81 points" in panel.surface.readouts["a"].text()
@@ -87,3 +87,20 @@ def test_export_everything_writes_the_surfaces_and_the_probe_series(panel, qtbot
     assert {"surface_a.csv", "surface_b.csv", "curves.csv", "arrays.npz", "probe_loss.svg"} <= names
     text = (tmp_path / "all" / "plotted_series.csv").read_text()
     assert "probe_grad,A: none max" in text
+
+
+def test_ratio_summary_is_the_ratio_of_means_over_the_first_100_steps(qtbot):
+    from workbench.topics.batchnorm.probe_view import ProbeView
+
+    view = ProbeView()
+    qtbot.addWidget(view)
+    metrics = {"loss_range": (4.0, 1.0), "grad_pred": (10.0, 2.0), "beta_eff": (6.0, 3.0)}
+    for step, scale_a in ((10, 1.0), (50, 3.0), (150, 100.0)):  # B's values stay put
+        s = {f"{k}_{net}": v for k, (a, b) in metrics.items() for net, v in (("a", a * scale_a), ("b", b))}
+        s.update({f"ratio_{k}": a * scale_a / b for k, (a, b) in metrics.items()})
+        s.update({f"loss_min_{n}": 1.0 for n in "ab"} | {f"loss_max_{n}": 2.0 for n in "ab"})
+        s.update({f"grad_pred_min_{n}": 0.5 for n in "ab"})
+        view.take(step, s)
+    early = view.ratio_summary()["early"]
+    # (a + 3a) / 2 over (b + b) / 2 = 2a/b, not the geometric mean √3·a/b of the per-probe ratios
+    assert early == pytest.approx({"loss_range": 8.0, "grad_pred": 10.0, "beta_eff": 4.0})

@@ -105,18 +105,20 @@ class ProbeView(QWidget):
         for key, value in ratios.items():
             self.ratio.append(RATIO_NAMES[key], step, value)
         if ratios:
-            self._ratios.append((step, ratios))
+            self._ratios.append((step, {f"{k}_{net}": s[f"{k}_{net}"] for k in RATIO_NAMES for net in "ab"}))
 
     def ratio_summary(self) -> dict[str, dict[str, float]]:
-        """Geometric means of each A/B ratio over the early probes and the last ten."""
+        """A/B ratios of the probe metrics' means (the note's protocol, §3.2) over the probes of the
+        first 100 steps ("early") and over the last ten probes ("recent")."""
         out: dict[str, dict[str, float]] = {}
         early = [r for step, r in self._ratios if step <= EARLY_STEPS]
         for label, rows in (("early", early), ("recent", [r for _, r in self._ratios[-10:]])):
             out[label] = {}
             for key in RATIO_NAMES:
-                values = np.array([r[key] for r in rows if key in r and r[key] > 0])
-                if values.size:
-                    out[label][key] = float(np.exp(np.log(values).mean()))
+                mean_a = np.mean([r[f"{key}_a"] for r in rows]) if rows else np.nan
+                mean_b = np.mean([r[f"{key}_b"] for r in rows]) if rows else np.nan
+                if np.isfinite(mean_a) and np.isfinite(mean_b) and mean_b > 0:
+                    out[label][key] = float(mean_a / mean_b)
         return out
 
     def draw(self) -> None:
@@ -134,7 +136,7 @@ class ProbeView(QWidget):
         warning = "".join(f"<br><span style='color:#c0392b'><b>{k.upper()} is on a plateau</b> (loss ≈ chance): "
                           f"its probes read flat, not well-conditioned — see the init parameter.</span>"
                           for k, stuck in self._plateau.items() if stuck)
-        self.readout.setText(f"A ({a}) / B ({b}), geometric mean of the ratios — " + " · ".join(parts)
+        self.readout.setText(f"A ({a}) / B ({b}), ratio of the probe metrics' means — " + " · ".join(parts)
                              + ". A ratio above 1 means A's landscape is rougher along its gradient." + warning)
 
     def clear(self) -> None:

@@ -1,5 +1,5 @@
-"""The batchnorm tabs that run their own experiment (ICS, noisy BN) on the shared RunTab: a run
-fills the plots, an invalid value is refused with the parameter named, Stop ends a run."""
+"""The batchnorm tabs that run their own experiment (ICS, noisy BN) on the shared FormTab (Run / Stop
+mode): a run fills the plots, an invalid value is refused with the parameter named."""
 from __future__ import annotations
 
 import numpy as np

@@ -3,7 +3,8 @@
 (a) the histogram of αz₁ + βz₂ against its exact density (N(0, α² + β²), or a trapezoid for uniform
 inputs) with the KS distance and the variances; (b) E‖z_t‖/√d and the prior log-density per dimension
 along the linear and cos/sin paths.  Every form change restarts ``run_algebra`` in the controller's
-worker (a slider drag coalesces into the newest value); the GUI thread only draws arriving frames.
+worker (a FormTab with auto=True: a slider drag coalesces into the newest value); the GUI thread only
+draws arriving frames.
 """
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from engines.core.frame import Frame
 from engines.vae_ib.algebra_run import ALGEBRA_PARAMS, run_algebra
 from widgets.live_plot import LivePlot
-from widgets.param_form import ParamForm
-from workbench import themes
-from workbench.controller import RunController
+from workbench.form_tab import FormTab
+from workbench.plot_helpers import marker
 
 LINEAR, COSSIN = "#d62728", "#1f77b4"
 HIST_NAME = "samples (histogram)"
@@ -28,32 +28,13 @@ UNIFORM_NOTE = ("Uniform inputs: U(−|α|, |α|) + U(−|β|, |β|) is <b>not</
                 "concentrated in the middle of the support.")
 
 
-class NormalAlgebraView(QWidget):
+class NormalAlgebraView(FormTab):
     """Form on the left; (a) convolution histogram and (b) interpolation plots on the right."""
 
     def __init__(self, parent: QWidget | None = None, run_factory=run_algebra):
-        super().__init__(parent)
-        self._frame: Frame | None = None
-        self._requested: dict[int, dict] = {}
-        self._engine_error = ""            # the parameter whose inline error the engine set
-        self.form = ParamForm(list(ALGEBRA_PARAMS))
-        self.controller = RunController(run_factory, self)
-        self.controller.frames.connect(self._on_frames)
-        self.controller.runEnded.connect(self._on_ended)
-        self.form.valueChanged.connect(lambda name, value: self.recompute())
-        self._build()
-        app = QApplication.instance()
-        self.apply_theme(themes.current_theme(app) if app is not None else "light")
-        self.recompute()
+        super().__init__(ALGEBRA_PARAMS, run_factory, parent)
 
-    # --- layout ---------------------------------------------------------------------------------
-    def _build(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.form)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedWidth(260)
-
+    def build_plots(self) -> QGridLayout:
         self.hist_plot = LivePlot()
         self.hist_plot.set_title("(a) convolution: αz₁ + βz₂")
         self.hist_plot.set_labels("x = αz₁ + βz₂ (units of z)", "probability density (1 / unit of x)")
@@ -70,11 +51,8 @@ class NormalAlgebraView(QWidget):
         for path, color in (("linear", LINEAR), ("cos/sin", COSSIN)):
             self.norm_plot.add_series(f"{path} (Monte Carlo)", color=color, style="dots", width=1.6)
             self.norm_plot.add_series(f"{path} (closed form)", color=color, width=1.8)
-        dash = pg.mkPen((128, 128, 128), width=1.2, style=Qt.PenStyle.DashLine)
-        self.limit_line = pg.InfiniteLine(pos=1.0 / math.sqrt(2.0), angle=0, movable=False, pen=dash,
-                                          label="1/√2: linear midpoint as d → ∞",
-                                          labelOpts={"position": 0.02, "color": (120, 120, 120),
-                                                     "anchors": [(0, 1), (0, 1)]})
+        self.limit_line = marker(1.0 / math.sqrt(2.0), "1/√2: linear midpoint as d → ∞", angle=0,
+                                 color=(120, 120, 120), where=0.02, anchor=(0, 1))
         self.norm_plot.plot_item.addItem(self.limit_line)      # in the auto-range: always in view
         self.norm_plot.plot_item.legend.setColumnCount(2)
         self.norm_plot.plot_item.legend.anchor((0.5, 0), (0.5, 0), offset=(0, 38))
@@ -87,13 +65,9 @@ class NormalAlgebraView(QWidget):
             self.logpdf_plot.add_series(f"{path} (Monte Carlo)", color=color, style="dots", width=1.4)
             self.logpdf_plot.add_series(f"{path} (closed form)", color=color, width=1.6)
 
-        self.readout = QLabel("computing …")
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.uniform_note = QLabel(UNIFORM_NOTE)
-        self.uniform_note.setWordWrap(True)
-        self.uniform_note.setVisible(False)
-        self.midpoint_readout = QLabel("")
-        self.midpoint_readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.uniform_note = QLabel(UNIFORM_NOTE, wordWrap=True)
+        self.uniform_note.hide()
+        self.midpoint_readout = QLabel("", textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
 
         right = QGridLayout()
         right.addWidget(self.hist_plot, 0, 0, 1, 2)
@@ -106,42 +80,10 @@ class NormalAlgebraView(QWidget):
         right.setColumnStretch(1, 2)
         right.setRowStretch(0, 1)
         right.setRowStretch(3, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addLayout(right, 1)
-
-    def apply_theme(self, name: str) -> None:
-        for plot in (self.hist_plot, self.norm_plot, self.logpdf_plot):
-            themes.style_plot_widget(plot.plot_widget, name)
-
-    # --- runs -----------------------------------------------------------------------------------
-    def recompute(self) -> int:
-        """Start a run of the form's current values in the worker; returns its generation."""
-        if self._engine_error:
-            self.form.clear_error(self._engine_error)
-            self._engine_error = ""
-        params = self.form.values()
-        generation = self.controller.start(params)
-        self._requested = {generation: params}
-        return generation
-
-    def _on_frames(self, generation: int, frames: list) -> None:
-        params = self._requested.get(generation)
-        if params is None or not frames:
-            return
-        self._frame = frames[-1]
-        self._draw(self._frame, params)
-
-    def _on_ended(self, status: str, message: str, param: str) -> None:
-        if status == "invalid" and param in self.form.names():
-            self.form.set_error(param, message)
-            self._engine_error = param
-            self.readout.setText(f"<span style='color:#cf222e'>not computed: {message}</span>")
-        elif status == "error":
-            self.readout.setText(f"<span style='color:#cf222e'>engine error: {message}</span>")
+        return right
 
     # --- drawing --------------------------------------------------------------------------------
-    def _draw(self, frame: Frame, params: dict) -> None:
+    def draw_frame(self, frame: Frame, params: dict) -> None:
         centre, density, _ = frame.arrays["histogram"].T
         self._bars.setOpts(x=centre, height=density, width=float(centre[1] - centre[0]))
         curve = frame.arrays["exact_curve"]
@@ -166,10 +108,7 @@ class NormalAlgebraView(QWidget):
             f"{s['midpoint_linear_norm_exact']:.4f} = χ-factor {s['chi_factor']:.4f} × 1/√2), "
             f"the cos/sin path {s['midpoint_cossin_norm']:.4f}")
 
-    # --- API ------------------------------------------------------------------------------------
-    def last_frame(self) -> Frame | None:
-        return self._frame
-
+    # --- export ---------------------------------------------------------------------------------
     def plots(self) -> dict[str, pg.PlotItem]:
         return {"histogram": self.hist_plot.plot_item, "norm": self.norm_plot.plot_item,
                 "logpdf": self.logpdf_plot.plot_item}
@@ -177,12 +116,8 @@ class NormalAlgebraView(QWidget):
     def series(self) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Every plotted curve as (x, y) copies, per plot (for CSV export)."""
         hist = self.hist_plot.series_data()
-        if self._frame is not None:
-            centre, density, _ = self._frame.arrays["histogram"].T
+        if self.last_frame() is not None:
+            centre, density, _ = self.last_frame().arrays["histogram"].T
             hist[HIST_NAME] = (centre.copy(), density.copy())
         return {"histogram": hist, "norm": self.norm_plot.series_data(),
                 "logpdf": self.logpdf_plot.series_data()}
-
-    def shutdown(self) -> bool:
-        """Stop the worker and wait for it (tab or window close)."""
-        return self.controller.shutdown()

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QGridLayout
 from engines.batchnorm.descent import DESCENT_PARAMS, run_descent
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
-from workbench.topics.batchnorm.exact_view import ExactView, finite_xy, marker, positive_xy
+from workbench.form_tab import FormTab
+from workbench.plot_helpers import finite_xy, marker, positive_xy
 
 N_LEVELS = 12
 HELP = ("<b>Descent lemma.</b> If the gradient changes at most L times as fast as θ, one "
@@ -21,14 +22,11 @@ HELP = ("<b>Descent lemma.</b> If the gradient changes at most L times as fast a
         "curvature below its bound L, so it tolerates more.")
 
 
-class DescentView(ExactView):
-    SCHEMA = DESCENT_PARAMS
-    HELP = HELP
-
+class DescentView(FormTab):
     def __init__(self, parent=None, run_factory=run_descent):
-        super().__init__(parent, run_factory)
+        super().__init__(DESCENT_PARAMS, run_factory, parent, help_text=HELP)
 
-    def _build_plots(self) -> QGridLayout:
+    def build_plots(self) -> QGridLayout:
         self.contour_plot = LivePlot()
         self.contour_plot.set_title("gradient descent on the level sets of f")
         self.contour_plot.set_labels("θ₁ (parameter units)", "θ₂ (parameter units)")
@@ -68,15 +66,11 @@ class DescentView(ExactView):
         grid.addWidget(self.contour_plot, 0, 0, 2, 1)
         grid.addWidget(self.line_plot, 0, 1)
         grid.addWidget(self.loss_plot, 1, 1)
-        grid.addWidget(self.readout, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         return grid
 
-    def _hosts(self):
-        return [self.contour_plot, self.line_plot, self.loss_plot]
-
-    def _draw(self, frame: Frame, params: dict) -> None:
+    def draw_frame(self, frame: Frame, params: dict) -> None:
         s, a = frame.scalars, frame.arrays
         xs, ys, grid = a["contour_x"], a["contour_y"], a["contour"]
         self._levels.setData(*level_lines(xs, ys, grid))

@@ -4,13 +4,12 @@ The run (``engines.batchnorm.ics_run``) trains in a child process."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from engines.batchnorm.ics_run import ICS_PARAMS, run_ics
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
-from workbench import themes
-from workbench.run_tab import RunTab
+from workbench.form_tab import FormTab
 
 COLORS = {"a": "#d62728", "b": "#1f77b4"}
 CAVEAT = ("ICS here is exactly Definition 2.1: the change of layer i's gradient on the same batch when only "
@@ -27,30 +26,26 @@ def titled_plot(title: str, x: str, y: str, log_y: bool = False) -> LivePlot:
     return plot
 
 
-class IcsView(RunTab):
+class IcsView(FormTab):
     def __init__(self, parent: QWidget | None = None, run_factory=run_ics, process: bool = True):
         self._arrays: dict[str, np.ndarray] = {}
         self._points: dict[str, list[tuple[int, float]]] = {}
         self._variants = {"a": "none", "b": "bn"}
-        super().__init__(ICS_PARAMS, run_factory, parent, process)
-        self.mean_check = QCheckBox("average over the run", checked=True, toggled=lambda _: self.mark_dirty())
-        self.side_layout.insertWidget(2, self.mean_check)
+        super().__init__(ICS_PARAMS, run_factory, parent, auto=False, process=process)
+        self.mean_check = QCheckBox("average over the run", checked=True, toggled=self.mark_dirty)
+        self.side_layout.insertWidget(self.side_layout.indexOf(self.progress), self.mean_check)
+        self.readout.setText(CAVEAT)
 
-    def build_plots(self) -> QWidget:
+    def build_plots(self) -> QGridLayout:
         self.l2_plot = titled_plot("‖G − G′‖ per layer (ideal 0)", "Linear layer i", "‖G − G′‖₂")
         self.cos_plot = titled_plot("cos(G, G′) per layer (ideal 1)", "Linear layer i", "cosine")
         self.loss_plot = titled_plot("training loss", "step", "loss", log_y=True)
         self.acc_plot = titled_plot("test accuracy (digits MLP)", "step", "accuracy")
-        box = QWidget()
         grid = QGridLayout()
         for i, plot in enumerate(self._plots()):
             grid.addWidget(plot, i // 2, i % 2)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid, 1)
-        layout.addWidget(QLabel(CAVEAT, wordWrap=True))
         self._declare()
-        return box
+        return grid
 
     def _plots(self) -> tuple[LivePlot, ...]:
         return (self.l2_plot, self.cos_plot, self.loss_plot, self.acc_plot)
@@ -92,7 +87,3 @@ class IcsView(RunTab):
 
     def series(self) -> dict:
         return dict(zip(("ics_l2", "ics_cosine", "ics_loss", "ics_accuracy"), (p.series_data() for p in self._plots())))
-
-    def apply_theme(self, name: str) -> None:
-        for plot in self._plots():
-            themes.style_plot_widget(plot.plot_widget, name)

@@ -13,7 +13,8 @@ from engines.batchnorm.neuron import NEURON_PARAMS, VARIANTS, preload_data, run_
 from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
 from widgets.live_plot import LivePlot
-from workbench.topics.batchnorm.exact_view import ExactView, positive_xy
+from workbench.form_tab import FormTab
+from workbench.plot_helpers import positive_xy
 
 COLORS = {"raw": "#d62728", "centred": "#1f77b4", "standardised": "#2ca02c"}
 PIXELS = [str(i) for i in range(64)]
@@ -25,15 +26,12 @@ HELP = ("<b>One neuron on the digits.</b> For a linear unit with bias, the curva
         "gain to exaggerate the mean or the scale.")
 
 
-class NeuronView(ExactView):
-    SCHEMA = NEURON_PARAMS
-    HELP = HELP
-
+class NeuronView(FormTab):
     def __init__(self, parent=None, run_factory=run_neuron):
         preload_data()            # here, not in the worker: see preload_data
-        super().__init__(parent, run_factory)
+        super().__init__(NEURON_PARAMS, run_factory, parent, help_text=HELP)
 
-    def _build_plots(self) -> QGridLayout:
+    def build_plots(self) -> QGridLayout:
         self.before_plot = BarPlot()
         self.before_plot.set_title("E[x′ᵢ²] per pixel: input as fed in")
         self.before_plot.set_labels("pixel i (row-major 8×8)", "E[x′ᵢ²] (input units²)")
@@ -63,15 +61,11 @@ class NeuronView(ExactView):
         grid.addWidget(self.after_plot, 0, 1)
         grid.addWidget(self.loss_plot, 1, 0)
         grid.addWidget(self.hessian_plot, 1, 1)
-        grid.addWidget(self.readout, 2, 0, 1, 2)
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 3)
         return grid
 
-    def _hosts(self):
-        return [self.before_plot, self.after_plot, self.loss_plot, self.hessian_plot]
-
-    def _draw(self, frame: Frame, params: dict) -> None:
+    def draw_frame(self, frame: Frame, params: dict) -> None:
         s = frame.scalars
         features = dict(zip(frame.columns["features"], frame.arrays["features"].T))
         self.before_plot.set_bars(features["before"], PIXELS)

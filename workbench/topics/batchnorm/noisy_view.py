@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from engines.batchnorm.noisy_run import NETS, NOISY_PARAMS, run_noisy
 from engines.core.frame import Frame
 from widgets.heat_map import HeatMap
-from workbench import themes
-from workbench.run_tab import RunTab
+from workbench.form_tab import FormTab
 from workbench.topics.batchnorm.ics_view import titled_plot
 
 BINS = 60
@@ -32,14 +31,14 @@ def histogram_image(records: np.ndarray, lo: float, hi: float, bins: int = BINS)
     return out
 
 
-class NoisyView(RunTab):
+class NoisyView(FormTab):
     def __init__(self, parent: QWidget | None = None, run_factory=run_noisy, process: bool = True):
         self._arrays: dict[str, np.ndarray] = {}
         self._scalars: dict[str, float] = {}
         self._points: dict[str, list[tuple[int, float]]] = {}
-        super().__init__(NOISY_PARAMS, run_factory, parent, process)
+        super().__init__(NOISY_PARAMS, run_factory, parent, auto=False, process=process)
 
-    def build_plots(self) -> QWidget:
+    def build_plots(self) -> QVBoxLayout:
         self.maps = {name: HeatMap(colorbar_title="density", annotate=False) for name in NETS}
         for name, heat in self.maps.items():
             heat.set_title(TITLES[name])
@@ -49,17 +48,14 @@ class NoisyView(RunTab):
             self.accuracy.add_series(TITLES[name], color=COLORS[name], width=1.8)
         self.caption = QLabel("Each map: the distribution of one unit's input (what enters its ReLU) on a fixed "
                               "batch, one column per record; colour = density.", wordWrap=True)
-        self.readout = QLabel("Press Run: three nets from the same weights on the same batches.", wordWrap=True)
-        box = QWidget()
+        self.readout.setText("Press Run: three nets from the same weights on the same batches.")
         grid = QGridLayout()
         for i, widget in enumerate([*self.maps.values(), self.accuracy]):
             grid.addWidget(widget, i // 2, i % 2)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout()
         layout.addWidget(self.caption)
         layout.addLayout(grid, 1)
-        layout.addWidget(self.readout)
-        return box
+        return layout
 
     def begin(self, values) -> None:
         self._arrays, self._scalars, self._points = {}, {}, {}
@@ -106,7 +102,3 @@ class NoisyView(RunTab):
 
     def series(self) -> dict:
         return {"noisy_accuracy": self.accuracy.series_data()}
-
-    def apply_theme(self, name: str) -> None:
-        for widget in [*self.maps.values(), self.accuracy]:
-            themes.style_plot_widget(widget.plot_widget, name)

@@ -13,7 +13,8 @@ from engines.batchnorm.projection import PROJECTION_PARAMS, run_projection
 from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
 from widgets.live_plot import LivePlot
-from workbench.topics.batchnorm.exact_view import ExactView, marker
+from workbench.form_tab import FormTab
+from workbench.plot_helpers import marker
 
 IDENTITY_LABELS = ("‖∇_y L̂‖² autograd", "Thm 4.1 right side", "(γ²/σ²)‖g‖²", "1/√m misprint")
 HELP = ("<b>What BN does to a gradient.</b> A batch y of m numbers is normalised to ŷ "
@@ -24,14 +25,11 @@ HELP = ("<b>What BN does to a gradient.</b> A batch y of m numbers is normalised
         "scaled by c. The identity of the norms is exact, not just an inequality.")
 
 
-class ProjectionView(ExactView):
-    SCHEMA = PROJECTION_PARAMS
-    HELP = HELP
-
+class ProjectionView(FormTab):
     def __init__(self, parent=None, run_factory=run_projection):
-        super().__init__(parent, run_factory)
+        super().__init__(PROJECTION_PARAMS, run_factory, parent, help_text=HELP)
 
-    def _build_plots(self) -> QGridLayout:
+    def build_plots(self) -> QGridLayout:
         self.components_plot = LivePlot()
         self.components_plot.set_title("upstream gradient g and the parts BN removes")
         self.components_plot.set_labels("normalised input ŷ_b (dimensionless)", "∂ℓ/∂z_b (loss units)")
@@ -63,10 +61,7 @@ class ProjectionView(ExactView):
         grid.setRowStretch(1, 2)
         return grid
 
-    def _hosts(self):
-        return [self.components_plot, self.gradient_plot, self.identity_plot]
-
-    def _draw(self, frame: Frame, params: dict) -> None:
+    def draw_frame(self, frame: Frame, params: dict) -> None:
         s = frame.scalars
         col = dict(zip(frame.columns["samples"], frame.arrays["samples"].T))
         order = np.argsort(col["y_hat"])

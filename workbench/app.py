@@ -60,6 +60,9 @@ def launch(argv: Sequence[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Scientific Spaces Workbench")
     app.setOrganizationName("ScientificSpaces")
+    from workbench.gui_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector()  # noqa: F841 - kept alive for the application's lifetime
     warm_up_kernels()
     window = MainWindow(settings=make_settings(), theme=args.theme)
     if args.topic:

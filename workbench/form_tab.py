@@ -111,6 +111,7 @@ class FormTab(QWidget):
         if not help_text:
             self.help_label.hide()
         self.apply_theme(themes.current_theme(QApplication.instance()))
+        self._update_rows()
         if auto:
             self.start()
         else:
@@ -174,7 +175,17 @@ class FormTab(QWidget):
             self.form.clear_error(self._engine_error)
             self._engine_error = ""
 
+    def relevant(self, values: dict[str, Any]) -> set[str] | None:
+        """Names of the parameters that matter for these values (the form hides the others); None: all."""
+        return None
+
+    def _update_rows(self) -> None:
+        names = self.relevant(self.form.values())
+        for name in self.form.names():
+            self.form.set_row_visible(name, names is None or name in names)
+
     def _on_value(self, name: str, value: Any) -> None:
+        self._update_rows()
         if self.auto:
             self.start()
         elif name == self._engine_error:

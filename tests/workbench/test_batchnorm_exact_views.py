@@ -170,7 +170,7 @@ def test_neuron_toggles_and_loss_change_the_numbers(qtbot, neuron):
     neuron.form.row_widget("scale").check.setChecked(False)
     frame = wait_for(qtbot, neuron, lambda f: f.scalars["features_after"] == 64)
     assert frame.scalars["second_moment_after"] == pytest.approx(4.6933, abs=5e-4)
-    assert "15.014 → 4.6933" in neuron.readout.text() and "subtracting the mean" in neuron.after_plot.plot_item.titleLabel.text
+    assert "15.014 → 4.6933" in neuron.readout.text() and neuron.after_plot.plot_item.titleLabel.text.endswith("after centring")
     choose(neuron, "loss", "logistic")
     wait_for(qtbot, neuron, lambda f: f.scalars["L_before"] == pytest.approx(2.8609, abs=5e-4))
     assert "L = λ_max/4 = 2.8609 → 0.25" in neuron.readout.text()

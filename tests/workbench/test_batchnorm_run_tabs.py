@@ -65,3 +65,10 @@ def test_noisy_run_shows_three_histogram_images_and_drift(qtbot):
     text = view.readout.text()
     assert text.count("drift of unit means") == 3 and "noisy BN" in text
     assert view.shutdown()
+
+
+def test_ics_hides_depth_and_width_for_the_deep_linear_net(qtbot, ics):
+    assert ics.form.is_row_visible("depth")
+    ics.form.set_values({"model": "deep_linear"}, emit=True)
+    assert not ics.form.is_row_visible("depth") and not ics.form.is_row_visible("width")
+    assert ics.form.is_row_visible("lr")

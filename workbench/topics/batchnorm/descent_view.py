@@ -28,7 +28,7 @@ class DescentView(FormTab):
 
     def build_plots(self) -> QGridLayout:
         self.contour_plot = LivePlot()
-        self.contour_plot.set_title("gradient descent on the level sets of f")
+        self.contour_plot.set_title("GD on the level sets of f")
         self.contour_plot.set_labels("θ₁ (parameter units)", "θ₂ (parameter units)")
         self.contour_plot.plot_item.setAspectLocked(True)
         self._levels = pg.PlotDataItem(pen=pg.mkPen(150, 150, 150, 160, width=1.0), connect="finite")
@@ -43,7 +43,7 @@ class DescentView(FormTab):
             item.setDownsampling(auto=False)
 
         self.line_plot = LivePlot()
-        self.line_plot.set_title("along the gradient line at θₖ: f(θₖ − ηg) vs the bound (eq. 4)")
+        self.line_plot.set_title("f(θₖ − ηg) vs the eq.-(4) bound")
         self.line_plot.set_labels("η × L (step size in units of 1/L)", "f (loss units)")
         self.line_plot.add_series("bound f − η‖g‖² + (L/2)η²‖g‖²", color="#ff7f0e", width=2.0)
         self.line_plot.add_series("true f(θₖ − ηg)", color="#1f77b4", width=2.0)

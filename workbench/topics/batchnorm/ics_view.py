@@ -60,6 +60,11 @@ class IcsView(FormTab):
             for key, name in self._names().items():
                 plot.add_series(name, color=COLORS[key], width=1.8)
 
+    def relevant(self, values) -> set[str]:
+        """The deep linear net has its own fixed shape (25 layers of width 10)."""
+        names = set(ICS_PARAMS.names())
+        return names - {"depth", "width"} if values.get("model") == "deep_linear" else names
+
     def begin(self, values) -> None:
         self._variants = {"a": values["variant_a"], "b": values["variant_b"]}
         self._arrays, self._points = {}, {}

@@ -33,10 +33,10 @@ class NeuronView(FormTab):
 
     def build_plots(self) -> QGridLayout:
         self.before_plot = BarPlot()
-        self.before_plot.set_title("E[x′ᵢ²] per pixel: input as fed in")
+        self.before_plot.set_title("E[x′ᵢ²] per pixel, as fed in")
         self.before_plot.set_labels("pixel i (row-major 8×8)", "E[x′ᵢ²] (input units²)")
         self.after_plot = BarPlot(color="#2ca02c")
-        self.after_plot.set_title("E[x̂ᵢ²] per pixel: after the toggled transform")
+        self.after_plot.set_title("E[x̂ᵢ²] per pixel, transformed")
         self.after_plot.set_labels("pixel i (row-major 8×8)", "E[x̂ᵢ²] (input units²)")
 
         self.loss_plot = LivePlot()
@@ -47,14 +47,14 @@ class NeuronView(FormTab):
         self.loss_plot.set_log_y(True)
 
         self.hessian_plot = LivePlot()
-        self.hessian_plot.set_title("top Hessian eigenvalue along training (power iteration)")
-        self.hessian_plot.set_labels("GD step", "λ_max(∇²f) (1 / input units²)")
+        self.hessian_plot.set_title("top Hessian eigenvalue (power iteration)")
+        self.hessian_plot.set_labels("GD step", "λ_max(∇²f) (input units²)")
         for name in VARIANTS:
             self.hessian_plot.add_series(name, color=COLORS[name], width=1.8)
             self.hessian_plot.add_series(f"bound L ({name})", color=COLORS[name], width=1.0, faint=True)
         self.hessian_plot.set_log_y(True)
         self.hessian_plot.plot_item.legend.setColumnCount(2)
-        self.hessian_plot.plot_item.legend.setOffset((-10, -10))     # bottom right
+        self.hessian_plot.plot_item.legend.setOffset((-10, 90))  # mid-height: the lines sit near 11, 7 and 1
 
         grid = QGridLayout()
         grid.addWidget(self.before_plot, 0, 0)
@@ -70,7 +70,9 @@ class NeuronView(FormTab):
         features = dict(zip(frame.columns["features"], frame.arrays["features"].T))
         self.before_plot.set_bars(features["before"], PIXELS)
         self.after_plot.set_bars(features["after"], PIXELS)
-        self.after_plot.set_title(f"E[x̂ᵢ²] per pixel after {transform_name(params)}")
+        self.after_plot.set_title(f"E[x̂ᵢ²] after {SHORT_TRANSFORM[(params['centre'], params['scale'])]}")
+        self.after_plot.set_labels("pixel i (row-major 8×8)", "E[x̂ᵢ²] (dimensionless: x̂ = x/σ)" if params["scale"]
+                                   else "E[x̂ᵢ²] (input units²)")
         loss = dict(zip(frame.columns["loss"], frame.arrays["loss"].T))
         hess = dict(zip(frame.columns["hessian"], frame.arrays["hessian"].T))
         for name in VARIANTS:
@@ -94,6 +96,10 @@ class NeuronView(FormTab):
             values = plot.values()
             bars[key] = {f"E[x_i^2] {key}": (np.arange(values.size, dtype=float), values)}
         return {**bars, "loss": self.loss_plot.series_data(), "hessian": self.hessian_plot.series_data()}
+
+
+SHORT_TRANSFORM = {(False, False): "no transform", (True, False): "centring", (False, True): "dividing by σ",
+                   (True, True): "centring and dividing by σ"}
 
 
 def transform_name(params: dict) -> str:

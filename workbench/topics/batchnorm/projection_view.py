@@ -16,7 +16,7 @@ from widgets.live_plot import LivePlot
 from workbench.form_tab import FormTab
 from workbench.plot_helpers import marker
 
-IDENTITY_LABELS = ("‖∇_y L̂‖² autograd", "Thm 4.1 right side", "(γ²/σ²)‖g‖²", "1/√m misprint")
+IDENTITY_LABELS = ("autograd", "Thm 4.1", "no projection", "1/√m misprint")
 HELP = ("<b>What BN does to a gradient.</b> A batch y of m numbers is normalised to ŷ "
         "(mean 0, variance 1), then z = γŷ + β feeds a fixed loss with gradient g = ∂ℓ/∂z. "
         "Going back through the mean and the standard deviation removes from g its best straight-"
@@ -31,7 +31,7 @@ class ProjectionView(FormTab):
 
     def build_plots(self) -> QGridLayout:
         self.components_plot = LivePlot()
-        self.components_plot.set_title("upstream gradient g and the parts BN removes")
+        self.components_plot.set_title("upstream g and what BN removes")
         self.components_plot.set_labels("normalised input ŷ_b (dimensionless)", "∂ℓ/∂z_b (loss units)")
         for name, color, style, width in (("g", "#7f7f7f", "dots", 1.6),
                                           ("along 1: ⟨1,g⟩/m", "#ff7f0e", "line", 1.8),
@@ -42,14 +42,14 @@ class ProjectionView(FormTab):
                                                ignoreBounds=True)
 
         self.gradient_plot = LivePlot()
-        self.gradient_plot.set_title("gradient with respect to the BN input y")
+        self.gradient_plot.set_title("gradient at the BN input y")
         self.gradient_plot.set_labels("sample b", "∂L̂/∂y_b (loss units / units of y)")
         self.gradient_plot.add_series("(γ/σ)Pg (formula)", color="#1f77b4", width=1.6)
         self.gradient_plot.add_series("∇_y L̂ (autograd)", color="#d62728", style="dots", width=2.4)
         self.gradient_plot.add_series("c·∇ at c·y (autograd)", color="#2ca02c", style="dots", width=1.0)
 
         self.identity_plot = BarPlot()
-        self.identity_plot.set_title("Theorem 4.1: ‖∇_y L̂‖² = (γ²/σ²)(‖g‖² − ⟨1,g⟩²/m − ⟨ŷ,g⟩²/m)")
+        self.identity_plot.set_title("‖∇_y L̂‖²: autograd vs Theorem 4.1")
         self.identity_plot.set_labels("quantity", "squared gradient norm ((loss / y units)²)")
 
         grid = QGridLayout()

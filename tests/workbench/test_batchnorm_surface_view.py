@@ -191,3 +191,17 @@ def test_readout_says_when_the_plane_misses_the_trajectory():
     assert "trajectory reaches 0.0002 of the span" in flat and "choose surface plane = pca" in flat
     seen = readout("a", "none", grid, axis, np.array([[0.6, -0.3], [0.0, 0.0]]))
     assert "reaches 0.6 of the span" in seen and "pca" not in seen
+
+
+def test_a_long_readout_wraps_instead_of_widening_the_tab(qtbot):
+    from workbench.topics.batchnorm.surface_view import SurfaceView
+
+    view = SurfaceView()
+    qtbot.addWidget(view)
+    axis = np.linspace(-1, 1, 5)
+    arrays = {"surface_axis": axis, "surface_a": np.ones((5, 5)), "surface_b": np.ones((5, 5)),
+              "trajectory_a": np.array([[1e-5, 1e-5], [0.0, 0.0]]), "trajectory_b": np.array([[1e-5, 0], [0.0, 0.0]])}
+    view.take(arrays, {"a": "none", "b": "bn"}, "filter_random")
+    view.draw()
+    assert "choose surface plane = pca" in view.readouts["a"].text()
+    assert view.readouts["a"].minimumSizeHint().width() < 300  # unwrapped, this line is ~900 px

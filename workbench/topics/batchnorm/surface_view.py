@@ -97,6 +97,7 @@ class SurfaceView(QWidget):
             self.maps[net] = surface_map
             self.readouts[net] = label = QLabel(f"{net.upper()}: no surface yet")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)  # a long readout must not widen the window
             self._stacks[net] = stack = QStackedWidget()
             stack.addWidget(surface_map)
             grid.addWidget(label, 0, col)

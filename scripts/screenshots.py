@@ -35,7 +35,9 @@ def settle(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def main(out: str, theme: str = "light") -> None:
+def open_window(out: str, theme: str = "light", topic: str | None = None):
+    """(app, window, output folder): a 1600×1000 main window with its settings kept in the folder,
+    OpenGL contexts shared as the app does, and ``topic``'s panel raised when given."""
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     from widgets import share_opengl_contexts
@@ -45,6 +47,13 @@ def main(out: str, theme: str = "light") -> None:
     window = MainWindow(settings=QSettings(str(out_dir / "settings.ini"), QSettings.Format.IniFormat), theme=theme)
     window.resize(1600, 1000)
     window.show()
+    if topic:
+        window.show_topic(topic)
+    return app, window, out_dir
+
+
+def main(out: str, theme: str = "light") -> None:
+    app, window, out_dir = open_window(out, theme)
     settle(app, 1.0)
     window.grab().save(str(out_dir / "start.png"))
     window.show_topic("rope")

@@ -8,17 +8,13 @@ is still filling, runs the ICS and noisy-BN tabs and a small learning-rate sweep
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from screenshots import settle  # noqa: E402 - the sibling script (its folder is on sys.path)
+from screenshots import open_window, settle  # noqa: E402 - the sibling script (its folder is on sys.path)
 from screenshots_vae_ib import train, wait_for  # noqa: E402
-from workbench.main_window import MainWindow  # noqa: E402
 
 
 def grab(app, window, out_dir: Path, name: str, pause: float = 0.6) -> None:
@@ -27,13 +23,7 @@ def grab(app, window, out_dir: Path, name: str, pause: float = 0.6) -> None:
 
 
 def main(out: str, steps: int = 300) -> None:
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(settings=QSettings(str(out_dir / "settings.ini"), QSettings.Format.IniFormat))
-    window.resize(1600, 1000)
-    window.show()
-    window.show_topic("batchnorm")
+    app, window, out_dir = open_window(out, topic="batchnorm")
     panel = window.panels["batchnorm"]
     tabs = panel.view_tabs
     train(app, panel, {"variant_a": "none", "variant_b": "bn", "steps": steps, "surface_resolution": 41})

@@ -13,11 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from screenshots import settle  # noqa: E402 - the sibling script (its folder is on sys.path)
-from workbench.main_window import MainWindow  # noqa: E402
+from screenshots import open_window, settle  # noqa: E402 - the sibling script (its folder is on sys.path)
 
 
 def wait_for(app: QApplication, done, limit: float = 600.0) -> None:
@@ -44,13 +42,7 @@ def grab_tabs(app, window, panel, out_dir: Path, prefix: str, tabs) -> None:
 
 
 def main(out: str, epochs: int = 60) -> None:
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(settings=QSettings(str(out_dir / "settings.ini"), QSettings.Format.IniFormat))
-    window.resize(1600, 1000)
-    window.show()
-    window.show_topic("vae_ib")
+    app, window, out_dir = open_window(out, topic="vae_ib")
     panel = window.panels["vae_ib"]
     train(app, panel, {"model": "vib", "beta": 1e-3, "latent_dim": 2, "epochs": epochs, "eval_every": 50})
     train(app, panel, {"model": "vib", "beta": 0.0, "latent_dim": 2, "epochs": epochs, "eval_every": 50})

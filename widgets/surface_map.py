@@ -99,6 +99,18 @@ def _spacing(axis: np.ndarray) -> float:
     return float(steps[0])
 
 
+def checked_field(z, x_axis, y_axis, levels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``z`` (len(x_axis) × len(y_axis)) and its axes as float64 arrays; a shape that does not match
+    the axes, or levels with low ≥ high, raise ValueError."""
+    z = np.array(z, dtype=np.float64)
+    x, y = np.asarray(x_axis, dtype=np.float64).ravel(), np.asarray(y_axis, dtype=np.float64).ravel()
+    if z.shape != (x.size, y.size):
+        raise ValueError(f"z has shape {z.shape}, the axes need {(x.size, y.size)}")
+    if levels is not None and not float(levels[1]) > float(levels[0]):
+        raise ValueError(f"colour levels need low < high, got {tuple(levels)}")
+    return z, x, y
+
+
 class SurfaceMap(PlotHost):
     """Heat map + iso-contours + colour bar of ``z[i, j]`` at ``(x_axis[i], y_axis[j])``, with an
     optional path (line and dots, the last point highlighted), a centre marker and a hover read-out.
@@ -155,12 +167,7 @@ class SurfaceMap(PlotHost):
     def set_field(self, z, x_axis, y_axis, levels: tuple[float, float] | None = None) -> None:
         """Show ``z`` (len(x_axis) × len(y_axis)); ``levels`` (lo, hi) fixes the colour scale (to
         share it between maps), None fits the finite values."""
-        z = np.array(z, dtype=np.float64)
-        x, y = np.asarray(x_axis, dtype=np.float64).ravel(), np.asarray(y_axis, dtype=np.float64).ravel()
-        if z.shape != (x.size, y.size):
-            raise ValueError(f"z has shape {z.shape}, the axes need {(x.size, y.size)}")
-        if levels is not None and not float(levels[1]) > float(levels[0]):
-            raise ValueError(f"colour levels need low < high, got {tuple(levels)}")
+        z, x, y = checked_field(z, x_axis, y_axis, levels)
         dx, dy = _spacing(x), _spacing(y)
         new_extent = x.size == 0 or self._x.shape != x.shape or self._y.shape != y.shape or not (
             np.array_equal(self._x, x) and np.array_equal(self._y, y))

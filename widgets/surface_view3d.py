@@ -23,7 +23,7 @@ from PySide6 import QtGui, QtWidgets
 
 from .colored_curve import auto_levels
 from .gl_view import context_safe_view
-from .surface_map import displayable
+from .surface_map import checked_field, displayable
 
 DEFAULT_RELIEF = 0.5
 _PATH_COLOR = (0.9, 0.24, 0.16, 1.0)
@@ -135,12 +135,7 @@ class SurfaceView3D(QtWidgets.QWidget):
     def set_surface(self, z, x_axis, y_axis, levels: tuple[float, float] | None = None) -> None:
         """Show ``z`` (len(x_axis) × len(y_axis)); ``levels`` (lo, hi) fixes the colour and height
         scale, None fits the finite values."""
-        z = np.array(z, dtype=np.float64)
-        x, y = np.asarray(x_axis, dtype=np.float64).ravel(), np.asarray(y_axis, dtype=np.float64).ravel()
-        if z.shape != (x.size, y.size):
-            raise ValueError(f"z has shape {z.shape}, the axes need {(x.size, y.size)}")
-        if levels is not None and not float(levels[1]) > float(levels[0]):
-            raise ValueError(f"colour levels need low < high, got {tuple(levels)}")
+        z, x, y = checked_field(z, x_axis, y_axis, levels)
         self._z, self._x, self._y = z, x, y
         self._levels = tuple(map(float, levels)) if levels is not None else auto_levels(z)
         self._show_surface()

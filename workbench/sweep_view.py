@@ -258,12 +258,16 @@ class SweepView(QWidget):
         self._groups = self._group_names(sweep)
         for i, group in enumerate(self._groups):
             color = PALETTE[i % len(PALETTE)]
-            self.plot.add_series(f"{group} (each seed)", color, width=2.0, style="dots")
-            self.plot.add_series(f"{group} (mean over seeds)", color, width=2.5)
+            dots = self.plot.add_series(f"{group} (each seed)", color, width=2.0, style="dots")
+            mean = self.plot.add_series(f"{group} (mean over seeds)", color, width=2.5)
             marks = self.plot.add_series(f"{group} (diverged)", color, style="dots")
             marks.setSymbol("x")
             marks.setSymbolSize(12)
             marks.setSymbolPen(color, width=2.5)
+            legend = self.plot.plot_item.legend  # one entry per group: dots and ✖ share its colour
+            for item in (dots, mean, marks):
+                legend.removeItem(item)
+            legend.addItem(mean, group)
         legend = self.plot.plot_item.legend
         for item, name in ((self.mean_line, "mean"), (self.diverged_marks, "diverged")):
             legend.removeItem(item)
@@ -322,7 +326,7 @@ class SweepView(QWidget):
             x, y, texts = self._summary.group_diverged.get(group, (np.empty(0), np.empty(0), []))
             self.plot.set_series(f"{group} (diverged)", x, y)
             for xi, yi, text in zip(x, y, texts):
-                label = pg.TextItem(f"{text} diverged", color=PALETTE[i % len(PALETTE)], anchor=(-0.15, 0.5))
+                label = pg.TextItem(f"{text} diverged", color=PALETTE[i % len(PALETTE)], anchor=(1.1, 0.5))
                 label.setPos(math.log10(xi) if self._axis.log else xi, yi)
                 self.plot.plot_item.addItem(label, ignoreBounds=True)
                 self._count_labels.append(label)

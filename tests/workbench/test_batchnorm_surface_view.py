@@ -205,3 +205,21 @@ def test_a_long_readout_wraps_instead_of_widening_the_tab(qtbot):
     view.draw()
     assert "choose surface plane = pca" in view.readouts["a"].text()
     assert view.readouts["a"].minimumSizeHint().width() < 300  # unwrapped, this line is ~900 px
+
+
+def test_the_3d_scale_is_stated_in_words_when_3d_is_on(qtbot):
+    """The 3-D views have no colour bar: the hint line carries the shared height scale."""
+    from workbench.topics.batchnorm.surface_view import SurfaceView
+
+    view = SurfaceView()
+    qtbot.addWidget(view)
+    axis = np.linspace(-1, 1, 5)
+    arrays = {"surface_axis": axis, "surface_a": np.full((5, 5), 10.0), "surface_b": np.full((5, 5), 0.1)}
+    view.take(arrays, {"a": "none", "b": "bn"})
+    view.draw()
+    assert "3-D height" not in view.hint.text()
+    view.three_d.blockSignals(True)  # no OpenGL offscreen: only the wording is checked here
+    view.three_d.setChecked(True)
+    view.three_d.blockSignals(False)
+    view._redraw_now()
+    assert "log₁₀ loss from -1 (floor) to 1 (top), one scale for A and B" in view.hint.text()

@@ -23,6 +23,8 @@ from workbench import themes
 NETS = ("a", "b")
 KEYS = ("surface_axis",) + tuple(f"{kind}_{net}" for kind in ("surface", "trajectory") for net in NETS)
 LINEAR_TOP_QUANTILE = 0.95
+HINT = ("a plane through each net's current parameters (+), coordinates d₁, d₂ along the directions set by "
+        "'surface plane'; line: the training trajectory projected on it")
 
 
 def shared_levels(grids: list[np.ndarray], linear: bool) -> tuple[float, float]:
@@ -85,8 +87,7 @@ class SurfaceView(QWidget):
         options = QHBoxLayout()
         options.addWidget(self.linear)
         options.addWidget(self.three_d)
-        hint = QLabel("a plane through each net's current parameters (+), coordinates d₁, d₂ along the "
-                      "directions set by 'surface plane'; line: the training trajectory projected on it")
+        self.hint = hint = QLabel(HINT)
         hint.setWordWrap(True)
         options.addWidget(hint, 1)
         grid = QGridLayout()
@@ -149,6 +150,9 @@ class SurfaceView(QWidget):
         levels = shared_levels(list(shown.values()), linear)
         for net, z in shown.items():
             self._draw_net(net, z, axis, levels, linear)
+        quantity = "loss" if linear else "log₁₀ loss"
+        self.hint.setText(HINT + (f" · 3-D height and colour: {quantity} from {levels[0]:.3g} (floor) to "
+                                  f"{levels[1]:.3g} (top), one scale for A and B" if self.three_d.isChecked() else ""))
 
     def _draw_net(self, net: str, z: np.ndarray, axis: np.ndarray, levels, linear: bool) -> None:
         variant = self._variants.get(net, net.upper())

@@ -6,16 +6,13 @@ run them with ``xvfb-run -a -s "-screen 0 1280x1024x24"`` and QT_QPA_PLATFORM un
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
 
-pytestmark = [
-    pytest.mark.gl,
-    pytest.mark.skipif(not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen",
-                       reason="OpenGL views need a real X server (run under xvfb-run with a DISPLAY)"),
-]
+from tests.gl import GL_ONLY
+
+pytestmark = GL_ONLY
 
 BACKGROUND = (246, 247, 249)
 

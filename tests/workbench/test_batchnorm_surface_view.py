@@ -2,10 +2,11 @@
 grids shown filled, trajectories drawn, readouts, CSV series, and the 3-D views built only on demand."""
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import pytest
+
+from tests.gl import needs_x
 
 from workbench.topics.batchnorm.surface_view import SurfaceView, readout, shared_levels
 
@@ -167,8 +168,7 @@ def test_display_fill_matches_the_engines_fill():
 
 
 @pytest.mark.gl
-@pytest.mark.skipif(not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen",
-                    reason="OpenGL views need a real X server (run under xvfb-run with a DISPLAY)")
+@needs_x
 def test_three_d_views_are_built_when_first_asked(view, qtbot):
     view.take(arrays(), {"a": "none", "b": "bn"})
     view.draw()

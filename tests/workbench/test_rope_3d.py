@@ -1,17 +1,12 @@
 """The rope's 3-D view in the running panel: drawn, turning, themed (needs Xvfb for OpenGL)."""
-import os
 
 import numpy as np
-import pytest
 
 import engines.rope as rope
+from tests.gl import GL_ONLY
 from workbench.topics.rope import RopePanel
 
-pytestmark = [
-    pytest.mark.gl,
-    pytest.mark.skipif(not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen",
-                       reason="OpenGL views need a real X server (the test command runs these under xvfb-run)"),
-]
+pytestmark = GL_ONLY
 
 
 def _pixels(image):

@@ -19,13 +19,14 @@ from engines.batchnorm.network import VARIANTS, NetSpec, init_params, init_stats
 from engines.batchnorm.pair import Batches, Net, NoiseSource, dataset
 from engines.batchnorm.params import PARAMS, check_consistency
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParameterError, ParamSchema
+from engines.core.params import Param, ParameterError, ParamSchema, parse_list
 from engines.core.torch_runtime import configure_threads, resolve_device, seed_everything
 
 SWEEPABLE = ("lr", "depth", "width", "batch_size")
 SWEEP_GROUP_PARAM = "sweep_variants"
 COLUMNS = ("value", "seed", "diverged_step", "group", "test_acc", "train_acc", "final_loss")
 PROGRESS_EVERY = 25
+VARIANT = Param("variant", "none", kind="choice", choices=VARIANTS)
 
 SWEEP_PARAMS = ParamSchema([
     Param("sweep_param", "lr", kind="choice", choices=SWEEPABLE, label="swept parameter"),
@@ -37,32 +38,14 @@ SWEEP_PARAMS = ParamSchema([
 ])
 
 
-def _parse(name: str, text: str, param: Param | None) -> list:
-    items = [t.strip() for t in str(text).split(",") if t.strip()]
-    if not items:
-        raise ParameterError(name, f"{name}: give at least one value (comma-separated)")
-    out = []
-    for item in items:
-        if param is None:
-            if item not in VARIANTS:
-                raise ParameterError(name, f"{name}: {item!r} is not a variant; allowed: one of {', '.join(VARIANTS)}")
-            out.append(item)
-            continue
-        try:
-            out.append(param.validate(item))
-        except ParameterError as exc:
-            raise ParameterError(name, f"{name}: {exc}") from None
-    return list(dict.fromkeys(out))
-
-
 def plan(params: dict[str, Any]):
     base = PARAMS.validate({k: v for k, v in params.items() if k in PARAMS})
     check_consistency(base)
     sweep = SWEEP_PARAMS.validate({k: v for k, v in params.items() if k in SWEEP_PARAMS})
     name = sweep["sweep_param"]
-    values = _parse("sweep_values", sweep["sweep_values"], PARAMS[name])
-    seeds = _parse("sweep_seeds", sweep["sweep_seeds"], PARAMS["seed"])
-    variants = _parse("sweep_variants", sweep["sweep_variants"], None)
+    values = list(dict.fromkeys(parse_list("sweep_values", sweep["sweep_values"], PARAMS[name])))
+    seeds = list(dict.fromkeys(parse_list("sweep_seeds", sweep["sweep_seeds"], PARAMS["seed"])))
+    variants = list(dict.fromkeys(parse_list("sweep_variants", sweep["sweep_variants"], VARIANT)))
     return base, name, [(v, g, s) for v in values for g in range(len(variants)) for s in seeds], variants
 
 

@@ -201,3 +201,18 @@ class ParamSchema:
 
     def live_names(self) -> set[str]:
         return {p.name for p in self.params if p.live}
+
+
+def parse_list(name: str, text: str, param: Param) -> list:
+    """The comma-separated items of ``text``, each validated by ``param``; errors name ``name``
+    (a sweep's value list: ``sweep_values = "0.1, 0.5, 1"``)."""
+    items = [t.strip() for t in str(text).split(",") if t.strip()]
+    if not items:
+        raise ParameterError(name, f"{name}: give at least one value (comma-separated)")
+    out = []
+    for item in items:
+        try:
+            out.append(param.validate(item))
+        except ParameterError as exc:
+            raise ParameterError(name, f"{name}: {exc}") from None
+    return out

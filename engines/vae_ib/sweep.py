@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParameterError, ParamSchema
+from engines.core.params import Param, ParameterError, ParamSchema, parse_list
 from engines.core.torch_runtime import resolve_device
 from engines.training.guard import DivergenceGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
@@ -35,19 +35,6 @@ SWEEP_PARAMS = ParamSchema([
     Param("backend", "auto", kind="choice", choices=("auto", "sequential", "batched"),
           help="auto: one batched population on CUDA, sequential runs on the CPU"),
 ])
-
-
-def parse_list(name: str, text: str, param: Param) -> list:
-    items = [t.strip() for t in str(text).split(",") if t.strip()]
-    if not items:
-        raise ParameterError(name, f"{name}: give at least one value (comma-separated)")
-    out = []
-    for item in items:
-        try:
-            out.append(param.validate(item))
-        except ParameterError as exc:
-            raise ParameterError(name, f"{name}: {exc}") from None
-    return out
 
 
 def plan(params: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Any, int]], str]:

@@ -274,3 +274,16 @@ def test_cuda_run_matches_the_cpu_over_the_first_steps():
         a = np.array([f.scalars[name] for f in cpu if name in f.scalars])
         b = np.array([f.scalars[name] for f in gpu if name in f.scalars])
         np.testing.assert_allclose(b, a, rtol=1e-5)
+
+
+def test_sweep_lists_are_validated_item_by_item_naming_the_list():
+    from engines.batchnorm.sweep import plan
+
+    with pytest.raises(ParameterError) as info:
+        plan({"sweep_variants": "none, dropout"})
+    assert info.value.name == "sweep_variants" and "one of none, bn" in str(info.value)
+    with pytest.raises(ParameterError) as info:
+        plan({"sweep_values": "0.1, 50"})
+    assert info.value.name == "sweep_values" and "[0.001, 10]" in str(info.value)
+    _, _, members, variants = plan({"sweep_variants": "bn, none, bn", "sweep_values": "0.1", "sweep_seeds": "0"})
+    assert variants == ["bn", "none"] and len(members) == 2

@@ -20,13 +20,12 @@ import numpy as np
 import torch
 
 from engines.batchnorm.ics import measure_ics, mse
-from engines.batchnorm.network import NetSpec, VARIANTS, cross_entropy, forward, init_params, init_stats
-from engines.batchnorm.pair import Batches, NoiseSource
+from engines.batchnorm.network import NetSpec, VARIANTS, cross_entropy, init_params, init_stats
+from engines.batchnorm.pair import Batches, Net, NoiseSource
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParamSchema
 from engines.core.torch_runtime import configure_threads, seed_everything
 from engines.training.datasets import digits_split
-from engines.training.guard import DivergenceGuard
 
 MODELS = ("digits_mlp", "deep_linear")
 DLN = {"depth": 25, "width": 10, "samples": 1000}
@@ -69,15 +68,13 @@ def run_ics(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     configure_threads("cpu")
     seed_everything(p["seed"])
     specs, init, loss_fn, x, y, x_test, y_test, batch = _problem(p)
-    nets = [init_params(s, init, torch.Generator().manual_seed(p["seed"])) for s in specs]
-    stats = [init_stats(s) for s in specs]
-    guards = [DivergenceGuard(), DivergenceGuard()]
+    nets = [Net(label, spec, init_params(spec, init, torch.Generator().manual_seed(p["seed"])), init_stats(spec),
+                loss_fn=loss_fn) for label, spec in zip("ab", specs)]
     sums = [None, None]
     count = 0
     batches = Batches(len(x), batch, p["seed"])
     noisy = any(s.norm.noisy for s in specs)
     noise_source = NoiseSource({**MILD_NOISE, "seed": p["seed"]}, specs[0].depth, specs[0].width, "cpu") if noisy else None
-    stopped = ["", ""]
     for step in range(1, p["steps"] + 1):
         ctx.check()
         idx = batches.next() if batch < len(x) else torch.arange(len(x))
@@ -87,31 +84,27 @@ def run_ics(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         measuring = step == 1 or step % p["measure_every"] == 0
         if measuring:
             count += 1
-        for k, (spec, params_k) in enumerate(zip(specs, nets)):
-            if stopped[k]:
+        for k, net in enumerate(nets):
+            if net.diverged:
                 continue
-            label = "ab"[k]
-            step_noise = noise if spec.norm.noisy else None
+            label = net.label
+            step_noise = noise if net.spec.norm.noisy else None
             if measuring:
-                r = measure_ics(spec, params_k, xb, yb, p["lr"], loss_fn, step_noise)
+                r = measure_ics(net.spec, net.params, xb, yb, p["lr"], loss_fn, step_noise)
                 table = np.column_stack([r.layers, r.l2, r.cosine, r.grad_norm]).astype(np.float64)
                 sums[k] = table if sums[k] is None else sums[k] + table
                 arrays[f"ics_{label}"] = table
                 arrays[f"ics_mean_{label}"] = sums[k] / count
                 columns[f"ics_{label}"] = columns[f"ics_mean_{label}"] = COLUMNS
-            logits = forward(spec, params_k, xb, stats[k], True, update_stats=True, noise=step_noise)
-            loss = loss_fn(logits, yb)
-            grads = torch.autograd.grad(loss, params_k)
-            scalars[f"loss_{label}"] = value = float(loss.detach())
-            stopped[k] = guards[k].check(step, {f"loss_{label}": value})
-            with torch.no_grad():
-                for q, g in zip(params_k, grads):
-                    q.sub_(p["lr"] * g)
-                if measuring and x_test is not None:
-                    pred = forward(spec, params_k, x_test, stats[k], train=False).argmax(-1)
-                    scalars[f"test_acc_{label}"] = float((pred == y_test).float().mean())
-        done = all(stopped)
-        message = "; ".join(f"{'AB'[k]} stopped: {s}" for k, s in enumerate(stopped) if s)
+            scalars[f"loss_{label}"] = loss = net.loss_and_grad(xb, yb, step_noise)
+            net.diverged = net.guard.check(step, {f"loss_{label}": loss})
+            if net.diverged:
+                continue
+            net.sgd(p["lr"])
+            if measuring and x_test is not None:
+                scalars[f"test_acc_{label}"] = net.accuracy(x_test, y_test)
+        done = all(net.diverged for net in nets)
+        message = "; ".join(f"{net.label.upper()} stopped: {net.diverged}" for net in nets if net.diverged)
         yield Frame(step, step / p["steps"], scalars, arrays, columns, message, message if done else "")
         if done:
             return

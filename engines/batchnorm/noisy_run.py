@@ -19,13 +19,12 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
-from engines.batchnorm.network import NetSpec, cross_entropy, forward, init_params, init_stats
-from engines.batchnorm.pair import Batches, NoiseSource
+from engines.batchnorm.network import NetSpec, forward, init_params, init_stats
+from engines.batchnorm.pair import Batches, Net, NoiseSource
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParameterError, ParamSchema
 from engines.core.torch_runtime import configure_threads, seed_everything
 from engines.training.datasets import digits_split
-from engines.training.guard import DivergenceGuard
 
 NETS = {"standard": "none", "bn": "bn", "noisy": "noisy_bn"}
 PROBE_BATCH = 512
@@ -56,11 +55,9 @@ def run_noisy(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     x, y = torch.from_numpy(split.x_train), torch.from_numpy(split.y_train)
     x_test, y_test = torch.from_numpy(split.x_test), torch.from_numpy(split.y_test)
     probe_x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(p["seed"] + 3))[:PROBE_BATCH]]
-    specs = {name: NetSpec(variant, DEPTH, WIDTH) for name, variant in NETS.items()}
-    nets = {name: init_params(spec, "kaiming", torch.Generator().manual_seed(p["seed"])) for name, spec in specs.items()}
-    stats = {name: init_stats(spec) for name, spec in specs.items()}
-    guards = {name: DivergenceGuard() for name in NETS}
-    stopped = {name: "" for name in NETS}
+    nets = {name: Net(name, spec, init_params(spec, "kaiming", torch.Generator().manual_seed(p["seed"])),
+                      init_stats(spec))
+            for name, spec in ((name, NetSpec(variant, DEPTH, WIDTH)) for name, variant in NETS.items())}
     noise_source = NoiseSource(p, DEPTH, WIDTH, "cpu")
     batches = Batches(len(x), 128, p["seed"])
     records: dict[str, list[np.ndarray]] = {name: [] for name in NETS}
@@ -74,23 +71,20 @@ def run_noisy(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         recording = step == 1 or step % p["record_every"] == 0 or step == p["steps"]
         probe_noise = noise_source.for_batch(noise, PROBE_BATCH) if recording else None
         scalars: dict[str, float] = {}
-        for name, spec in specs.items():
-            if stopped[name]:
+        for name, net in nets.items():
+            if net.diverged:
                 continue
-            step_noise = noise if spec.norm.noisy else None
+            noisy = net.spec.norm.noisy
             if recording:
-                _record(spec, nets[name], probe_x, p["layer"] - 1, p["unit"],
-                        probe_noise if spec.norm.noisy else None, records[name], means[name], stds[name])
-            loss = cross_entropy(forward(spec, nets[name], x[idx], stats[name], True, True, step_noise), y[idx])
-            grads = torch.autograd.grad(loss, nets[name])
-            scalars[f"loss_{name}"] = float(loss.detach())
-            stopped[name] = guards[name].check(step, {f"loss_{name}": scalars[f"loss_{name}"]})
-            with torch.no_grad():
-                for q, g in zip(nets[name], grads):
-                    q.sub_(p["lr"] * g)
-                if recording:
-                    pred = forward(spec, nets[name], x_test, stats[name], train=False).argmax(-1)
-                    scalars[f"test_acc_{name}"] = float((pred == y_test).float().mean())
+                _record(net.spec, net.params, probe_x, p["layer"] - 1, p["unit"],
+                        probe_noise if noisy else None, records[name], means[name], stds[name])
+            scalars[f"loss_{name}"] = loss = net.loss_and_grad(x[idx], y[idx], noise if noisy else None)
+            net.diverged = net.guard.check(step, {f"loss_{name}": loss})
+            if net.diverged:
+                continue
+            net.sgd(p["lr"])
+            if recording:
+                scalars[f"test_acc_{name}"] = net.accuracy(x_test, y_test)
         arrays = {}
         if recording:
             steps.append(step)
@@ -100,9 +94,9 @@ def run_noisy(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
                     arrays[f"unit_{name}"] = np.stack(records[name])
                     scalars[f"drift_mean_{name}"] = _drift(means[name])
                     scalars[f"drift_std_{name}"] = _drift(stds[name])
-        message = "; ".join(f"{name} stopped: {text}" for name, text in stopped.items() if text)
+        message = "; ".join(f"{name} stopped: {net.diverged}" for name, net in nets.items() if net.diverged)
         yield Frame(step, step / p["steps"], scalars, arrays, message=message)
-        if all(stopped.values()):
+        if all(net.diverged for net in nets.values()):
             return
 
 

@@ -9,7 +9,7 @@ one goes on, which is the point of a learning-rate comparison.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -39,6 +39,7 @@ class Net:
     diverged: str = ""
     grad: list[torch.Tensor] | None = None
     snapshots: list[np.ndarray] = field(default_factory=list)
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = cross_entropy
 
     @property
     def suffix(self) -> str:
@@ -48,7 +49,7 @@ class Net:
         """One training-mode pass: the batch loss, the gradient kept in ``self.grad``; the running
         statistics move (this is the step's own forward)."""
         logits = forward(self.spec, self.params, x, self.stats, train=True, update_stats=True, noise=noise)
-        loss = cross_entropy(logits, y)
+        loss = self.loss_fn(logits, y)
         self.grad = list(torch.autograd.grad(loss, self.params))
         return float(loss.detach())
 

@@ -69,6 +69,7 @@ def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         xb, yb = x_train[idx], y_train[idx]
         noise = noise_source.draw(len(idx)) if noise_source else None
         scalars: dict[str, float] = {}
+        stopped_now: list[str] = []
         probing = step == 1 or step % ctx.live("probe_every") == 0
         for net in nets:
             if net.diverged:
@@ -79,7 +80,9 @@ def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
                 result = probe(net.spec, net.params, net.grad, xb, yb, etas, noise if net.spec.norm.noisy else None)
                 scalars.update(result.scalars(net.suffix))
             net.diverged = net.guard.check(step, {f"loss{net.suffix}": loss})
-            if not net.diverged:
+            if net.diverged:
+                stopped_now.append(f"net {net.label.upper()} ({net.spec.variant}) stopped: {net.diverged}")
+            else:
                 net.sgd(lr)
                 smoothed[net.label] = 0.9 * smoothed[net.label] + 0.1 * loss
                 if probing:
@@ -99,7 +102,7 @@ def train_pair(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         trained_s += time.perf_counter() - started
         scalars["seconds"] = trained_s
         scalars["lr"] = lr
-        message = _divergence_message(nets, step) or _plateau_message(nets, scalars, chance_loss, step)
+        message = "; ".join(stopped_now) or _plateau_message(nets, scalars, chance_loss, step)
         all_diverged = all(net.diverged for net in nets)
         yield Frame(step, step / total, scalars, message=message,
                     diverged=_diverged(nets) if all_diverged else "")
@@ -124,13 +127,6 @@ def _ratios(s: dict[str, float]) -> dict[str, float]:
 
 def _diverged(nets: list[Net]) -> str:
     return "; ".join(f"net {net.label.upper()} ({net.spec.variant}): {net.diverged}" for net in nets if net.diverged)
-
-
-def _divergence_message(nets: list[Net], step: int) -> str:
-    for net in nets:
-        if net.diverged.endswith(f"at step {step}") or f"at step {step} " in net.diverged:
-            return f"net {net.label.upper()} ({net.spec.variant}) stopped: {net.diverged}"
-    return ""
 
 
 def _plateau_message(nets: list[Net], scalars: dict[str, float], chance_loss: float, step: int) -> str:

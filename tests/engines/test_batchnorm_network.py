@@ -172,6 +172,8 @@ def test_a_diverging_net_stops_while_the_other_trains_on():
     assert "net A (none)" in diverged and "net B" not in diverged
     last_a = max(f.step for f in frames if "loss_a" in f.scalars)
     assert last_a < 60 and any("loss_b" in f.scalars for f in frames if f.step == 60)
+    said = [f for f in frames if f.message.startswith("net A (none) stopped: loss_a")]
+    assert len(said) == 1 and said[0].step == last_a  # said once, on the step it happened
 
 
 def test_live_learning_rate_reaches_the_running_nets():

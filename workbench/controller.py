@@ -141,6 +141,7 @@ class RunController(QObject):
         self.generation += 1
         ctx = RunContext.for_params(params)
         ctx.set_live("_speed", self.speed)
+        ctx.realtime = True  # a simulation that paces itself runs at the transport's speed × real time
         if single_step:
             ctx.pause()
         request = RunRequest(self.generation, dict(params), ctx, single_step)

@@ -38,6 +38,9 @@ class Frame:
     created: float = field(default_factory=time.monotonic)
 
 
+PACE_SLACK_S = 0.25  # a real-time run this far behind the clock stops trying to catch up
+
+
 class RunStopped(Exception):
     """Raised inside an engine by ``ctx.check()`` when the user asked the run to stop."""
 
@@ -59,6 +62,8 @@ class RunContext:
         self._running = threading.Event()
         self._running.set()
         self.before_pause = None  # called (in the run's thread) just before check() blocks
+        self.realtime = False  # the GUI sets it: a simulation calling pace() then keeps to the clock
+        self._pace_anchor: tuple[float, float, float] | None = None  # wall, simulated, speed
 
     @classmethod
     def for_params(cls, params: Mapping[str, Any]) -> "RunContext":
@@ -95,6 +100,30 @@ class RunContext:
     @property
     def paused(self) -> bool:
         return not self._running.is_set()
+
+    def pace(self, simulated: float) -> None:
+        """Hold a real-time simulation to ``_speed`` × the wall clock (a no-op unless ``realtime``).
+
+        Waits in slices of ≤ 50 ms so a stop takes effect at once. After a pause, a speed change or
+        when the simulation cannot keep up, the clock is re-anchored instead of racing to catch up.
+        """
+        if not self.realtime:
+            return
+        with self._lock:
+            speed = float(self._live.get("_speed", 1.0))
+        now = time.monotonic()
+        anchor = self._pace_anchor
+        if anchor is None or anchor[2] != speed:
+            anchor = self._pace_anchor = (now, simulated, speed)
+        due = anchor[0] + (simulated - anchor[1]) / speed
+        if now - due > PACE_SLACK_S:
+            self._pace_anchor = (now, simulated, speed)
+            return
+        while not self._stop.is_set():
+            left = due - time.monotonic()
+            if left <= 0:
+                break
+            self._stop.wait(min(left, 0.05))
 
     def check(self) -> None:
         """Block while paused; raise RunStopped once a stop has been requested."""

@@ -4,7 +4,8 @@ Scenarios (rope.md): ``hanging`` — one end fixed at radius r0 on a vertical ro
 free, under gravity (Kolodner's nonlinear eigenvalue problem, §2.3); ``troposkein`` — skipping rope
 without gravity, both ends on the axis (§2.2); ``jump`` — skipping rope with gravity at the bottom
 of its turn, via Su's virtual-axis reduction (§2.4); ``su_original`` — Su's code as written next to
-the corrected equations (§1.5, §2.1).
+the corrected equations (§1.5, §2.1); ``dynamics`` — the rope as a live bead chain (§2.5–2.6), a
+time simulation: ``run`` streams it, ``solve`` does not apply.
 
 Public API: TITLE, PARAMS, RopeSolution, solve(params), run(params, ctx), warm_up().
 Pure numerics: this package never imports Qt, pyqtgraph, widgets or workbench.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from engines.core.frame import Frame
+from engines.core.params import ParameterError
 from engines.rope.params import PARAMS, SCENARIOS
 from engines.rope.solution import RopeSolution
 
@@ -31,6 +33,9 @@ def solve(params: Mapping[str, Any]) -> RopeSolution:
     """
     p = PARAMS.validate(params)
     scenario = p["scenario"]
+    if scenario == "dynamics":
+        raise ParameterError("scenario", "scenario = dynamics is a time simulation: run it (no steady "
+                                         "solve); allowed here: " + ", ".join(SCENARIOS[:-1]))
     if scenario == "hanging":
         from engines.rope import bifurcation, hanging
 
@@ -68,6 +73,11 @@ def frame_of(solution: RopeSolution) -> Frame:
 def run(params: Mapping[str, Any], ctx=None) -> Iterator[Frame]:
     """Engine contract: validate, solve, yield one Frame (errors propagate as ParameterError)."""
     p = PARAMS.validate(params)
+    if p["scenario"] == "dynamics":
+        from engines.rope.dynamics import run_dynamics
+
+        yield from run_dynamics(p, ctx)
+        return
     if ctx is not None:
         ctx.check()
     yield frame_of(solve(p))
@@ -83,3 +93,9 @@ def warm_up() -> None:
     solve({"scenario": "hanging", "points": 11, "top_radius": 0.1, "omega": 2.0})
     hanging.solve_profile(0.5, 0.0, 1, 11)
     bifurcation.diagram(0.0, 0.0)
+    from engines.rope.dynamics import run_dynamics
+
+    for ends in ("hanging", "skipping"):
+        for _ in run_dynamics(PARAMS.validate({"scenario": "dynamics", "ends": ends, "beads": 3,
+                                               "duration": 0.02, "drag": 0.1}), None):
+            pass

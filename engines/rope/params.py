@@ -1,14 +1,15 @@
 """Parameter schema of the spinning-rope topic (names are part of the CLI contract)."""
 from engines.core.params import Param, ParamSchema
 
-SCENARIOS = ("hanging", "troposkein", "jump", "su_original")
+SCENARIOS = ("hanging", "troposkein", "jump", "su_original", "dynamics")
 
 PARAMS = ParamSchema(
     [
         Param("scenario", "hanging", kind="choice", choices=SCENARIOS,
               help="hanging: Li Yongle's rope on a rotating rod (one end free); troposkein: skipping "
                    "rope without gravity; jump: skipping rope with gravity at the bottom of its turn; "
-                   "su_original: the essay's own code, overlaid with the corrected equations"),
+                   "su_original: the essay's own code, overlaid with the corrected equations; dynamics: "
+                   "the rope as a live chain of beads, spun up, damped and dragged by the air"),
         Param("length", 1.0, lo=0.05, hi=20.0, step=0.01, unit="m",
               help="rope length L (su_original: the arc length integrated, Su's T)"),
         Param("span", 0.6, lo=0.01, hi=20.0, step=0.01, unit="m",
@@ -32,6 +33,31 @@ PARAMS = ParamSchema(
               help="su_original: start point x0 (Su's code: 1)"),
         Param("start_y", 0.0, lo=-10.0, hi=10.0, step=0.01, unit="m",
               help="su_original: start point y0 (Su's code: 0)"),
+        Param("ends", "hanging", kind="choice", choices=("hanging", "skipping"),
+              help="dynamics: hanging = top fixed at top_radius on the rotating rod, lower end free; "
+                   "skipping = both ends in the hands at span, turned about the axis through them"),
+        Param("beads", 40, kind="int", lo=2, hi=800, step=1,
+              help="dynamics: number of beads N (hanging: N links; skipping: N + 1 links); the "
+                   "critical speeds approach the continuum's as 1/N"),
+        Param("damping", 1.0, lo=0.0, hi=50.0, step=0.05, unit="1/s", live=True,
+              help="dynamics: linear damping rate γ, force −γ m v relative to the rotating frame "
+                   "(0 = none: the Jacobi integral is then conserved)"),
+        Param("drag", 0.0, lo=0.0, hi=5.0, step=0.01, live=True,
+              help="dynamics: air drag group Γ = ρ_air C_D d a / (2ρ) (a = span/2 skipping, L "
+                   "hanging); independent of ω; about 0.1 for a real skipping rope; 0 = none"),
+        Param("hand_radius", 0.0, lo=0.0, hi=5.0, step=0.01, unit="m",
+              help="dynamics, skipping: radius of the circles the hands turn on (0 = on the axis; "
+                   "a rope held on the axis cannot be driven against drag: it slips behind)"),
+        Param("omega_ramp", 0.0, lo=-20.0, hi=20.0, step=0.01, unit="rad/s²", live=True,
+              help="dynamics: the spin rate's target moves at this rate (0 = hold ω)"),
+        Param("frame", "rotating", kind="choice", choices=("rotating", "lab"), live=True,
+              help="dynamics: show and save the rope in the rotating frame (still when steady) or "
+                   "in the lab (turning)"),
+        Param("duration", 60.0, lo=0.01, hi=3600.0, step=1.0, unit="s",
+              help="dynamics: simulated time of the run"),
+        Param("initial_tilt_deg", 3.0, lo=0.0, hi=90.0, step=0.5, unit="°",
+              help="dynamics: the run starts from the straight rope (skipping: a circular arc) "
+                   "tilted by this angle, so that instabilities can grow"),
         Param("points", 201, kind="int", lo=11, hi=5001, step=10,
               help="number of samples along the rope in the output shape"),
     ]
@@ -45,4 +71,15 @@ SCENARIO_PARAMS: dict[str, tuple[str, ...]] = {
     "jump": _COMMON + ("span", "gravity"),
     "su_original": _COMMON + ("gravity", "c1", "start_x", "start_y"),
 }
+_DYNAMICS = ("scenario", "ends", "length", "omega", "omega_ramp", "gravity", "density", "beads",
+             "damping", "drag", "frame", "duration", "initial_tilt_deg")
+_DYNAMICS_ENDS = {"hanging": ("top_radius",), "skipping": ("span", "hand_radius")}
+
+
+def relevant(values: dict) -> tuple[str, ...]:
+    """The parameters these values read (the form hides the others)."""
+    scenario = values["scenario"]
+    if scenario == "dynamics":
+        return _DYNAMICS + _DYNAMICS_ENDS[values["ends"]]
+    return SCENARIO_PARAMS[scenario]
 """Which parameters each scenario reads (the form hides the others)."""

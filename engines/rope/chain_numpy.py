@@ -38,7 +38,8 @@ def _solve(lower, diag, upper, rhs):
     return solve_banded((1, 1), bands, rhs)
 
 
-def _drag(pos, vel, ax, ay, z_a, z_b, coeff):
+def drag_acceleration(pos, vel, ax, ay, z_a, z_b, coeff):
+    """−coeff |v_n| v_n per bead: v_n the velocity across the tangent through the neighbours."""
     if coeff == 0.0:
         return np.zeros_like(vel)
     nodes = _nodes(pos, ax, ay, z_a, z_b)
@@ -78,7 +79,7 @@ def advance(pos, vel, clock, steps, dt, ell, anchor_r, z_a, z_b, grav, gamma, dr
         a0 = (anchor_r * math.cos(theta0), anchor_r * math.sin(theta0))
         a1 = (anchor_r * math.cos(theta1), anchor_r * math.sin(theta1))
         v = _damp(pos, vel, omega0, half_damp)
-        v = v + 0.5 * dt * (grav + _drag(pos, v, *a0, z_a, z_b, drag))
+        v = v + 0.5 * dt * (grav + drag_acceleration(pos, v, *a0, z_a, z_b, drag))
         x_old = pos.copy()
         x_free = pos + dt * v
         r_old = _links(x_old, *a0, z_a, z_b)
@@ -99,7 +100,7 @@ def advance(pos, vel, clock, steps, dt, ell, anchor_r, z_a, z_b, grav, gamma, dr
             lam = lam + _solve(lower, diag, upper, -f)
         pos[:] = x_try
         v = (pos - x_old) / dt
-        v = v + 0.5 * dt * (grav + _drag(pos, v, *a1, z_a, z_b, drag))
+        v = v + 0.5 * dt * (grav + drag_acceleration(pos, v, *a1, z_a, z_b, drag))
         r = _links(pos, *a1, z_a, z_b)
         anchor_v = np.array([-omega1 * a1[1], omega1 * a1[0], 0.0])
         node_v = np.concatenate([anchor_v[None], v] + ([anchor_v[None]] if links > n else []))

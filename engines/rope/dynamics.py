@@ -16,6 +16,7 @@ import numpy as np
 
 from engines.core.frame import Frame
 from engines.rope import bifurcation, chain_diagnostics as diag
+from engines.rope.chain_numpy import drag_acceleration
 from engines.rope.chain_kernel import CLOCK_OMEGA, CLOCK_T, CLOCK_TARGET, CLOCK_THETA
 from engines.rope.chain_model import ChainSetup, ChainSim
 from engines.rope.discrete_chain import critical_lambdas
@@ -53,6 +54,21 @@ class Observer:
             parts.append(np.array([[anchor[0], anchor[1], s.z_b]]))
         return np.concatenate(parts)
 
+    def _powers(self, rotating: np.ndarray, omega: float, drag: float) -> tuple[float, float]:
+        """(power lost to drag, power the anchors put in), W: equal in a steady state (rope.md §3,
+        panel 5: P = ω × torque). An anchor pulls its end bead along the link towards itself."""
+        sim, s = self.sim, self.sim.setup
+        theta = sim.clock[CLOCK_THETA]
+        ax, ay = s.anchor_r * math.cos(theta), s.anchor_r * math.sin(theta)
+        acc = drag_acceleration(sim.pos, sim.vel, ax, ay, s.z_a, s.z_b, s.drag_coefficient(drag))
+        lost = -s.mass * float(np.sum(acc * sim.vel))
+        rel = np.diff(rotating, axis=0)
+        anchor_speed = np.array([0.0, omega * s.anchor_r, 0.0])  # Ω × anchor in the rotating frame
+        given = -self.tension[0] * float(rel[0] @ anchor_speed) / s.ell
+        if s.ends == "skipping":
+            given += self.tension[-1] * float(rel[-1] @ anchor_speed) / s.ell
+        return lost, given
+
     def observe(self, gamma: float, drag: float, frame: str) -> tuple[dict[str, float], np.ndarray]:
         sim, s = self.sim, self.sim.setup
         t, theta, omega = sim.clock[CLOCK_T], sim.clock[CLOCK_THETA], sim.clock[CLOCK_OMEGA]
@@ -76,6 +92,7 @@ class Observer:
             "theta": float(theta),
             "plane_angle": plane + (float(theta) if frame == "lab" else 0.0),
         }
+        scalars["drag_power"], scalars["anchor_power"] = self._powers(rotating, omega, drag)
         if s.ends == "hanging":
             scalars["free_end_radius"] = float(radius[-1])
             if s.gravity > 0:

@@ -39,7 +39,8 @@ def test_params_text_and_json():
     by_name = {d["name"]: d for d in described}
     assert {"scenario", "length", "span", "omega", "gravity", "density", "top_radius", "mode"} <= set(by_name)
     assert by_name["omega"]["unit"] == "rad/s" and by_name["omega"]["live"] is True
-    assert by_name["scenario"]["choices"] == ["hanging", "troposkein", "jump", "su_original"]
+    assert by_name["scenario"]["choices"] == ["hanging", "troposkein", "jump", "su_original", "dynamics"]
+    assert by_name["damping"]["live"] is True and by_name["beads"]["live"] is False
 
 
 @pytest.mark.parametrize("args,fragment", [
@@ -86,6 +87,22 @@ def test_run_hanging_writes_the_contract_files(tmp_path):
     assert float(curves[0]["end_tension"]) == pytest.approx(1.19635 * 0.03 * 9.81, rel=1e-4)
     arrays = np.load(out / "arrays.npz")
     assert arrays["shape"].shape[1] == 5
+
+
+def test_run_dynamics_writes_curves_over_time_and_the_final_shape(tmp_path):
+    out = tmp_path / "dynamics"
+    result = cli("run", "rope", "--set", "scenario=dynamics", "--set", "duration=2", "--set", "beads=20",
+                 "--set", "frame=lab", "--out", out)
+    assert result.returncode == 0, result.stderr
+    curves = read_csv(out / "curves.csv")
+    assert {"t", "free_end_radius", "max_radius", "out_of_plane", "end_tension", "energy"} <= set(curves[0])
+    times = [float(row["t"]) for row in curves]
+    assert times[0] == 0.0 and times[-1] == pytest.approx(2.0) and len(times) == 121  # 1/60 s apart
+    shape = read_csv(out / "shape.csv")
+    assert list(shape[0]) == ["s", "x", "y", "z", "tension"] and len(shape) == 21
+    assert float(shape[-1]["s"]) == pytest.approx(1.0)  # the free end, the whole rope from the top
+    lam1 = read_csv(out / "critical.csv")[0]
+    assert float(lam1["lambda_chain"]) == pytest.approx(1.41080, abs=1e-5)  # the note's λ1(20)
 
 
 def test_troposkein_reproduces_the_jump_rope_example(tmp_path):

@@ -4,8 +4,8 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ("bench.bench_rope_solver", "bench.bench_gui_solves", "bench.bench_vae_ib", "bench.bench_batchnorm",
-              "bench.bench_batchnorm_gui")
+BENCHMARKS = ("bench.bench_rope_solver", "bench.bench_gui_solves", "bench.bench_rope_dynamics",
+              "bench.bench_vae_ib", "bench.bench_batchnorm", "bench.bench_batchnorm_gui")
 
 
 def main(argv=None) -> int:

@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
 
     def play_pause(self) -> None:
         def toggle(panel):
-            if panel.controller.state == "running" and not panel.AUTO_RUN:
+            if panel.controller.state == "running" and not panel.auto_run():
                 panel.controller.pause()
             else:
                 panel.play()

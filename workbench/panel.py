@@ -56,10 +56,8 @@ class TopicPanel(QWidget):
         self._connect()
         self._repaint = QTimer(self, interval=self.REPAINT_INTERVAL_MS, timeout=self._on_repaint_tick)
         self._repaint.start()
+        self._auto_mode: bool | None = None
         self._update_row_visibility()
-        self.progress.setVisible(not self.AUTO_RUN)  # instant solves have no progress to show
-        if self.AUTO_RUN:
-            self.transport.set_state("finished")
 
     # --- to be provided by topics ---------------------------------------------------------------
     def build_views(self) -> QWidget:
@@ -81,6 +79,11 @@ class TopicPanel(QWidget):
     def series(self) -> dict[str, dict[str, tuple]]:
         """Every plotted series, per plot: {plot: {series: (x, y)}}."""
         return {}
+
+    def auto_run(self) -> bool:
+        """True while every parameter change re-runs at once (instant solves); a topic with both
+        instant solves and simulations (the rope's dynamics) answers per scenario."""
+        return self.AUTO_RUN
 
     def relevant_params(self, params: dict[str, Any]) -> set[str] | None:
         """Names of the parameters that matter for these values (others are hidden); None = all."""
@@ -160,8 +163,7 @@ class TopicPanel(QWidget):
         self.transport.resetClicked.connect(self.reset_run)
         self.transport.speedChanged.connect(self.controller.set_speed)
         self.controller.frames.connect(self._on_frames)
-        if not self.AUTO_RUN:  # an instant solve flips running/finished per drag step: keep buttons still
-            self.controller.stateChanged.connect(self.transport.set_state)
+        self.controller.stateChanged.connect(self._on_state_changed)
         self.controller.runEnded.connect(self._on_run_ended)
 
     # --- parameters -----------------------------------------------------------------------------
@@ -186,10 +188,11 @@ class TopicPanel(QWidget):
             return
         live = self.schema.live_names()
         busy = self.controller.is_busy() and self.controller.state in ("running", "paused")
-        if busy and changed <= live and not self.AUTO_RUN:
+        auto = self.auto_run()
+        if busy and changed <= live and not auto:
             for name in changed:
                 self.controller.set_live(name, self.params[name])
-        elif self.AUTO_RUN:
+        elif auto:
             self.play(restart=True)
         elif busy:
             self.stop()
@@ -199,6 +202,20 @@ class TopicPanel(QWidget):
         relevant = self.relevant_params(self.params)
         for name in self.schema.names():
             self.form.set_row_visible(name, relevant is None or name in relevant)
+        self._sync_run_mode()
+
+    def _sync_run_mode(self) -> None:
+        """Instant solves show no progress and keep the transport still; runs show both."""
+        auto = self.auto_run()
+        if auto == self._auto_mode:
+            return
+        self._auto_mode = auto
+        self.progress.setVisible(not auto)
+        self.transport.set_state("finished" if auto else self.controller.state)
+
+    def _on_state_changed(self, state: str) -> None:
+        if not self.auto_run():  # an instant solve flips running/finished per drag step: keep buttons still
+            self.transport.set_state(state)
 
     def set_params(self, values: dict[str, Any], text: str = "set parameters") -> None:
         """Validated complete values as one undoable step (used by sessions and scripts)."""
@@ -212,7 +229,7 @@ class TopicPanel(QWidget):
         if self.controller.state == "paused" and self.controller.is_busy() and not restart:
             self.controller.resume()
             return
-        if not self.AUTO_RUN:
+        if not self.auto_run():
             self.progress.start()
         self._remember(self.controller.start(dict(self.params)))
 
@@ -255,7 +272,7 @@ class TopicPanel(QWidget):
             self.form.clear_error(self._engine_error_param)
             self._engine_error_param = ""
         last = frames[-1]
-        if not self.AUTO_RUN:
+        if not self.auto_run():
             self.progress.update_progress(last.progress)
         if last.message:
             self._pending_status = last.message  # shown by the repaint tick, ≤ 10 times a second
@@ -279,7 +296,7 @@ class TopicPanel(QWidget):
         elif status == "error":
             self._show_status(f"engine error: {message}", error=True)
             self.progress.finish("error")
-        elif not self.AUTO_RUN:
+        elif not self.auto_run():
             self.progress.finish()
 
     def _on_repaint_tick(self) -> None:

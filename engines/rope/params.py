@@ -10,6 +10,9 @@ PARAMS = ParamSchema(
                    "rope without gravity; jump: skipping rope with gravity at the bottom of its turn; "
                    "su_original: the essay's own code, overlaid with the corrected equations; dynamics: "
                    "the rope as a live chain of beads, spun up, damped and dragged by the air"),
+        Param("ends", "hanging", kind="choice", choices=("hanging", "skipping"),
+              help="dynamics: hanging = top fixed at top_radius on the rotating rod, lower end free; "
+                   "skipping = both ends in the hands at span, turned about the axis through them"),
         Param("length", 1.0, lo=0.05, hi=20.0, step=0.01, unit="m",
               help="rope length L (su_original: the arc length integrated, Su's T)"),
         Param("span", 0.6, lo=0.01, hi=20.0, step=0.01, unit="m",
@@ -33,9 +36,6 @@ PARAMS = ParamSchema(
               help="su_original: start point x0 (Su's code: 1)"),
         Param("start_y", 0.0, lo=-10.0, hi=10.0, step=0.01, unit="m",
               help="su_original: start point y0 (Su's code: 0)"),
-        Param("ends", "hanging", kind="choice", choices=("hanging", "skipping"),
-              help="dynamics: hanging = top fixed at top_radius on the rotating rod, lower end free; "
-                   "skipping = both ends in the hands at span, turned about the axis through them"),
         Param("beads", 40, kind="int", lo=2, hi=800, step=1,
               help="dynamics: number of beads N (hanging: N links; skipping: N + 1 links); the "
                    "critical speeds approach the continuum's as 1/N"),

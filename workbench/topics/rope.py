@@ -1,8 +1,11 @@
 """The spinning-rope panel: steady shapes coloured by tension, tension along the rope, the
-bifurcation diagram of the hanging rope, read-outs, and a 3-D view of the rope turning.
+bifurcation diagram of the hanging rope, read-outs, and a 3-D view of the rope turning; in the
+``dynamics`` scenario, the live bead chain (views in rope_dynamics_view.py).
 
-Every parameter change re-solves in the worker (``AUTO_RUN``); the solve takes milliseconds, so a
-slider drag redraws at frame rate while the GUI thread only draws.
+Steady scenarios re-solve on every parameter change (``auto_run``); the solve takes milliseconds,
+so a slider drag redraws at frame rate while the GUI thread only draws. The dynamics scenario is a
+run with the transport: live parameters (ω, its ramp, damping, drag, frame) reach the running
+simulation, any other change restarts it.
 """
 from __future__ import annotations
 
@@ -13,13 +16,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QFrame, QLabel,
-                               QTextBrowser, QVBoxLayout, QWidget)
+                               QStackedWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from engines.core.frame import Frame
-from engines.rope.params import SCENARIO_PARAMS
+from engines.rope.params import relevant
 from widgets import ColoredCurvePlot, LivePlot
 from workbench import themes
 from workbench.panel import TopicPanel
+from workbench.topics.rope_dynamics_view import DynamicsViews
 
 READOUTS = (
     ("max_radius", "largest radius", "m"),
@@ -54,6 +58,8 @@ class RopePanel(TopicPanel):
         self._angle = 0.0
         super().__init__(topic_id, engine, parent)
         self._insert_3d_tab()
+        self._auto_mode = None
+        self._sync_run_mode()
         self.play(restart=True)
 
     # --- views ----------------------------------------------------------------------------------
@@ -88,7 +94,11 @@ class RopePanel(TopicPanel):
         layout = QVBoxLayout(box)
         layout.addLayout(grid, 1)
         layout.addWidget(self.readout)
-        return box
+        self.dynamics = DynamicsViews()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(box)
+        self.pages.addWidget(self.dynamics)
+        return self.pages
 
     def _make_secondary_timer(self) -> None:
         self._secondary_timer = QTimer(self, singleShot=True, timeout=self._draw_secondary)
@@ -101,9 +111,12 @@ class RopePanel(TopicPanel):
         self.slow_motion = QDoubleSpinBox(minimum=1.0, maximum=1000.0, value=20.0, suffix=" × slower",
                                           toolTip="slow-motion factor of the 3-D rotation (1 = real speed)")
         self.freeze = QCheckBox("stroboscope (freeze rotation)")
-        controls.addWidget(QLabel("Rotation:"))
-        controls.addWidget(self.slow_motion)
-        controls.addWidget(self.freeze)
+        self.rotation_controls = (QLabel("Rotation:"), self.slow_motion, self.freeze)
+        for widget in self.rotation_controls:
+            controls.addWidget(widget)
+        self.live_note = QLabel("the simulated rope, drawn as it moves (frame: rotating = still when "
+                                "steady, lab = turning with it)", visible=False)
+        controls.addWidget(self.live_note)
         controls.addStretch(1)
         self.page3d_layout.addLayout(controls)
         self.tabs.insertTab(1, self.page3d, "3-D view")
@@ -127,7 +140,7 @@ class RopePanel(TopicPanel):
         return self.view3d
 
     def _advance_rotation(self) -> None:
-        if self.view3d is None or self.freeze.isChecked():
+        if self.view3d is None or self.freeze.isChecked() or self.live:
             return
         omega = float(self.shown_params["omega"])
         self._angle = math.fmod(self._angle + omega / ROTATION_FPS / self.slow_motion.value(), 2 * math.pi)
@@ -139,12 +152,47 @@ class RopePanel(TopicPanel):
         return super().shutdown()
 
     def relevant_params(self, params):
-        return set(SCENARIO_PARAMS[params["scenario"]])
+        return set(relevant(params))
+
+    def auto_run(self) -> bool:
+        return self.params["scenario"] != "dynamics"
+
+    @property
+    def live(self) -> bool:
+        """The shown result is the dynamics simulation's."""
+        return self.shown_params["scenario"] == "dynamics"
+
+    def _sync_run_mode(self) -> None:
+        super()._sync_run_mode()
+        dynamics = not self.auto_run()
+        self.pages.setCurrentIndex(1 if dynamics else 0)
+        for widget in getattr(self, "rotation_controls", ()):  # the 3-D tab comes after the base init
+            widget.setVisible(not dynamics)
+        if hasattr(self, "live_note"):
+            self.live_note.setVisible(dynamics)
+        if dynamics and self.view3d is not None:
+            self.view3d.set_rotation_angle(0.0)
+
+    def _after_change(self, changed: set[str]) -> None:
+        """Dynamics: live values go to the running simulation; entering the scenario, or any other
+        change while it runs, (re)starts it; a finished or stopped simulation waits for Play."""
+        if not changed or self.auto_run():
+            super()._after_change(changed)
+            return
+        running = self.controller.is_busy() and self.controller.state in ("running", "paused")
+        if running and changed <= self.schema.live_names():
+            for name in changed:
+                self.controller.set_live(name, self.params[name])
+        elif running or "scenario" in changed:
+            self.play(restart=True)
 
     def consume_frame(self, frame: Frame) -> None:
         self.latest = frame
+        if self.live:
+            self.dynamics.consume(frame)
 
     def clear_views(self) -> None:
+        self.dynamics.clear()
         self.latest = None
         empty = np.zeros(0)
         self.shape_plot.set_data(empty, empty, empty)
@@ -159,6 +207,10 @@ class RopePanel(TopicPanel):
     def redraw(self) -> None:
         frame = self.latest
         if frame is None or "shape" not in frame.arrays:
+            return
+        if self.live:
+            self.dynamics.redraw(time.monotonic())
+            self._update_3d()
             return
         shape = frame.arrays["shape"]
         s, x, _, z, tension = shape.T
@@ -269,11 +321,15 @@ class RopePanel(TopicPanel):
         z_lo, z_hi = float(xyz[:, 2].min()), float(xyz[:, 2].max())
         self.view3d.set_axis(z_lo - 0.1 * (z_hi - z_lo + 1e-9), z_hi + 0.1 * (z_hi - z_lo + 1e-9))
         scenario = self.shown_params["scenario"]
+        if scenario == "dynamics":
+            scenario = self.shown_params["ends"]
+            if scenario == "skipping":
+                self.view3d.clear_rod()
         if scenario == "hanging":
             top = xyz[0]
             self.view3d.set_rod((0.0, 0.0, top[2]), tuple(top))
             self.view3d.set_markers(np.array([top]))
-        elif scenario in ("troposkein", "jump"):
+        elif scenario in ("troposkein", "jump", "skipping"):
             self.view3d.set_markers(np.array([xyz[0], xyz[-1]]))
         extent = float(np.ptp(xyz, axis=0).max())
         if self._fitted_extent is None or not 0.7 < extent / max(self._fitted_extent, 1e-12) < 1.4:
@@ -282,6 +338,7 @@ class RopePanel(TopicPanel):
 
     def apply_theme(self, name: str) -> None:
         super().apply_theme(name)
+        self.dynamics.apply_theme(name)
         for plot in (self.tension_plot.plot_item, self.bifurcation_plot.plot_item):
             themes.style_plot_widget(plot, name)
         self._theme = name
@@ -290,12 +347,16 @@ class RopePanel(TopicPanel):
 
     # --- export ---------------------------------------------------------------------------------
     def plots(self):
+        if self.live:
+            return self.dynamics.plots()
         found = {"shape": self.shape_plot.plot_item, "tension": self.tension_plot.plot_item}
         if self.shown_params["scenario"] == "hanging":
             found["bifurcation"] = self.bifurcation_plot.plot_item
         return found
 
     def series(self):
+        if self.live:
+            return self.dynamics.series()
         shape = dict(self.shape_plot.series_data())
         shape.update({name: item.getData() for name, item in self._overlays.items()})
         found = {"shape": shape, "tension": self.tension_plot.series_data()}

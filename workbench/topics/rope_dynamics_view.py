@@ -1,0 +1,199 @@
+"""The live rope's plots (the rope panel's ``dynamics`` scenario): the shape in the rope's plane and
+across it, the pitchfork traced live against λ1(N) (hanging) or the spin the hands keep (skipping),
+and four curves against time. Frames only buffer; ``redraw`` (≤ 60 Hz) paints.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QTextBrowser, QVBoxLayout, QWidget
+
+from engines.core.frame import Frame
+from widgets import ColoredCurvePlot, LivePlot
+from workbench import themes
+from workbench.plot_helpers import marker
+
+CURVES = (  # (plot key, scalar, y label, series name)
+    ("radius", "radius", "radius of the rope's end / outermost point (m)", "radius"),
+    ("out_of_plane", "out_of_plane", "largest distance from the rope's plane (m)", "out of plane"),
+    ("end_tension", "end_tension", "tension at the fixed end / first hand (N)", "end tension"),
+    ("energy", "energy", "Jacobi integral E_J (J)", "E_J"),
+)
+READOUT_EVERY_S = 0.1
+
+
+class DynamicsViews(QWidget):
+    """Everything the dynamics scenario draws except the 3-D view (which the panel shares)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.shape: np.ndarray | None = None
+        self.scalars: dict[str, float] = {}
+        self.first: Frame | None = None
+        self._continuum_marker: pg.InfiniteLine | None = None
+        self._lambda_shown = 0.0
+        self._energy0 = math.nan
+        self._readout_at = -1.0
+        self.plane = ColoredCurvePlot(colorbar_title="tension (N)", name="rope", value_name="tension")
+        self.plane.set_labels("in the rope's plane: distance from the axis (m)", "along the axis z (m)")
+        self.plane.set_equal_aspect(True)
+        self.across = LivePlot()
+        self.across.set_labels("across the rope's plane (m)", "along the axis z (m)")
+        self.across.add_series("rope", color="#1f77b4", width=2)
+        for plot in (self.plane.plot_item, self.across.plot_item):
+            plot.addItem(marker(0.0, "", color=(150, 150, 150)))
+        self.phase = LivePlot()
+        self.curves = {}
+        for key, _, label, name in CURVES:
+            plot = LivePlot()
+            plot.set_labels("time t (s)", label)
+            plot.add_series(name, color="#1f77b4")
+            self.curves[key] = plot
+        self.readout = QTextBrowser(frameShape=QFrame.Shape.NoFrame)
+        self.readout.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readout.setFixedHeight(self.readout.fontMetrics().lineSpacing() * 3 + 14)
+        self.readout.viewport().setAutoFillBackground(False)
+        grid = QGridLayout()
+        grid.addWidget(self.plane, 0, 0, 1, 2)
+        grid.addWidget(self.across, 0, 2)
+        grid.addWidget(self.phase, 0, 3)
+        for column, plot in enumerate(self.curves.values()):
+            grid.addWidget(plot, 1, column)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.readout)
+
+    # --- data -----------------------------------------------------------------------------------
+    @property
+    def hanging(self) -> bool:
+        return "free_end_radius" in self.scalars
+
+    def consume(self, frame: Frame) -> None:
+        if "critical" in frame.arrays:  # a run's first frame: start the curves afresh
+            self.clear()
+            self.first = frame
+            self._energy0 = frame.scalars["energy"]
+            self.shape = frame.arrays["shape"]
+            self._setup_phase_plot()
+        s = frame.scalars
+        self.scalars = s
+        self.shape = frame.arrays.get("shape", self.shape)
+        t = s["t"]
+        self.curves["radius"].append("radius", t, s.get("free_end_radius", s["max_radius"]))
+        self.curves["out_of_plane"].append("out of plane", t, s["out_of_plane"])
+        self.curves["end_tension"].append("end tension", t, s["end_tension"])
+        self.curves["energy"].append("E_J", t, s["energy"])
+        if "lambda" in s:
+            self.phase.append("this run", s["lambda"], s["free_end_radius"] / self._length())
+        else:
+            self.phase.append("hands ω", t, s["omega"])
+            self.phase.append("rope's own spin", t, s["spin_rate"])
+
+    def _length(self) -> float:
+        return float(self.shape[-1, 0]) if self.shape is not None else 1.0
+
+    def clear(self) -> None:
+        self.shape, self.scalars, self.first = None, {}, None
+        for plot in (self.phase, *self.curves.values()):
+            plot.clear()
+        self.across.clear()
+        empty = np.zeros(0)
+        self.plane.set_data(empty, empty, empty)
+        self.readout.clear()
+
+    # --- drawing --------------------------------------------------------------------------------
+    def redraw(self, now: float) -> None:
+        if self.shape is None:
+            return
+        s, shape = self.scalars, self.shape
+        angle = s["plane_angle"]
+        c, sn = math.cos(angle), math.sin(angle)
+        along = c * shape[:, 1] + sn * shape[:, 2]
+        across = -sn * shape[:, 1] + c * shape[:, 2]
+        self.plane.set_data(along, shape[:, 3], shape[:, 4])
+        self.across.set_series("rope", across, shape[:, 3])
+        if s.get("lambda", 0.0) > 0.9 * self._lambda_shown:  # the traced λ ran off the right edge
+            self._lambda_shown = 1.5 * s["lambda"]
+            self.phase.plot_item.setXRange(0.0, self._lambda_shown, padding=0)
+        for plot in (self.phase, *self.curves.values()):
+            plot.redraw()
+        if now - self._readout_at >= READOUT_EVERY_S:
+            self._readout_at = now
+            self._draw_readout()
+
+    def _setup_phase_plot(self) -> None:
+        plot = self.phase
+        for name in plot.series_names():
+            plot.remove_series(name)
+        plot.clear_vlines()
+        if self._continuum_marker is not None:
+            plot.plot_item.removeItem(self._continuum_marker)
+            self._continuum_marker = None
+        first = self.first
+        critical = first.arrays["critical"]
+        hanging = "lambda" in first.scalars
+        if plot.plot_item.legend is not None:
+            plot.plot_item.legend.setVisible(not hanging)
+        plot.set_title("this run (red), steady branches (grey)" if hanging else "")
+        if hanging:
+            plot.set_labels("λ = ω²L/g", "free-end radius r_f / L")
+            table = first.arrays.get("bifurcation")
+            if table is not None:
+                for mode in np.unique(table[:, 2]).astype(int)[:3]:
+                    rows = table[table[:, 2] == mode]
+                    name = f"steady mode {mode} (continuum)" if mode else "steady vertical"
+                    plot.add_series(name, color="#7f7f7f", faint=True)
+                    plot.set_series(name, rows[:, 0], rows[:, 1])
+            plot.add_series("this run", color="#d62728", width=2)
+            plot.add_vline(float(critical[0, 1]), f"λ1({len(self.shape) - 1}) = {critical[0, 1]:.5f}")
+            self._continuum_marker = marker(float(critical[0, 2]), "", color=(120, 120, 120))
+            plot.plot_item.addItem(self._continuum_marker)
+            self._lambda_shown = max(3.0, 1.5 * first.scalars["lambda"])
+            plot.plot_item.setXRange(0.0, self._lambda_shown, padding=0)
+            plot.plot_item.enableAutoRange(axis="y")
+        else:
+            self._lambda_shown = math.inf
+            plot.plot_item.enableAutoRange()
+            plot.set_labels("time t (s)", "spin rate (rad/s)")
+            plot.add_series("hands ω", color="#7f7f7f")
+            plot.add_series("rope's own spin", color="#d62728")
+
+    def _draw_readout(self) -> None:
+        s = self.scalars
+        rows = [("t", f"{s['t']:.2f} s"), ("ω", f"{s['omega']:.4g} rad/s"),
+                ("rope's own spin", f"{s['spin_rate']:.4g} rad/s")]
+        if "lambda" in s and self.first is not None:
+            lam1 = self.first.arrays["critical"][0]
+            rows += [("λ = ω²L/g", f"{s['lambda']:.4g}"),
+                     (f"λ1 of {len(self.shape) - 1} beads / continuum", f"{lam1[1]:.5f} / {lam1[2]:.5f}"),
+                     ("free-end radius", f"{s['free_end_radius']:.4g} m")]
+        else:
+            rows.append(("largest radius", f"{s['max_radius']:.4g} m"))
+        drift = (s["energy"] - self._energy0) / abs(self._energy0) if self._energy0 else math.nan
+        rows += [("out of plane", f"{s['out_of_plane']:.3g} m"), ("end tension", f"{s['end_tension']:.4g} N"),
+                 ("E_J change since start", f"{drift:.2e}"), ("drag power", f"{abs(s['drag_power']):.3g} W"),
+                 ("link length error", f"{s['link_error']:.1e}")]
+        cells = "".join(f"<td>{k}</td><td align='right'><b>{v}</b></td><td width='14'></td>"
+                        + ("</tr><tr>" if i % 4 == 3 else "") for i, (k, v) in enumerate(rows))
+        self.readout.setHtml(f"<table cellspacing='2'><tr>{cells}</tr></table>")
+
+    def apply_theme(self, name: str) -> None:
+        for plot in (self.across, self.phase, *self.curves.values()):
+            themes.style_plot_widget(plot.plot_item, name)
+
+    # --- export ---------------------------------------------------------------------------------
+    def plots(self) -> dict[str, pg.PlotItem]:
+        found = {"rope_plane": self.plane.plot_item, "across_plane": self.across.plot_item,
+                 "pitchfork" if self.hanging else "spin": self.phase.plot_item}
+        found.update({key: plot.plot_item for key, plot in self.curves.items()})
+        return found
+
+    def series(self) -> dict[str, dict[str, tuple]]:
+        found = {"rope_plane": self.plane.series_data(), "across_plane": self.across.series_data(),
+                 "pitchfork" if self.hanging else "spin": self.phase.series_data()}
+        found.update({key: plot.series_data() for key, plot in self.curves.items()})
+        return found

@@ -249,3 +249,16 @@ def test_bad_values_are_named():
     with pytest.raises(ParameterError) as err:
         PARAMS.validate({"beads": 1})
     assert err.value.name == "beads"
+
+
+def test_a_step_the_constraints_cannot_follow_stops_the_run_with_what_it_had(monkeypatch):
+    """Forced here by a step 100× too long and no retries: the run ends on a frame that says what
+    failed and when, with the last good state's curves and shape."""
+    import engines.rope.chain_model as cm
+
+    monkeypatch.setattr(cm, "RETRIES", 0)
+    monkeypatch.setattr(cm.ChainSetup, "stable_step", lambda self, omega, drag: 0.05)
+    frames = list(run_dynamics(dyn(beads=60, duration=5.0, omega=8.0), None))
+    assert frames[-1].diverged.startswith("the link constraints could not be met at t = ")
+    assert all(not f.diverged for f in frames[:-1]) and frames[-1].scalars["t"] < 5.0
+    assert np.all(np.isfinite(frames[-1].arrays["shape"]))

@@ -95,8 +95,9 @@ TOUR: tuple[TourCard, ...] = (
         archive_id=6784,
         category=CATEGORY_PHYSICS,
         what_you_can_do="Spin a hanging rope past its critical speeds, bend a skipping rope into "
-                        "its elliptic-function curve, and rerun the essay's own code beside the "
-                        "corrected equations.",
+                        "its elliptic-function curve, rerun the essay's own code beside the "
+                        "corrected equations, and watch a live bead chain swing out at λ1 or curl "
+                        "in the air.",
         summary="A rope turning at constant speed settles into a curve set by tension, "
                 "centrifugal force and gravity. Least action gives the equations; the skipping "
                 "rope without gravity has a closed form, the rest is solved numerically.",

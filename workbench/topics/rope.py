@@ -124,6 +124,7 @@ class RopePanel(TopicPanel):
         self._spin_timer = QTimer(self, interval=int(1000 / ROTATION_FPS), timeout=self._advance_rotation)
 
     def _on_tab_changed(self, index: int) -> None:
+        self._dirty = True  # the tab now in view may have missed frames (redraw draws only one)
         if self.tabs.widget(index) is self.page3d:
             self.ensure_3d_view()
             self._spin_timer.start()
@@ -208,9 +209,11 @@ class RopePanel(TopicPanel):
         frame = self.latest
         if frame is None or "shape" not in frame.arrays:
             return
-        if self.live:
-            self.dynamics.redraw(time.monotonic())
-            self._update_3d()
+        if self.live:  # draw only the tab in view: the other catches up from its buffers when shown
+            if self.tabs.currentWidget() is self.page3d:
+                self._update_3d()
+            else:
+                self.dynamics.redraw(time.monotonic())
             return
         shape = frame.arrays["shape"]
         s, x, _, z, tension = shape.T

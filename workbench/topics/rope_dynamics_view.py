@@ -1,6 +1,11 @@
 """The live rope's plots (the rope panel's ``dynamics`` scenario): the shape in the rope's plane and
 across it, the pitchfork traced live against λ1(N) (hanging) or the spin the hands keep (skipping),
 and four curves against time. Frames only buffer; ``redraw`` (≤ 60 Hz) paints.
+
+Painting, not the simulation, bounds the frame rate on a software-rendered screen, so the views
+hold still: the rope's plots keep a range set by its geometry (the true scale of the whole
+rope's reach), the time curves grow their range in steps (``fit_with_headroom``) and are repainted
+at CURVES_HZ; the axes then re-lay out their ticks only when a range really changes.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QTextBrowser, QVBoxLayout, QW
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
 from workbench import themes
+from widgets.plot_style import fit_with_headroom
 from workbench.plot_helpers import marker
 
 CURVES = (  # (plot key, scalar, y label, series name)
@@ -23,6 +29,7 @@ CURVES = (  # (plot key, scalar, y label, series name)
     ("energy", "energy", "Jacobi integral E_J (J)", "E_J"),
 )
 READOUT_EVERY_S = 0.1
+CURVES_HZ = 15
 
 
 class DynamicsViews(QWidget):
@@ -37,6 +44,8 @@ class DynamicsViews(QWidget):
         self._lambda_shown = 0.0
         self._energy0 = math.nan
         self._readout_at = -1.0
+        self._curves_at = -1.0
+        self._across_half = 0.0
         self.plane = ColoredCurvePlot(colorbar_title="tension (N)", name="rope", value_name="tension")
         self.plane.set_labels("in the rope's plane: distance from the axis (m)", "along the axis z (m)")
         self.plane.set_equal_aspect(True)
@@ -62,6 +71,8 @@ class DynamicsViews(QWidget):
         grid.addWidget(self.phase, 0, 3)
         for column, plot in enumerate(self.curves.values()):
             grid.addWidget(plot, 1, column)
+        for plot in (self.plane.plot_item, self.across.plot_item, *(c.plot_item for c in self.curves.values())):
+            plot.getViewBox().disableAutoRange()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(grid, 1)
@@ -79,6 +90,7 @@ class DynamicsViews(QWidget):
             self._energy0 = frame.scalars["energy"]
             self.shape = frame.arrays["shape"]
             self._setup_phase_plot()
+            self._fit_rope_views()
         s = frame.scalars
         self.scalars = s
         self.shape = frame.arrays.get("shape", self.shape)
@@ -116,14 +128,51 @@ class DynamicsViews(QWidget):
         across = -sn * shape[:, 1] + c * shape[:, 2]
         self.plane.set_data(along, shape[:, 3], shape[:, 4])
         self.across.set_series("rope", across, shape[:, 3])
+        self._hold_across(float(np.abs(across).max()))
+        if now - self._curves_at >= 1.0 / CURVES_HZ:
+            self._curves_at = now
+            self._redraw_curves()
+        if now - self._readout_at >= READOUT_EVERY_S:
+            self._readout_at = now
+            self._draw_readout()
+
+    def _fit_rope_views(self) -> None:
+        """Fixed ranges from the rope's geometry: the plane view shows everywhere the rope can
+        reach (radius ≤ the anchor's + L), the across view its whole height."""
+        shape = self.shape
+        length = float(shape[-1, 0])
+        anchor = float(np.hypot(shape[0, 1], shape[0, 2]))
+        if "free_end_radius" in self.first.scalars:
+            reach, z_lo, z_hi = anchor + length, -length, 0.0
+        else:
+            reach, z_lo, z_hi = anchor + 0.5 * length, float(shape[0, 3]), float(shape[-1, 3])
+        pad = 0.05 * max(reach, z_hi - z_lo)
+        self.plane.plot_item.getViewBox().setRange(xRange=(-reach - pad, reach + pad),
+                                                   yRange=(z_lo - pad, z_hi + pad), padding=0)
+        self.across.plot_item.setYRange(z_lo - pad, z_hi + pad, padding=0)
+        self._across_half = 0.0
+
+    def _hold_across(self, widest: float) -> None:
+        """A symmetric range that moves only when the rope leaves it or uses under a third of it."""
+        half = self._across_half
+        if widest > half or widest < half / 3:
+            self._across_half = max(1.5 * widest, 1e-4)
+            self.across.plot_item.setXRange(-self._across_half, self._across_half, padding=0)
+
+    def _redraw_curves(self) -> None:
+        s = self.scalars
         if s.get("lambda", 0.0) > 0.9 * self._lambda_shown:  # the traced λ ran off the right edge
             self._lambda_shown = 1.5 * s["lambda"]
             self.phase.plot_item.setXRange(0.0, self._lambda_shown, padding=0)
         for plot in (self.phase, *self.curves.values()):
             plot.redraw()
-        if now - self._readout_at >= READOUT_EVERY_S:
-            self._readout_at = now
-            self._draw_readout()
+        for plot in self.curves.values():
+            (x, y), = plot.series_data().values()
+            fit_with_headroom(plot.plot_item.getViewBox(), x, y)
+        if "lambda" not in s:
+            x = np.concatenate([xy[0] for xy in self.phase.series_data().values()])
+            y = np.concatenate([xy[1] for xy in self.phase.series_data().values()])
+            fit_with_headroom(self.phase.plot_item.getViewBox(), x, y)
 
     def _setup_phase_plot(self) -> None:
         plot = self.phase
@@ -153,11 +202,12 @@ class DynamicsViews(QWidget):
             self._continuum_marker = marker(float(critical[0, 2]), "", color=(120, 120, 120))
             plot.plot_item.addItem(self._continuum_marker)
             self._lambda_shown = max(3.0, 1.5 * first.scalars["lambda"])
+            plot.plot_item.getViewBox().disableAutoRange()
             plot.plot_item.setXRange(0.0, self._lambda_shown, padding=0)
-            plot.plot_item.enableAutoRange(axis="y")
+            plot.plot_item.setYRange(-0.05, 1.1 + float(np.hypot(*self.shape[0, 1:3])) / self._length(), padding=0)
         else:
             self._lambda_shown = math.inf
-            plot.plot_item.enableAutoRange()
+            plot.plot_item.getViewBox().disableAutoRange()
             plot.set_labels("time t (s)", "spin rate (rad/s)")
             plot.add_series("hands ω", color="#7f7f7f")
             plot.add_series("rope's own spin", color="#d62728")

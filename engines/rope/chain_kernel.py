@@ -20,7 +20,7 @@ that barely stretches it is 10²–10⁴ times the fastest bending frequency); r
 constraint equations of a chain couple each link only to its neighbours, so one Newton step of the
 position constraints (SHAKE) and the velocity projection (RATTLE) are both tridiagonal solves: O(N)
 per iteration, no Gauss–Seidel sweeps whose count grows like N². The step is then limited by the
-fastest transverse wave, ω_max ≈ 2c/ℓ with c = √(T/μ) (``stable_step`` in chain_setup.py).
+fastest transverse wave, ω_max ≈ 2c/ℓ with c = √(T/μ) (``stable_step`` in chain_model.py).
 
 Damping −γ(v − Ω×x) is applied as its exact flow over half steps on either side of RATTLE (it keeps
 the velocity constraints, which are linear in v − Ω×x); quadratic cross-flow drag −k|v_n|v_n (v_n the

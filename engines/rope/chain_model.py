@@ -74,7 +74,9 @@ class ChainSetup:
     def initial_positions(self, tilt_deg: float) -> np.ndarray:
         """Hanging: straight, tilted by ``tilt_deg`` from the vertical, outwards. Skipping: the
         N-chord polygon on a circular arc through both hands in the x–z plane, bowed outwards,
-        then turned by ``tilt_deg`` about the line through the hands (out of the rope's plane)."""
+        then twisted out of its plane, up to ±``tilt_deg`` about the line through the hands at the
+        hands and not at all in the middle (a turn of the whole arc would only be a symmetry when
+        the hands are on the axis). ``ChainSim`` projects the start onto exact link lengths."""
         tilt = math.radians(tilt_deg)
         k = np.arange(1, self.beads + 1, dtype=float)
         if self.ends == "hanging":
@@ -90,7 +92,8 @@ class ChainSetup:
         angle = -beta + k * step  # measured from the chord's midpoint normal
         bow = radius * (np.cos(angle) - math.cos(beta))
         z = radius * np.sin(angle)
-        return np.column_stack([self.anchor_r + bow * math.cos(tilt), bow * math.sin(tilt), z])
+        twist = tilt * z / half  # opposite halves turn opposite ways: not a symmetry of the rope
+        return np.column_stack([self.anchor_r + bow * np.cos(twist), bow * np.sin(twist), z])
 
     def stable_step(self, omega: float, drag_group: float) -> float:
         """COURANT / ω_max, ω_max = 2c/ℓ the fastest transverse wave of the discrete rope, with
@@ -118,11 +121,16 @@ class ChainSim:
     def __init__(self, setup: ChainSetup, omega: float, tilt_deg: float):
         self.setup = setup
         self.pos = np.ascontiguousarray(setup.initial_positions(tilt_deg))
+        self.clock = np.array([0.0, 0.0, float(omega), float(omega)])
+        self.work = ck.make_work(setup.beads)
+        start = self.pos.copy()
+        if not ck._project_positions(start, self.pos, setup.beads, setup.links, setup.ell, setup.anchor_r, 0.0,
+                                     setup.anchor_r, 0.0, setup.z_a, setup.z_b, CONSTRAINT_TOL, MAX_NEWTON,
+                                     self.work):
+            raise ValueError("the starting shape could not be given exact link lengths")
         self.vel = np.zeros_like(self.pos)
         self.vel[:, 0] = -omega * self.pos[:, 1]
         self.vel[:, 1] = omega * self.pos[:, 0]  # co-rotating: at rest in the rotating frame
-        self.clock = np.array([0.0, 0.0, float(omega), float(omega)])
-        self.work = ck.make_work(setup.beads)
         self.steps = 0
         self.failure = ""
 

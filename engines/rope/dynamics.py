@@ -88,10 +88,12 @@ class Observer:
             "max_radius": float(radius.max()),
             "out_of_plane": float(np.abs(across).max()),
             "end_tension": float(self.tension[0]),
+            "min_tension": float(self.tension.min()),
             "energy": diag.jacobi_integral(sim.pos, sim.vel, omega, s.grav, s.mass, self.origin),
             "link_error": float(np.abs(np.linalg.norm(links, axis=1) / s.ell - 1.0).max()),
             "theta": float(theta),
-            "plane_angle": plane + (float(theta) if frame == "lab" else 0.0),
+            "rope_azimuth": plane,  # of the rope's plane in the rotating frame
+            "plane_angle": plane + float(theta) if frame == "lab" else 0.0,  # in the shape's coordinates
         }
         scalars["drag_power"], scalars["anchor_power"] = self._powers(rotating, omega, drag)
         if s.ends == "hanging":
@@ -101,7 +103,9 @@ class Observer:
         node_tension = np.empty(len(rotating))
         node_tension[:-1] = self.tension
         node_tension[-1] = 0.0 if s.ends == "hanging" else self.tension[-1]
-        xyz = rotating if frame == "rotating" else self.nodes()
+        # rotating: turned so the rope's plane is x–z, as the steady scenarios write it (x along the
+        # plane, y across it); lab: as it stands in the room
+        xyz = diag.to_rotating(rotating, plane) if frame == "rotating" else self.nodes()
         shape = np.column_stack([self.s_nodes, xyz, node_tension])
         return scalars, shape
 
@@ -113,6 +117,11 @@ def _message(p: dict, scalars: dict, realtime_factor: float, dt: float, beads: i
         parts.append(f"λ = {scalars['lambda']:.3f}, {side} λ1({beads}) = {lam1:.5f}")
     if abs(scalars["spin_rate"] - scalars["omega"]) > 0.02 * max(scalars["omega"], 1e-9) + 1e-3:
         parts.append(f"the rope itself turns at {scalars['spin_rate']:.3f} rad/s")
+        if p["ends"] == "skipping" and p["hand_radius"] == 0 and scalars["spin_rate"] < 0.9 * scalars["omega"]:
+            parts.append("hands on the axis cannot drive it (set hand_radius > 0)")
+    if scalars["min_tension"] < 0:
+        parts.append(f"a link is in compression ({scalars['min_tension']:.3g} N): a rope would go slack "
+                     "there, the rigid links push like rods")
     parts.append(f"step {1e3 * dt:.3g} ms, computed {realtime_factor:.0f}× faster than real time"
                  if realtime_factor >= 1 else
                  f"step {1e3 * dt:.3g} ms; this machine reaches only {realtime_factor:.2f}× real time")
@@ -126,9 +135,11 @@ def run_dynamics(p: dict, ctx) -> Iterator[Frame]:
     observer = Observer(sim)
     live = ctx.live_values() if ctx is not None else dict(p)
     last_omega = p["omega"]
-    arrays = {"critical": critical_table(setup.beads)}
-    lam1 = float(arrays["critical"][0, 1])  # once per run: an eigenvalue solve per frame cost 17 %
-    columns = {"shape": SHAPE_COLUMNS, "critical": CRITICAL_COLUMNS}
+    arrays, columns = {}, {"shape": SHAPE_COLUMNS, "critical": CRITICAL_COLUMNS}
+    lam1 = math.nan
+    if setup.ends == "hanging":  # λn of the hanging chain (rope.md §2.6), once per run
+        arrays["critical"] = critical_table(setup.beads)
+        lam1 = float(arrays["critical"][0, 1])
     if setup.ends == "hanging" and setup.gravity > 0:
         lam = p["omega"] ** 2 * setup.length / setup.gravity
         for name, (table, cols) in bifurcation.extras(setup.anchor_r / setup.length, max(lam, 3.0)).items():

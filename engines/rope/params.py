@@ -44,10 +44,12 @@ PARAMS = ParamSchema(
                    "(0 = none: the Jacobi integral is then conserved)"),
         Param("drag", 0.0, lo=0.0, hi=5.0, step=0.01, live=True,
               help="dynamics: air drag group Γ = ρ_air C_D d a / (2ρ) (a = span/2 skipping, L "
-                   "hanging); independent of ω; about 0.1 for a real skipping rope; 0 = none"),
-        Param("hand_radius", 0.0, lo=0.0, hi=5.0, step=0.01, unit="m",
-              help="dynamics, skipping: radius of the circles the hands turn on (0 = on the axis; "
-                   "a rope held on the axis cannot be driven against drag: it slips behind)"),
+                   "hanging); independent of ω; about 0.03 for a real rope between hands 0.6 m "
+                   "apart; 0 = none"),
+        Param("hand_radius", 0.05, lo=0.0, hi=5.0, step=0.01, unit="m",
+              help="dynamics, skipping: radius of the circles the hands turn on (0 = on the axis, "
+                   "the troposkein's ends; a rope held on the axis cannot be driven against drag "
+                   "or gravity: it slips behind its hands)"),
         Param("omega_ramp", 0.0, lo=-20.0, hi=20.0, step=0.01, unit="rad/s²", live=True,
               help="dynamics: the spin rate's target moves at this rate (0 = hold ω)"),
         Param("frame", "rotating", kind="choice", choices=("rotating", "lab"), live=True,

@@ -70,7 +70,7 @@ def test_jacobi_integral_is_conserved_hanging(top_radius):
 def test_jacobi_integral_is_conserved_skipping_and_angular_momentum_exactly():
     """The skipping rope (g = 0, hands on the axis), taken from a damped, settled state: E_J to 1e-6
     over 1000 steps, and L_z to round-off (RATTLE keeps the rotational symmetry's invariant)."""
-    sim = ChainSim(ChainSetup.from_params(dyn(ends="skipping", gravity=0.0)), 10.0, 3.0)
+    sim = ChainSim(ChainSetup.from_params(dyn(ends="skipping", gravity=0.0, hand_radius=0.0)), 10.0, 3.0)
     assert sim.advance(3.0, 2.0, 0.0, 0.0)
     lz0 = np.sum(sim.pos[:, 0] * sim.vel[:, 1] - sim.pos[:, 1] * sim.vel[:, 0])
     assert jacobi_drift(sim, 10.0) < 1e-6
@@ -142,18 +142,22 @@ def test_damped_hanging_chain_settles_on_the_steady_mode(beads):
     assert abs(frame.scalars["free_end_radius"] - steady.scalars["free_end_radius"]) <= 0.4 / beads
     assert abs(frame.scalars["end_tension"] / steady.scalars["end_tension"] - 1) <= 0.7 / beads
     assert frame.scalars["spin_rate"] == pytest.approx(4.5, rel=1e-4)
+    shape = frame.arrays["shape"]  # written like the steady shapes: the rope's plane is x–z, x > 0 out
+    assert np.abs(shape[:, 2]).max() < 1e-6 and shape[-1, 1] == pytest.approx(frame.scalars["free_end_radius"])
 
 
 @pytest.mark.parametrize("beads", [20, 40])
 def test_skipping_rope_without_drag_settles_on_the_troposkein(beads):
     """R2 from the dynamics: no gravity, hands on the axis, damping: the largest radius and the hand
-    tension reach the troposkein's to 3/N² (measured 1.0/N² and 0.4/N²); the rope stays planar."""
-    p = dyn(ends="skipping", gravity=0.0, beads=beads, omega=10.0, damping=2.0, duration=20.0)
+    tension reach the troposkein's to 3/N² (measured 1.4/N² and 0.4/N²); the twist the run starts
+    with (±3° at the hands, ≈ 0.01 m out of the plane) dies away."""
+    p = dyn(ends="skipping", gravity=0.0, hand_radius=0.0, beads=beads, omega=10.0, damping=2.0, duration=20.0)
     frame = last_frame(**{k: v for k, v in p.items() if k != "scenario"})
     steady = rope.solve(dict(p, scenario="troposkein"))
     assert frame.scalars["max_radius"] == pytest.approx(steady.scalars["max_radius"], rel=3 / beads ** 2)
     assert frame.scalars["end_tension"] == pytest.approx(steady.scalars["end_tension"], rel=3 / beads ** 2)
-    assert frame.scalars["out_of_plane"] < 1e-6
+    first = next(iter(run_dynamics(p, None)))
+    assert first.scalars["out_of_plane"] > 5e-3 and frame.scalars["out_of_plane"] < 1e-6
 
 
 def test_drag_curls_the_skipping_rope_out_of_its_plane():
@@ -181,7 +185,8 @@ def test_drag_curls_the_skipping_rope_out_of_its_plane():
 def test_a_rope_held_on_the_axis_slips_behind_against_drag():
     """A string's end force passes through the axis, so hands on the axis cannot drive it against
     drag: only the damping does, and the rope settles turning slower than the hands."""
-    frame = last_frame(ends="skipping", gravity=0.0, beads=20, omega=10.0, damping=1.0, duration=15.0, drag=0.1)
+    frame = last_frame(ends="skipping", gravity=0.0, hand_radius=0.0, beads=20, omega=10.0, damping=1.0,
+                       duration=15.0, drag=0.1)
     assert frame.scalars["spin_rate"] < 0.8 * 10.0
 
 
@@ -215,7 +220,7 @@ def test_realtime_pacing_and_a_prompt_stop():
     ctx.realtime = True
     started = time.monotonic()
     list(run_dynamics(p, ctx))
-    assert 0.2 < time.monotonic() - started < 0.6
+    assert 0.2 < time.monotonic() - started < 1.0
     ctx = RunContext(dict(p, duration=60.0))
     ctx.realtime = True
     threading.Timer(0.3, ctx.request_stop).start()

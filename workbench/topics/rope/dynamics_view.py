@@ -84,7 +84,7 @@ class DynamicsViews(QWidget):
         return "free_end_radius" in self.scalars
 
     def consume(self, frame: Frame) -> None:
-        if "critical" in frame.arrays:  # a run's first frame: start the curves afresh
+        if frame.step == 0:  # a run's first frame: start the curves afresh
             self.clear()
             self.first = frame
             self._energy0 = frame.scalars["energy"]
@@ -183,7 +183,6 @@ class DynamicsViews(QWidget):
             plot.plot_item.removeItem(self._continuum_marker)
             self._continuum_marker = None
         first = self.first
-        critical = first.arrays["critical"]
         hanging = "lambda" in first.scalars
         if plot.plot_item.legend is not None:
             plot.plot_item.legend.setVisible(not hanging)
@@ -198,6 +197,7 @@ class DynamicsViews(QWidget):
                     plot.add_series(name, color="#7f7f7f", faint=True)
                     plot.set_series(name, rows[:, 0], rows[:, 1])
             plot.add_series("this run", color="#d62728", width=2)
+            critical = first.arrays["critical"]
             plot.add_vline(float(critical[0, 1]), f"λ1({len(self.shape) - 1}) = {critical[0, 1]:.5f}")
             self._continuum_marker = marker(float(critical[0, 2]), "", color=(120, 120, 120))
             plot.plot_item.addItem(self._continuum_marker)

@@ -1,6 +1,6 @@
 """The spinning-rope panel: steady shapes coloured by tension, tension along the rope, the
 bifurcation diagram of the hanging rope, read-outs, and a 3-D view of the rope turning; in the
-``dynamics`` scenario, the live bead chain (views in rope_dynamics_view.py).
+``dynamics`` scenario, the live bead chain (views in dynamics_view.py).
 
 Steady scenarios re-solve on every parameter change (``auto_run``); the solve takes milliseconds,
 so a slider drag redraws at frame rate while the GUI thread only draws. The dynamics scenario is a
@@ -23,7 +23,7 @@ from engines.rope.params import relevant
 from widgets import ColoredCurvePlot, LivePlot
 from workbench import themes
 from workbench.panel import TopicPanel
-from workbench.topics.rope_dynamics_view import DynamicsViews
+from workbench.topics.rope.dynamics_view import DynamicsViews
 
 READOUTS = (
     ("max_radius", "largest radius", "m"),

@@ -20,8 +20,9 @@ from screenshots import open_window, settle  # noqa: E402 - the sibling script (
 
 def run_until(app, panel, simulated: float, limit_s: float = 120.0) -> None:
     """Let the simulation reach ``simulated`` seconds (the GUI keeps drawing meanwhile)."""
-    started = time.monotonic()
-    while panel.dynamics.scalars.get("t", 0.0) < simulated and time.monotonic() - started < limit_s:
+    started, generation = time.monotonic(), panel.controller.generation
+    while time.monotonic() - started < limit_s and (panel.record.generation < generation or
+                                                    panel.dynamics.scalars.get("t", 0.0) < simulated):
         settle(app, 0.05)
 
 

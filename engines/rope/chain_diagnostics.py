@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numba import njit
 
-from engines.rope.chain_kernel import _add_drag, link_vectors, solve_tridiagonal
+from engines.rope.chain_kernel import _add_drag, link_gram, link_vectors, solve_tridiagonal
 
 
 @njit(cache=True, nogil=True)
@@ -36,8 +36,6 @@ def link_tensions(pos, vel, omega, ell, anchor_r, theta, z_a, z_b, grav, gamma, 
     anchor_acc = (-omega * omega * ax, -omega * omega * ay, 0.0)
     anchor_vel = (-omega * ay, omega * ax, 0.0)
     for j in range(links):
-        w_b = 1.0 if j < n else 0.0
-        w_a = 1.0 if j >= 1 else 0.0
         s = 0.0
         for c in range(3):
             fb = acc[j, c] if j < n else anchor_acc[c]
@@ -46,13 +44,7 @@ def link_tensions(pos, vel, omega, ell, anchor_r, theta, z_a, z_b, grav, gamma, 
             va = vel[j - 1, c] if j >= 1 else anchor_vel[c]
             s += r[j, c] * (fb - fa) + (vb - va) ** 2
         rhs[j] = s
-        di[j] = (w_a + w_b) * (r[j, 0] ** 2 + r[j, 1] ** 2 + r[j, 2] ** 2)
-        up[j] = 0.0
-        lo[j] = 0.0
-        if j + 1 < links:
-            up[j] = -w_b * (r[j, 0] * r[j + 1, 0] + r[j, 1] * r[j + 1, 1] + r[j, 2] * r[j + 1, 2])
-        if j >= 1:
-            lo[j] = -w_a * (r[j, 0] * r[j - 1, 0] + r[j, 1] * r[j - 1, 1] + r[j, 2] * r[j - 1, 2])
+    link_gram(r, n, links, lo, di, up)
     solve_tridiagonal(lo, di, up, rhs, links, scratch, tau)
     for j in range(links):
         out[j] = mass * ell * tau[j]

@@ -176,6 +176,23 @@ def _project_positions(x_old, x_free, n, links, ell, ax0, ay0, ax1, ay1, z_a, z_
 
 
 @njit(cache=True, nogil=True)
+def link_gram(r, n, links, lo, di, up):
+    """The chain's constraint matrix G M⁻¹ Gᵀ for link vectors r (unit bead masses, anchors
+    immovable): tridiagonal, (r_j·r_j)(w_a + w_b) on the diagonal, −w r_j·r_{j±1} beside it. Both
+    the velocity projection and the tension solve use it."""
+    for j in range(links):
+        w_b = 1.0 if j < n else 0.0
+        w_a = 1.0 if j >= 1 else 0.0
+        di[j] = (w_a + w_b) * (r[j, 0] ** 2 + r[j, 1] ** 2 + r[j, 2] ** 2)
+        up[j] = 0.0
+        lo[j] = 0.0
+        if j + 1 < links:
+            up[j] = -w_b * (r[j, 0] * r[j + 1, 0] + r[j, 1] * r[j + 1, 1] + r[j, 2] * r[j + 1, 2])
+        if j >= 1:
+            lo[j] = -w_a * (r[j, 0] * r[j - 1, 0] + r[j, 1] * r[j - 1, 1] + r[j, 2] * r[j - 1, 2])
+
+
+@njit(cache=True, nogil=True)
 def project_velocities(pos, vel, n, links, ax, ay, z_a, z_b, omega, w):
     """RATTLE's velocity step: the smallest (mass-weighted) change of the velocities after which no
     link changes length, the anchors moving with velocity Ω×anchor."""
@@ -192,15 +209,7 @@ def project_velocities(pos, vel, n, links, ax, ay, z_a, z_b, omega, w):
         else:
             cx, cy, cz = ux, uy, 0.0
         rel[j] = -(r[j, 0] * (bx - cx) + r[j, 1] * (by - cy) + r[j, 2] * (bz - cz))
-        w_b = 1.0 if j < n else 0.0
-        w_a = 1.0 if j >= 1 else 0.0
-        di[j] = (w_a + w_b) * (r[j, 0] ** 2 + r[j, 1] ** 2 + r[j, 2] ** 2)
-        up[j] = 0.0
-        lo[j] = 0.0
-        if j + 1 < links:
-            up[j] = -w_b * (r[j, 0] * r[j + 1, 0] + r[j, 1] * r[j + 1, 1] + r[j, 2] * r[j + 1, 2])
-        if j >= 1:
-            lo[j] = -w_a * (r[j, 0] * r[j - 1, 0] + r[j, 1] * r[j - 1, 1] + r[j, 2] * r[j - 1, 2])
+    link_gram(r, n, links, lo, di, up)
     solve_tridiagonal(lo, di, up, rel, links, scratch, mu)
     for k in range(n):
         for c in range(3):

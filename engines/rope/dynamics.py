@@ -75,7 +75,8 @@ class Observer:
         t, theta, omega = sim.clock[CLOCK_T], sim.clock[CLOCK_THETA], sim.clock[CLOCK_OMEGA]
         diag.link_tensions(sim.pos, sim.vel, omega, s.ell, s.anchor_r, theta, s.z_a, s.z_b, s.grav, gamma,
                            s.drag_coefficient(drag), s.mass, sim.work, self.tension)
-        rotating = diag.to_rotating(self.nodes(), theta)
+        lab = self.nodes()
+        rotating = diag.to_rotating(lab, theta)
         radius = np.hypot(rotating[:, 0], rotating[:, 1])
         plane = diag.rope_plane_angle(rotating[1:, :2], s.anchor_r > 0)
         _, across = diag.in_plane(rotating[:, :2], plane)
@@ -105,7 +106,7 @@ class Observer:
         node_tension[-1] = 0.0 if s.ends == "hanging" else self.tension[-1]
         # rotating: turned so the rope's plane is x–z, as the steady scenarios write it (x along the
         # plane, y across it); lab: as it stands in the room
-        xyz = diag.to_rotating(rotating, plane) if frame == "rotating" else self.nodes()
+        xyz = diag.to_rotating(rotating, plane) if frame == "rotating" else lab
         shape = np.column_stack([self.s_nodes, xyz, node_tension])
         return scalars, shape
 

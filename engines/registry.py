@@ -1,13 +1,17 @@
 """Which topics exist, in the seed page's order, and which of them have an engine built.
 
 A topic is *registered* (shown by ``main.py list``, given a dock) exactly when its engine module
-``engines/<id>`` exists and declares the contract: ``TITLE``, ``PARAMS`` and ``run(params, ctx)``.
+``engines/<id>`` exists and declares the contract: ``TITLE`` and ``EXPERIMENTS`` (its experiments,
+the main one first; ``engines.core.experiment``).  An experiment is named ``topic:experiment``;
+the topic's id alone names its main experiment.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
 from types import ModuleType
+
+from engines.core.experiment import Experiment, find
 
 TOPIC_IDS: tuple[str, ...] = (
     "vae_ib",
@@ -35,7 +39,29 @@ def load_engine(topic_id: str) -> ModuleType:
     if not is_built(topic_id):
         raise KeyError(f"topic {topic_id!r} is not built yet; built: {', '.join(built_topics())}")
     module = importlib.import_module(f"engines.{topic_id}")
-    for attr in ("TITLE", "PARAMS", "run"):
+    for attr in ("TITLE", "EXPERIMENTS"):
         if not hasattr(module, attr):
             raise TypeError(f"engines.{topic_id} lacks {attr}: it does not honour the engine contract")
+    if not module.EXPERIMENTS or not all(isinstance(e, Experiment) for e in module.EXPERIMENTS):
+        raise TypeError(f"engines.{topic_id}.EXPERIMENTS must be a non-empty tuple of Experiment")
     return module
+
+
+def experiments(topic_id: str) -> tuple[Experiment, ...]:
+    """A built topic's experiments, the main one first."""
+    return tuple(load_engine(topic_id).EXPERIMENTS)
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """``"batchnorm:descent"`` → ("batchnorm", "descent"); ``"rope"`` → ("rope", None)."""
+    topic, _, experiment_id = ref.partition(":")
+    return topic, experiment_id or None
+
+
+def load_experiment(ref: str) -> tuple[str, Experiment]:
+    """The topic id and the experiment that ``TOPIC[:EXPERIMENT]`` names (the main one when the
+    experiment is left out).  KeyError for an unknown or unbuilt topic, ParameterError (naming
+    ``experiment``) for an experiment the topic does not have."""
+    topic, experiment_id = split_ref(ref)
+    found = experiments(topic)
+    return topic, found[0] if experiment_id is None else find(found, experiment_id, topic)

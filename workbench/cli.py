@@ -1,5 +1,8 @@
 """The fixed command line (DESIGN.md §5): ``list``, ``params``, ``run``, ``replay``; else the GUI.
 
+Every experiment is addressed as ``TOPIC:EXPERIMENT`` (``run batchnorm:descent``); a topic's id
+alone names its main experiment, and ``main.py list TOPIC`` lists them.
+
 Exit status: 0 success; 2 bad arguments or parameter values (nothing written); 3 the run diverged
 (what was computed is written).  Parameter values go through the engine's schema — the same
 validation as the GUI form.
@@ -13,9 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from engines.core.experiment import Experiment, find, route
 from engines.core.params import ParameterError
-from engines.registry import TOPIC_IDS, built_topics, load_engine
-from workbench.headless import EXIT_BAD_ARGS, EXIT_OK, StderrProgress, run_topic
+from engines.registry import TOPIC_IDS, built_topics, experiments, load_engine, split_ref
+from workbench.headless import EXIT_BAD_ARGS, EXIT_OK, StderrProgress, run_experiment
 from workbench.session import SessionError, read_session
 
 SUBCOMMANDS = ("list", "params", "run", "replay")
@@ -28,12 +32,14 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Scientific Spaces Workbench")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="one line per built topic: ID<TAB>title")
-    p = sub.add_parser("params", help="a topic's parameters")
-    p.add_argument("topic")
+    ls = sub.add_parser("list", help="one line per built topic: ID<TAB>title; with a topic, one line "
+                                     "per experiment: TOPIC:EXPERIMENT<TAB>title, the main one first")
+    ls.add_argument("topic", nargs="?")
+    p = sub.add_parser("params", help="an experiment's parameters (TOPIC or TOPIC:EXPERIMENT)")
+    p.add_argument("topic", metavar="TOPIC[:EXPERIMENT]")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    r = sub.add_parser("run", help="run a topic headless and write its results")
-    r.add_argument("topic")
+    r = sub.add_parser("run", help="run an experiment headless and write its results")
+    r.add_argument("topic", metavar="TOPIC[:EXPERIMENT]")
     r.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
     r.add_argument("--seed", help="same as --set seed=S")
     r.add_argument("--device", help="same as --set device=D (auto, cpu or cuda)")
@@ -54,37 +60,70 @@ def _engine(topic: str):
     return load_engine(topic)
 
 
-def cmd_list() -> int:
+def _experiment(ref: str) -> tuple[str, Experiment]:
+    """The topic and experiment ``TOPIC[:EXPERIMENT]`` names (CliError / ParameterError if none)."""
+    topic, experiment_id = split_ref(ref)
+    _engine(topic)
+    declared = experiments(topic)
+    return topic, declared[0] if experiment_id is None else find(declared, experiment_id, topic)
+
+
+def cmd_list(topic: str | None = None) -> int:
+    if topic is not None:
+        _engine(topic)
+        for experiment in experiments(topic):
+            print(f"{topic}:{experiment.id}\t{experiment.title}")
+        return EXIT_OK
     for topic in built_topics():
         print(f"{topic}\t{load_engine(topic).TITLE}")
     return EXIT_OK
 
 
-def cmd_params(topic: str, as_json: bool) -> int:
-    schema = _engine(topic).PARAMS
+def cmd_params(ref: str, as_json: bool) -> int:
+    topic, experiment = _experiment(ref)
+    schema = experiment.params
     if as_json:
         print(json.dumps([p.describe() for p in schema], indent=2, ensure_ascii=False))
         return EXIT_OK
+    print(f"{topic}:{experiment.id} — {experiment.title}" + (f": {experiment.summary}" if experiment.summary else ""))
     width = max(len(p.name) for p in schema)
     for p in schema:
         nature = "live" if p.live else "restart"
         print(f"{p.name:<{width}}  default {p.default!s:<10} {p.range_text():<40} {nature:<7}  {p.help}")
+    others = [f"{topic}:{e.id}" for e in experiments(topic) if e is not experiment]
+    if others:
+        print(f"other experiments: {', '.join(others)} (main.py params {others[0]})")
     return EXIT_OK
 
 
-def parse_run_params(topic: str, assignments: Sequence[str], seed: str | None, device: str | None) -> dict[str, Any]:
-    schema = _engine(topic).PARAMS
+def _raw_assignments(assignments: Sequence[str]) -> dict[str, str]:
+    return {name.strip(): value.strip() for name, _, value in (a.partition("=") for a in assignments)}
+
+
+def parse_run_params(ref: str, assignments: Sequence[str], seed: str | None,
+                     device: str | None) -> tuple[str, Experiment, dict[str, Any]]:
+    """The topic, the experiment and its validated values.  Without an explicit experiment, the
+    values may select another one as older command lines did (``run rope --set scenario=dynamics``
+    runs ``rope:dynamics``; the selecting assignment is dropped)."""
+    topic, experiment = _experiment(ref)
+    if split_ref(ref)[1] is None:
+        routed, _ = route(experiments(topic), _raw_assignments(assignments))
+        if routed is not experiment:
+            experiment = routed
+            name = routed.selected_by[0]
+            assignments = [a for a in assignments if a.partition("=")[0].strip() != name]
+    schema = experiment.params
     values: dict[str, Any] = {}
     extra = [f"seed={seed}"] if seed is not None else []
     extra += [f"device={device}"] if device is not None else []
     for flag, given in (("seed", seed), ("device", device)):
         if given is not None and flag not in schema:
-            raise CliError(f"--{flag}: topic {topic!r} has no {flag} parameter "
+            raise CliError(f"--{flag}: {topic}:{experiment.id} has no {flag} parameter "
                            f"({'its results are deterministic' if flag == 'seed' else 'it does not use torch'})")
     for text in [*assignments, *extra]:
         name, value = schema.parse_assignment(text)
         values[name] = value
-    return schema.validate(values)
+    return topic, experiment, schema.validate(values)
 
 
 def _check_out(out: str) -> None:
@@ -97,11 +136,11 @@ def _check_out(out: str) -> None:
         raise CliError(f"--out {out}: {parent} is not writable")
 
 
-def _execute(topic: str, params: dict[str, Any], out: str, quiet: bool) -> int:
+def _execute(topic: str, experiment: Experiment, params: dict[str, Any], out: str, quiet: bool) -> int:
     _check_out(out)
-    bar = None if quiet else StderrProgress(topic)
+    bar = None if quiet else StderrProgress(f"{topic}:{experiment.id}")
     try:
-        outcome = run_topic(topic, params, out, progress=bar)
+        outcome = run_experiment(topic, experiment, params, out, progress=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -115,8 +154,8 @@ def _execute(topic: str, params: dict[str, Any], out: str, quiet: bool) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    params = parse_run_params(args.topic, args.assignments, args.seed, args.device)
-    return _execute(args.topic, params, args.out, args.quiet)
+    topic, experiment, params = parse_run_params(args.topic, args.assignments, args.seed, args.device)
+    return _execute(topic, experiment, params, args.out, args.quiet)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -128,7 +167,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     several = len(session.topics) > 1
     for topic, state in session.topics.items():
         out = f"{args.out}/{topic}" if several else args.out
-        status = max(status, _execute(topic, state.params, out, args.quiet))
+        experiment = find(experiments(topic), state.active, topic)
+        status = max(status, _execute(topic, experiment, state.params, out, args.quiet))
     return status
 
 
@@ -141,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
-            return cmd_list()
+            return cmd_list(args.topic)
         if args.command == "params":
             return cmd_params(args.topic, args.json)
         if args.command == "run":

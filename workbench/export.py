@@ -24,13 +24,23 @@ from workbench.versions import package_versions
 Series = Mapping[str, Mapping[str, tuple[np.ndarray, np.ndarray]]]
 
 
-def provenance_lines(topic: str, params: Mapping[str, Any]) -> tuple[str, ...]:
-    return (
-        f"topic: {topic}",
-        "parameters: " + json.dumps(dict(params), ensure_ascii=False, sort_keys=True),
-        f"seed: {params.get('seed', 'none (deterministic)')}",
-        "versions: " + json.dumps(package_versions(), sort_keys=True),
-    )
+def provenance_lines(topic: str, params: Mapping[str, Any], experiment: str = "") -> tuple[str, ...]:
+    """Topic, the experiment (``topic:id``) with the parameters its result was computed with, the
+    seed, and the package versions: the ``# `` header of every exported CSV."""
+    return (f"topic: {topic}", *experiment_lines(experiment, params), versions_line())
+
+
+def experiment_lines(experiment: str, params: Mapping[str, Any], plots: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """One experiment's share of a header: its name, its own parameters, its seed, and the plots
+    that show it (a panel's CSV holds the plots of several experiments)."""
+    lines = (f"experiment: {experiment}",) if experiment else ()
+    lines += ("parameters: " + json.dumps(dict(params), ensure_ascii=False, sort_keys=True),
+              f"seed: {params.get('seed', 'none (deterministic)')}")
+    return lines + ((f"plots: {', '.join(plots)}",) if plots else ())
+
+
+def versions_line() -> str:
+    return "versions: " + json.dumps(package_versions(), sort_keys=True)
 
 
 def render_widget_png(widget: QWidget, path: str | Path, scale: float = 1.0) -> QSize:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLayout, QPush
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from engines.core.frame import Frame, RunContext
+from engines.core.params import ParamSchema
 from widgets.param_form import ParamForm
 from widgets.plot_style import PlotHost
 from widgets.progress_eta import ProgressEta
@@ -52,16 +53,18 @@ class FormTab(QWidget):
 
     def __init__(self, schema: Iterable, run_factory: Callable[[dict, RunContext], Iterator[Frame]],
                  parent: QWidget | None = None, *, auto: bool = True, process: bool = False,
-                 help_text: str = "", form_width: int | None = None):
+                 help_text: str = "", form_width: int | None = None, experiment_id: str = ""):
         super().__init__(parent)
         self.auto = auto
+        self.experiment_id = experiment_id  # the topic's experiment this tab runs (sessions, provenance)
+        self.schema = schema if isinstance(schema, ParamSchema) else ParamSchema(list(schema))
         self._generation = -1               # the generation this tab started last
         self._params: dict[str, Any] = {}   # ... and its parameters
         self._frame: Frame | None = None
         self._frame_params: dict[str, Any] = {}
         self._engine_error = ""             # the parameter whose inline error the engine set
         self._dirty = False
-        self.form = ParamForm(list(schema))
+        self.form = ParamForm(list(self.schema))
         self.controller = RunController(run_factory, self, process=process)
         self.controller.frames.connect(self._on_frames)
         self.controller.runEnded.connect(self._on_ended)
@@ -230,6 +233,21 @@ class FormTab(QWidget):
     # --- API ----------------------------------------------------------------------------------------
     def last_frame(self) -> Frame | None:
         return self._frame
+
+    def values(self) -> dict[str, Any]:
+        """The form's current values (what a session stores)."""
+        return self.form.values()
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Set every value at once (a session being opened); an instant tab recomputes."""
+        self.form.set_values(values, emit=False)
+        self._update_rows()
+        if self.auto:
+            self.start()
+
+    def shown_params(self) -> dict[str, Any]:
+        """The values the plotted result was computed with (empty before the first frame)."""
+        return dict(self._frame_params)
 
     def apply_theme(self, name: str) -> None:
         for host in self.plot_hosts():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from engines.core.experiment import Experiment
 from engines.core.frame import RunContext
 from engines.registry import load_engine
 from workbench.recording import RunRecord
@@ -56,20 +57,26 @@ class StderrProgress:
         self.stream.flush()
 
 
-def run_topic(
+def run_topic(topic: str, params: dict[str, Any], out_dir: str | Path,
+              progress: Callable[[float | None], None] | None = None) -> RunOutcome:
+    """Run the topic's main experiment (see ``run_experiment``)."""
+    return run_experiment(topic, load_engine(topic).EXPERIMENTS[0], params, out_dir, progress)
+
+
+def run_experiment(
     topic: str,
+    experiment: Experiment,
     params: dict[str, Any],
     out_dir: str | Path,
     progress: Callable[[float | None], None] | None = None,
 ) -> RunOutcome:
-    """Run ``topic`` with already-validated ``params``; write the files; return what happened.
+    """Run one experiment with already-validated ``params``; write the files; return what happened.
 
     ParameterError raised by the engine propagates *before* anything is written.
     """
-    engine = load_engine(topic)
     ctx = RunContext.for_params(params)
-    record = RunRecord(topic, dict(params))
-    for frame in engine.run(dict(params), ctx):
+    record = RunRecord(topic, dict(params), experiment=experiment.id)
+    for frame in experiment.run(dict(params), ctx):
         record.add(frame)
         if progress is not None:
             progress(frame.progress)
@@ -77,7 +84,7 @@ def run_topic(
             break
     out_dir = Path(out_dir)
     files = record.write(out_dir)
-    session = Session(topics={topic: topic_state(params)}, active_topic=topic)
+    session = Session(topics={topic: topic_state(params, experiment.id)}, active_topic=topic)
     write_session(out_dir / "session.json", session)
     files.insert(0, out_dir / "session.json")
     return RunOutcome(record, files, EXIT_DIVERGED if record.diverged else EXIT_OK)

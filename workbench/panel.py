@@ -15,12 +15,16 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QSplitter,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
+from engines.core.experiment import find, route
 from engines.core.frame import Frame
+from engines.core.params import ParameterError, ParamSchema
 from widgets import HelpPane, ParamForm, ProgressEta, TransportBar
 from workbench import export, themes
 from workbench.controller import RunController
+from workbench.form_tab import FormTab
 from workbench.recording import RunRecord
-from workbench.session import TopicState, topic_state
+from workbench.session import ExperimentState, TopicState
+from workbench.sweep_view import SweepView
 from workbench.undo import ParamHistory
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -322,15 +326,66 @@ class TopicPanel(QWidget):
         for item in self.plots().values():
             themes.style_plot_widget(item, name)
 
-    # --- sessions and export --------------------------------------------------------------------
+    # --- experiments: sessions and provenance ----------------------------------------------------
+    def experiment_tabs(self) -> list[FormTab]:
+        """The tabs that run an experiment of their own (each with its form and its run)."""
+        return [tab for tab in self.findChildren(FormTab) if tab.experiment_id]
+
+    def sweep_views(self) -> list[SweepView]:
+        return self.findChildren(SweepView)
+
     def state(self) -> TopicState:
-        return topic_state(self.params)
+        """Every experiment's values: the main form's (the rope's combined form holds two: its
+        ``scenario`` says which one is shown), each experiment tab's, and the sweep's own."""
+        declared = self.engine.EXPERIMENTS
+        shown, values = route(declared, self.params)
+        states = {shown.id: ExperimentState({k: v for k, v in values.items() if k in shown.params})}
+        main = declared[0]
+        if main.id not in states:
+            states[main.id] = ExperimentState(_valid_share(main.params, self.params))
+        for sweep in self.sweep_views():
+            states[sweep.experiment_id].sweep = sweep.sweep_values()
+        for tab in self.experiment_tabs():
+            states[tab.experiment_id] = ExperimentState(tab.values())
+        return TopicState(states, shown.id)
 
     def restore(self, state: TopicState) -> None:
-        self.set_params(state.params, "open session")
+        """Apply a validated session's values to the form, the experiment tabs and the sweep."""
+        declared = self.engine.EXPERIMENTS
+        main, shown = declared[0], find(declared, state.active, self.topic_id)
+        values = dict(state.experiments[main.id].params) if main.id in state.experiments else {}
+        if shown.selected_by is not None:  # the combined form shows that experiment
+            name, value = shown.selected_by
+            values.update({**state.experiments[shown.id].params, name: value})
+        if values:
+            self.set_params({**self.params, **values}, "open session")
+        for tab in self.experiment_tabs():
+            if tab.experiment_id in state.experiments:
+                tab.set_values(state.experiments[tab.experiment_id].params)
+        for sweep in self.sweep_views():
+            saved = state.experiments.get(sweep.experiment_id)
+            if saved is not None and saved.sweep is not None:
+                sweep.set_sweep_values(saved.sweep)
 
     def provenance(self) -> tuple[str, ...]:
-        return export.provenance_lines(self.topic_id, self.shown_params)
+        """The header of this panel's exports: each experiment shown with the parameters its own
+        result was computed with, and the plots that show it."""
+        shown, values = route(self.engine.EXPERIMENTS, self.shown_params)
+        values = {k: v for k, v in values.items() if k in shown.params}
+        others: list[str] = []
+        blocks: list[str] = []
+        for tab in self.experiment_tabs():
+            plots = tuple(tab.plots())
+            others += plots
+            blocks += export.experiment_lines(f"{self.topic_id}:{tab.experiment_id}", tab.shown_params(), plots)
+        for sweep in self.sweep_views():
+            plots = tuple(sweep.plots())
+            others += plots
+            blocks += sweep.provenance_block(plots)
+        main_plots = tuple(name for name in self.plots() if name not in others)
+        return (f"topic: {self.topic_id}",
+                *export.experiment_lines(f"{self.topic_id}:{shown.id}", values, main_plots),
+                *blocks, export.versions_line())
 
     def export_png(self, path: str | Path, scale: float = 1.0) -> None:
         self.redraw()
@@ -372,3 +427,16 @@ class TopicPanel(QWidget):
     def shutdown(self) -> bool:
         self._repaint.stop()
         return self.controller.shutdown()
+
+
+def _valid_share(schema: ParamSchema, values: dict[str, Any]) -> dict[str, Any]:
+    """The values ``schema`` declares, each kept if it is valid there and defaulted otherwise (the
+    rope's combined form holds ``scenario = dynamics``, which the steady shapes do not accept)."""
+    share = schema.defaults()
+    for name in share:
+        if name in values:
+            try:
+                share[name] = schema[name].validate(values[name])
+            except ParameterError:
+                pass
+    return share

@@ -30,6 +30,7 @@ class RunRecord:
     diverged: str = ""
     message: str = ""
     generation: int = 0  # the run controller's generation that produced these frames
+    experiment: str = ""  # the experiment's id within the topic
 
     def add(self, frame: Frame) -> None:
         if frame.scalars:

@@ -1,7 +1,8 @@
 """Session files: human-readable, versioned JSON (never pickle), migrated forward step by step.
 
-A session holds, per topic, the parameters, seed and device, plus the package versions that made
-it.  ``read_session`` either returns a fully validated ``Session`` or raises ``SessionError`` with
+A session holds, per topic, every experiment's parameters (with their seed and device, and the
+sweep's own values where the experiment offers a sweep) and which experiment was shown, plus the
+package versions that made it.  ``read_session`` either returns a fully validated ``Session`` or raises ``SessionError`` with
 a message for the user — it never returns something half-read, so a caller that applies the result
 only after a successful read changes nothing when the file is bad.
 """
@@ -13,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from engines.core.experiment import find, route
 from engines.core.params import ParameterError
-from engines.registry import TOPIC_IDS, is_built, load_engine
+from engines.registry import TOPIC_IDS, experiments, is_built
 from workbench import __version__
 from workbench.atomic import write_text_atomic
 from workbench.versions import package_versions
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_NAME = "scientific-spaces-workbench"
 
 
@@ -28,13 +30,35 @@ class SessionError(ValueError):
 
 
 @dataclass
-class TopicState:
+class ExperimentState:
+    """One experiment's parameters (seed and device are read from them when declared) and, where
+    the experiment offers a sweep, the sweep's own values."""
+
     params: dict[str, Any]
-    seed: int | None = None
-    device: str | None = None
+    sweep: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"params": self.params, "seed": self.seed, "device": self.device}
+        doc = {"params": self.params, "seed": self.params.get("seed"), "device": self.params.get("device")}
+        if self.sweep is not None:
+            doc["sweep"] = self.sweep
+        return doc
+
+
+@dataclass
+class TopicState:
+    """Every experiment of a topic that the session holds, and the one that was shown."""
+
+    experiments: dict[str, ExperimentState]
+    active: str
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The shown experiment's parameters."""
+        return self.experiments[self.active].params
+
+    def to_json(self) -> dict[str, Any]:
+        return {"active": self.active,
+                "experiments": {eid: state.to_json() for eid, state in self.experiments.items()}}
 
 
 @dataclass
@@ -55,9 +79,9 @@ class Session:
         }
 
 
-def topic_state(params: dict[str, Any]) -> TopicState:
-    """Build the state of one topic; seed and device are read from the params when declared."""
-    return TopicState(dict(params), params.get("seed"), params.get("device"))
+def topic_state(params: dict[str, Any], experiment_id: str) -> TopicState:
+    """The state of a topic that holds one experiment's values."""
+    return TopicState({experiment_id: ExperimentState(dict(params))}, experiment_id)
 
 
 def write_session(path: str | Path, session: Session) -> None:
@@ -77,7 +101,21 @@ def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 stored one parameter table per topic, the main run's; version 2 stores one per
+    experiment.  The table becomes the experiment it meant: the rope's ``scenario = dynamics``
+    meant the live chain (``rope:dynamics``), everything else the topic's main experiment."""
+    topics = {}
+    for topic_id, entry in doc["topics"].items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict) or not is_built(topic_id):
+            topics[topic_id] = entry  # reported by name when the migrated document is parsed
+            continue
+        experiment, params = route(experiments(topic_id), entry["params"])
+        topics[topic_id] = {"active": experiment.id, "experiments": {experiment.id: {"params": params}}}
+    return {**doc, "schema_version": 2, "topics": topics}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 def parse_session(doc: Any, source: str = "session") -> Session:
@@ -118,14 +156,32 @@ def _parse_topic(topic_id: str, entry: Any, source: str) -> TopicState:
         raise SessionError(f"{source}: unknown topic {topic_id!r}; known: {', '.join(TOPIC_IDS)}")
     if not is_built(topic_id):
         raise SessionError(f"{source}: topic {topic_id!r} is not built in this version of the workbench")
-    if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
+    if not isinstance(entry, dict) or not isinstance(entry.get("experiments"), dict) or not entry["experiments"]:
         raise SessionError(f"{source}: topic {topic_id!r} has no parameter table")
-    schema = load_engine(topic_id).PARAMS
-    try:
-        params = schema.validate(entry["params"])
-    except ParameterError as exc:
-        raise SessionError(f"{source}: topic {topic_id!r}: {exc}") from None
-    return TopicState(params, entry.get("seed"), entry.get("device"))
+    declared = experiments(topic_id)
+    states = {}
+    for experiment_id, state in entry["experiments"].items():
+        where = f"{source}: {topic_id}:{experiment_id}"
+        try:
+            experiment = find(declared, experiment_id, topic_id)
+        except ParameterError as exc:
+            raise SessionError(f"{source}: {exc}") from None
+        if not isinstance(state, dict) or not isinstance(state.get("params"), dict):
+            raise SessionError(f"{where} has no parameter table")
+        sweep = state.get("sweep")
+        if sweep is not None and (experiment.sweep is None or not isinstance(sweep, dict)):
+            raise SessionError(f"{where}: a sweep table where the experiment has no sweep")
+        try:
+            params = experiment.validate(state["params"])
+            sweep = None if sweep is None else experiment.sweep.params.validate(sweep)
+        except ParameterError as exc:
+            raise SessionError(f"{where}: {exc}") from None
+        states[experiment_id] = ExperimentState(params, sweep)
+    active = entry.get("active", next(iter(states)))
+    if active not in states:
+        raise SessionError(f"{source}: topic {topic_id!r}: its active experiment {active!r} is not among "
+                           f"its experiments ({', '.join(states)})")
+    return TopicState(states, active)
 
 
 def read_session(path: str | Path) -> Session:

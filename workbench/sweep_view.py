@@ -45,6 +45,7 @@ class SweepView(QWidget):
         super().__init__(parent)
         self.engine, self._base_params = engine, base_params
         self.topic = engine.__name__.rsplit(".", 1)[-1]
+        self.experiment_id = engine.EXPERIMENTS[0].id  # the experiment it sweeps
         self.default_metric, self.error_of = default_metric, dict(error_of or {})
         self._table, self._columns = np.empty((0, 0)), ()
         self._run_params: dict[str, Any] = {}
@@ -188,10 +189,16 @@ class SweepView(QWidget):
 
     def provenance(self) -> tuple[str, ...]:
         """Topic, the base parameters and the sweep's own ones that the shown table ran with."""
+        return ("topic: " + self.topic, *self.provenance_block(), export.versions_line())
+
+    def provenance_block(self, plots: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The sweep's share of a header: the experiment it sweeps, the base parameters the shown
+        table ran with, the sweep's own values, and that each row has its own seed."""
         names = set(self.engine.SWEEP_PARAMS.names())
         base = {k: v for k, v in self._run_params.items() if k not in names}
         sweep = {k: v for k, v in self._run_params.items() if k in names}
-        lines = [line for line in export.provenance_lines(self.topic, base) if not line.startswith("seed:")]
+        lines = [line for line in export.experiment_lines(f"{self.topic}:{self.experiment_id} (sweep)", base, plots)
+                 if not line.startswith("seed:")]
         lines[2:2] = ["sweep: " + json.dumps(sweep, ensure_ascii=False, sort_keys=True),
                       f"seed: per row (the seed column; sweep_seeds = {sweep.get('sweep_seeds', '')})"]
         return tuple(lines)

@@ -7,20 +7,14 @@ single-layer facts behind Su's centre-vs-scale argument.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
-
+from engines.batchnorm.experiments import EXPERIMENTS, run_train as run
 from engines.batchnorm.params import PARAMS, relevant
-from engines.core.frame import Frame, RunContext
+from engines.batchnorm.sweep import SWEEP_GROUP_PARAM, SWEEP_PARAMS, run_sweep
 
 TITLE = "Batch normalisation and the loss landscape"
 
-__all__ = ["PARAMS", "TITLE", "relevant", "run", "warm_up"]
-
-
-def run(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
-    from engines.batchnorm.training import train_pair
-
-    yield from train_pair(PARAMS.validate(params), ctx)
+__all__ = ["EXPERIMENTS", "PARAMS", "TITLE", "relevant", "run", "warm_up",
+           "SWEEP_GROUP_PARAM", "SWEEP_PARAMS", "run_sweep"]
 
 
 def warm_up() -> None:
@@ -30,7 +24,3 @@ def warm_up() -> None:
 
     warm_surface()
 
-
-from engines.batchnorm.sweep import SWEEP_GROUP_PARAM, SWEEP_PARAMS, run_sweep  # noqa: E402
-
-__all__ += ["SWEEP_GROUP_PARAM", "SWEEP_PARAMS", "run_sweep"]

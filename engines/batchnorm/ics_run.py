@@ -63,6 +63,12 @@ def _problem(p: dict[str, Any]):
             torch.from_numpy(split.x_test), torch.from_numpy(split.y_test), 128)
 
 
+def relevant_ics(values: dict[str, Any]) -> set[str]:
+    """The deep linear net has its own fixed shape (25 layers of width 10)."""
+    names = set(ICS_PARAMS.names())
+    return names - {"depth", "width"} if values.get("model") == "deep_linear" else names
+
+
 def run_ics(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     p = ICS_PARAMS.validate(params)
     configure_threads("cpu")

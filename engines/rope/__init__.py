@@ -7,7 +7,12 @@ of its turn, via Su's virtual-axis reduction (§2.4); ``su_original`` — Su's c
 the corrected equations (§1.5, §2.1); ``dynamics`` — the rope as a live bead chain (§2.5–2.6), a
 time simulation: ``run`` streams it, ``solve`` does not apply.
 
-Public API: TITLE, PARAMS, RopeSolution, solve(params), run(params, ctx), warm_up().
+Experiments (``EXPERIMENTS``): ``rope:steady`` (the four steady scenarios, instant solves) and
+``rope:dynamics`` (the live chain); ``scenario = dynamics`` given to the steady shapes, as older
+sessions and command lines did, selects the chain.  ``PARAMS``/``run`` are both together, the
+panel's combined form.
+
+Public API: TITLE, EXPERIMENTS, PARAMS, RopeSolution, solve(params), run(params, ctx), warm_up().
 Pure numerics: this package never imports Qt, pyqtgraph, widgets or workbench.
 """
 from __future__ import annotations
@@ -16,12 +21,12 @@ from typing import Any, Iterator, Mapping
 
 from engines.core.frame import Frame
 from engines.core.params import ParameterError
-from engines.rope.params import PARAMS, SCENARIOS
+from engines.rope.params import DYNAMICS_PARAMS, PARAMS, SCENARIOS, STEADY_PARAMS
 from engines.rope.solution import RopeSolution
 
 TITLE = "The spinning rope"
 
-__all__ = ["TITLE", "PARAMS", "SCENARIOS", "RopeSolution", "solve", "solve_shape", "run",
+__all__ = ["TITLE", "EXPERIMENTS", "PARAMS", "SCENARIOS", "RopeSolution", "solve", "solve_shape", "run",
            "warm_up", "frame_of"]
 
 
@@ -81,6 +86,21 @@ def run(params: Mapping[str, Any], ctx=None) -> Iterator[Frame]:
     if ctx is not None:
         ctx.check()
     yield frame_of(solve(p))
+
+
+def run_steady(params: Mapping[str, Any], ctx=None) -> Iterator[Frame]:
+    """``rope:steady``: one frame, the steady shape of these values."""
+    yield from run(STEADY_PARAMS.validate(params), ctx)
+
+
+def run_chain(params: Mapping[str, Any], ctx=None) -> Iterator[Frame]:
+    """``rope:dynamics``: the live bead chain."""
+    from engines.rope.dynamics import run_dynamics
+
+    yield from run_dynamics(PARAMS.validate({**DYNAMICS_PARAMS.validate(params), "scenario": "dynamics"}), ctx)
+
+
+from engines.rope.outputs import EXPERIMENTS  # noqa: E402  (declares run_steady / run_chain)
 
 
 def warm_up() -> None:

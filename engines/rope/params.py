@@ -1,7 +1,8 @@
 """Parameter schema of the spinning-rope topic (names are part of the CLI contract)."""
 from engines.core.params import Param, ParamSchema
 
-SCENARIOS = ("hanging", "troposkein", "jump", "su_original", "dynamics")
+STEADY_SCENARIOS = ("hanging", "troposkein", "jump", "su_original")
+SCENARIOS = STEADY_SCENARIOS + ("dynamics",)
 
 PARAMS = ParamSchema(
     [
@@ -84,4 +85,23 @@ def relevant(values: dict) -> tuple[str, ...]:
     if scenario == "dynamics":
         return _DYNAMICS + _DYNAMICS_ENDS[values["ends"]]
     return SCENARIO_PARAMS[scenario]
-"""Which parameters each scenario reads (the form hides the others)."""
+
+
+def _subset(names: tuple[str, ...], **replace: Param) -> ParamSchema:
+    return ParamSchema([replace.get(p.name, p) for p in PARAMS if p.name in names])
+
+
+STEADY_PARAMS = _subset(
+    tuple(dict.fromkeys(n for names in SCENARIO_PARAMS.values() for n in names)),
+    scenario=Param("scenario", "hanging", kind="choice", choices=STEADY_SCENARIOS,
+                   help=PARAMS["scenario"].help.split("; dynamics:")[0]
+                   + " (the live bead chain is the experiment rope:dynamics)"))
+"""The steady shapes' parameters (the experiment ``rope:steady``)."""
+
+DYNAMICS_PARAMS = _subset(tuple(n for n in PARAMS.names() if n in _DYNAMICS + ("top_radius", "span", "hand_radius")
+                                and n != "scenario"))
+"""The live bead chain's parameters (the experiment ``rope:dynamics``)."""
+
+
+def relevant_dynamics(values: dict) -> tuple[str, ...]:
+    return tuple(n for n in relevant({**values, "scenario": "dynamics"}) if n != "scenario")

@@ -6,21 +6,10 @@ decoupling) measured as they train.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
-
-from engines.core.frame import Frame, RunContext
+from engines.vae_ib.experiments import EXPERIMENTS, run_train as run
 from engines.vae_ib.params import PARAMS, relevant
-from engines.vae_ib.training import train_run
+from engines.vae_ib.sweep import SWEEP_PARAMS, run_sweep
 
 TITLE = "VAE, the information bottleneck and the normal distribution"
 
-__all__ = ["PARAMS", "TITLE", "relevant", "run"]
-
-
-def run(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
-    yield from train_run(PARAMS.validate(params), ctx)
-
-
-from engines.vae_ib.sweep import SWEEP_PARAMS, run_sweep  # noqa: E402
-
-__all__ += ["SWEEP_PARAMS", "run_sweep"]
+__all__ = ["EXPERIMENTS", "PARAMS", "TITLE", "relevant", "run", "SWEEP_PARAMS", "run_sweep"]

@@ -39,8 +39,9 @@ def test_params_text_and_json():
     by_name = {d["name"]: d for d in described}
     assert {"scenario", "length", "span", "omega", "gravity", "density", "top_radius", "mode"} <= set(by_name)
     assert by_name["omega"]["unit"] == "rad/s" and by_name["omega"]["live"] is True
-    assert by_name["scenario"]["choices"] == ["hanging", "troposkein", "jump", "su_original", "dynamics"]
-    assert by_name["damping"]["live"] is True and by_name["beads"]["live"] is False
+    assert by_name["scenario"]["choices"] == ["hanging", "troposkein", "jump", "su_original"]
+    chain = {d["name"]: d for d in json.loads(cli("params", "rope:dynamics", "--json").stdout)}
+    assert chain["damping"]["live"] is True and chain["beads"]["live"] is False and "scenario" not in chain
 
 
 @pytest.mark.parametrize("args,fragment", [
@@ -103,6 +104,8 @@ def test_run_dynamics_writes_curves_over_time_and_the_final_shape(tmp_path):
     assert float(shape[-1]["s"]) == pytest.approx(1.0)  # the free end, the whole rope from the top
     lam1 = read_csv(out / "critical.csv")[0]
     assert float(lam1["lambda_chain"]) == pytest.approx(1.41080, abs=1e-5)  # the note's λ1(20)
+    session = json.loads((out / "session.json").read_text())["topics"]["rope"]  # scenario=dynamics meant
+    assert session["active"] == "dynamics" and "scenario" not in session["experiments"]["dynamics"]["params"]
 
 
 def test_troposkein_reproduces_the_jump_rope_example(tmp_path):

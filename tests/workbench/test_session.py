@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from workbench.session import (SCHEMA_VERSION, Session, SessionError, TopicState, read_session,
-                               write_session)
+from workbench.session import (SCHEMA_VERSION, ExperimentState, Session, SessionError, TopicState,
+                               read_session, write_session)
 
 
 def _write(tmp_path, doc, name="s.json"):
@@ -14,7 +14,8 @@ def _write(tmp_path, doc, name="s.json"):
 
 
 def test_round_trip_keeps_parameters_and_records_versions(tmp_path):
-    session = Session({"rope": TopicState({"scenario": "troposkein", "span": 0.5, "length": 1.2})}, "rope")
+    steady = ExperimentState({"scenario": "troposkein", "span": 0.5, "length": 1.2})
+    session = Session({"rope": TopicState({"steady": steady}, "steady")}, "rope")
     write_session(tmp_path / "a.json", session)
     doc = json.loads((tmp_path / "a.json").read_text())
     assert doc["schema_version"] == SCHEMA_VERSION
@@ -35,6 +36,16 @@ def test_round_trip_keeps_parameters_and_records_versions(tmp_path):
     ({"schema_version": 1, "topics": {"rope": {"params": {"omega": -3}}}}, "omega"),
     ({"schema_version": 1, "topics": {"rope": {"params": {"colour": 1}}}}, "colour"),
     ({"schema_version": 1, "topics": {"rope": "x"}}, "no parameter table"),
+    ({"schema_version": 2, "topics": {"rope": {"experiments": {"spin": {"params": {}}}}}}, "no experiment 'spin'"),
+    ({"schema_version": 2, "topics": {"rope": {"active": "dynamics", "experiments": {"steady": {"params": {}}}}}},
+     "active experiment 'dynamics'"),
+    ({"schema_version": 2, "topics": {"rope": {"experiments": {"steady": {"params": {}, "sweep": {}}}}}},
+     "has no sweep"),
+    ({"schema_version": 2, "topics": {"batchnorm": {"experiments": {"descent": {"params": {"eta_over_L": 9}}}}}},
+     "batchnorm:descent: eta_over_L"),
+    ({"schema_version": 2, "topics": {"vae_ib": {"experiments": {"train": {"params": {},
+                                                                          "sweep": {"sweep_param": "colour"}}}}}},
+     "sweep_param"),
 ])
 def test_bad_files_give_a_clear_message(tmp_path, content, fragment):
     with pytest.raises(SessionError) as err:
@@ -55,3 +66,35 @@ def test_version_zero_migrates_forward(tmp_path):
 def test_a_malformed_old_session_is_a_session_error(tmp_path):
     with pytest.raises(SessionError, match="cannot be migrated"):
         read_session(_write(tmp_path, {"schema_version": 0, "topic": "rope", "params": [1]}))
+
+
+def test_version_one_rope_dynamics_migrates_to_the_chain_experiment(tmp_path):
+    """Version 1 kept one table per topic; the rope's scenario = dynamics meant the live chain."""
+    doc = {"schema_version": 1, "active_topic": "rope",
+           "topics": {"rope": {"params": {"scenario": "dynamics", "beads": 12, "omega": 3.0, "mode": 2}},
+                      "vae_ib": {"params": {"beta": 0.01, "epochs": 7}, "seed": 0, "device": "auto"}}}
+    session = read_session(_write(tmp_path, doc))
+    rope = session.topics["rope"]
+    assert rope.active == "dynamics" and list(rope.experiments) == ["dynamics"]
+    assert rope.params["beads"] == 12 and rope.params["omega"] == 3.0 and "mode" not in rope.params
+    vae = session.topics["vae_ib"]
+    assert vae.active == "train" and vae.params["beta"] == 0.01 and vae.params["epochs"] == 7
+
+
+def test_version_one_steady_rope_and_version_zero_land_on_the_main_experiment(tmp_path):
+    one = read_session(_write(tmp_path, {"schema_version": 1, "topics": {"rope": {"params": {"scenario": "jump"}}}}))
+    assert one.topics["rope"].active == "steady" and one.topics["rope"].params["scenario"] == "jump"
+    zero = read_session(_write(tmp_path, {"schema_version": 0, "topic": "rope", "params": {"scenario": "dynamics"}},
+                               "z.json"))
+    assert zero.topics["rope"].active == "dynamics"
+
+
+def test_every_experiment_and_the_sweep_round_trip(tmp_path):
+    states = {"train": ExperimentState({"steps": 50}, {"sweep_param": "depth", "sweep_values": "2, 3"}),
+              "descent": ExperimentState({"model": "logistic"})}
+    write_session(tmp_path / "b.json", Session({"batchnorm": TopicState(states, "descent")}, "batchnorm"))
+    back = read_session(tmp_path / "b.json").topics["batchnorm"]
+    assert back.active == "descent" and back.params["model"] == "logistic"
+    assert back.experiments["train"].params["steps"] == 50
+    assert back.experiments["train"].sweep["sweep_param"] == "depth"
+    assert back.experiments["train"].sweep["sweep_seeds"] == "0, 1, 2"  # defaults filled in

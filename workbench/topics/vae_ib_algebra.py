@@ -32,7 +32,7 @@ class NormalAlgebraView(FormTab):
     """Form on the left; (a) convolution histogram and (b) interpolation plots on the right."""
 
     def __init__(self, parent: QWidget | None = None, run_factory=run_algebra):
-        super().__init__(ALGEBRA_PARAMS, run_factory, parent)
+        super().__init__(ALGEBRA_PARAMS, run_factory, parent, experiment_id="algebra")
 
     def build_plots(self) -> QGridLayout:
         self.hist_plot = LivePlot()

@@ -24,7 +24,7 @@ HELP = ("<b>Descent lemma.</b> If the gradient changes at most L times as fast a
 
 class DescentView(FormTab):
     def __init__(self, parent=None, run_factory=run_descent):
-        super().__init__(DESCENT_PARAMS, run_factory, parent, help_text=HELP)
+        super().__init__(DESCENT_PARAMS, run_factory, parent, help_text=HELP, experiment_id="descent")
 
     def build_plots(self) -> QGridLayout:
         self.contour_plot = LivePlot()

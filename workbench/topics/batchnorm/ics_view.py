@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
-from engines.batchnorm.ics_run import ICS_PARAMS, run_ics
+from engines.batchnorm.ics_run import ICS_PARAMS, relevant_ics, run_ics
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
 from workbench.form_tab import FormTab
@@ -31,7 +31,7 @@ class IcsView(FormTab):
         self._arrays: dict[str, np.ndarray] = {}
         self._points: dict[str, list[tuple[int, float]]] = {}
         self._variants = {"a": "none", "b": "bn"}
-        super().__init__(ICS_PARAMS, run_factory, parent, auto=False, process=process)
+        super().__init__(ICS_PARAMS, run_factory, parent, auto=False, process=process, experiment_id="ics")
         self.mean_check = QCheckBox("average over the run", checked=True, toggled=self.mark_dirty)
         self.side_layout.insertWidget(self.side_layout.indexOf(self.progress), self.mean_check)
         self.readout.setText(CAVEAT)
@@ -61,9 +61,7 @@ class IcsView(FormTab):
                 plot.add_series(name, color=COLORS[key], width=1.8)
 
     def relevant(self, values) -> set[str]:
-        """The deep linear net has its own fixed shape (25 layers of width 10)."""
-        names = set(ICS_PARAMS.names())
-        return names - {"depth", "width"} if values.get("model") == "deep_linear" else names
+        return relevant_ics(values)
 
     def begin(self, values) -> None:
         self._variants = {"a": values["variant_a"], "b": values["variant_b"]}

@@ -29,7 +29,7 @@ HELP = ("<b>One neuron on the digits.</b> For a linear unit with bias, the curva
 class NeuronView(FormTab):
     def __init__(self, parent=None, run_factory=run_neuron):
         preload_data()            # here, not in the worker: see preload_data
-        super().__init__(NEURON_PARAMS, run_factory, parent, help_text=HELP)
+        super().__init__(NEURON_PARAMS, run_factory, parent, help_text=HELP, experiment_id="neuron")
 
     def build_plots(self) -> QGridLayout:
         self.before_plot = BarPlot()

@@ -36,7 +36,7 @@ class NoisyView(FormTab):
         self._arrays: dict[str, np.ndarray] = {}
         self._scalars: dict[str, float] = {}
         self._points: dict[str, list[tuple[int, float]]] = {}
-        super().__init__(NOISY_PARAMS, run_factory, parent, auto=False, process=process)
+        super().__init__(NOISY_PARAMS, run_factory, parent, auto=False, process=process, experiment_id="noisy")
 
     def build_plots(self) -> QVBoxLayout:
         self.maps = {name: HeatMap(colorbar_title="density", annotate=False) for name in NETS}

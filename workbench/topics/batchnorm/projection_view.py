@@ -27,7 +27,7 @@ HELP = ("<b>What BN does to a gradient.</b> A batch y of m numbers is normalised
 
 class ProjectionView(FormTab):
     def __init__(self, parent=None, run_factory=run_projection):
-        super().__init__(PROJECTION_PARAMS, run_factory, parent, help_text=HELP)
+        super().__init__(PROJECTION_PARAMS, run_factory, parent, help_text=HELP, experiment_id="projection")
 
     def build_plots(self) -> QGridLayout:
         self.components_plot = LivePlot()

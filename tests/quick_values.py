@@ -1,0 +1,22 @@
+"""Small values for every experiment, so a test can run each one in seconds (headless, through
+the CLI, or on its page).  ``test_every_experiment_has_quick_values`` fails when an experiment is
+added without an entry here."""
+
+QUICK: dict[str, dict] = {
+    "rope:steady": {"points": 51},
+    "rope:dynamics": {"beads": 5, "duration": 0.3},
+    "vae_ib:train": {"epochs": 1},
+    "vae_ib:algebra": {"samples": 1000, "pairs": 100, "d": 8},
+    "batchnorm:train": {"steps": 12, "surface_resolution": 5, "width": 8, "depth": 2, "eval_every": 6,
+                        "probe_every": 6},
+    "batchnorm:descent": {},
+    "batchnorm:neuron": {},
+    "batchnorm:projection": {},
+    "batchnorm:ics": {"steps": 10, "measure_every": 5, "depth": 2, "width": 8},
+    "batchnorm:noisy": {"steps": 10, "record_every": 5},
+}
+
+
+def set_args(ref: str) -> list[str]:
+    """``--set NAME=VALUE`` arguments of the quick values of ``ref``."""
+    return [part for name, value in QUICK[ref].items() for part in ("--set", f"{name}={value}")]

@@ -74,7 +74,7 @@ def launch(argv: Sequence[str]) -> int:
         started = time.monotonic()
 
         def shoot() -> None:
-            settled = all(not p.controller.is_busy() and (p.record.rows or not p.auto_run())
+            settled = all(not p.controller.is_busy() and (p.record.recorded or not p.auto_run())
                           for p in window.panels.values())  # a training panel waits for Play
             if not settled and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
                 QTimer.singleShot(200, shoot)

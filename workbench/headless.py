@@ -75,15 +75,18 @@ def run_experiment(
     ParameterError raised by the engine propagates *before* anything is written.
     """
     ctx = RunContext.for_params(params)
-    record = RunRecord(topic, dict(params), experiment=experiment.id)
-    for frame in experiment.run(dict(params), ctx):
-        record.add(frame)
-        if progress is not None:
-            progress(frame.progress)
-        if frame.diverged:
-            break
-    out_dir = Path(out_dir)
-    files = record.write(out_dir)
+    record = RunRecord(topic, dict(params), experiment=experiment.id, spool=True)
+    try:
+        for frame in experiment.run(dict(params), ctx):
+            record.add(frame)
+            if progress is not None:
+                progress(frame.progress)
+            if frame.diverged:
+                break
+        out_dir = Path(out_dir)
+        files = record.write(out_dir)
+    finally:
+        record.close()
     session = Session(topics={topic: topic_state(params, experiment.id)}, active_topic=topic)
     write_session(out_dir / "session.json", session)
     files.insert(0, out_dir / "session.json")

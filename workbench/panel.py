@@ -288,7 +288,7 @@ class TopicPanel(QWidget):
                 self.form.set_error(param, message)
                 self._engine_error_param = param
             self._show_status(message, error=True)
-            if self.record.rows or self.record.arrays:
+            if self.record.recorded or self.record.arrays:
                 self.stale_banner.setText(
                     "The plots still show the last valid result; exports describe that result and its "
                     f"own parameters. Fix {param or 'the parameters'} to see the new one.")

@@ -49,9 +49,9 @@ def test_a_run_fills_the_probe_bands_and_both_surfaces(panel, qtbot):
 def test_learning_rate_is_live_and_a_restart_parameter_stops_the_run(panel, qtbot):
     panel.set_params({**panel.params, "steps": 3000, "surface_resolution": 0})
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 5, timeout=30_000)
     panel.form.set_values({"lr": 0.02}, emit=True)
-    qtbot.waitUntil(lambda: any(r.get("lr") == pytest.approx(0.02) for r in panel.record.rows), timeout=10_000)
+    qtbot.waitUntil(lambda: 0.02 in np.round(panel.record.column("lr"), 12), timeout=10_000)
     assert panel.controller.is_busy()
     panel.form.set_values({"depth": 2}, emit=True)  # a restart parameter: the run stops
     qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=5_000)

@@ -71,7 +71,7 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
     main_ref = f"{topic}:{load_engine(topic).EXPERIMENTS[0].id}"
     panel.set_params({**panel.params, **QUICK[main_ref]})
     panel.play()
-    qtbot.waitUntil(lambda: bool(panel.record.rows), timeout=30000)
+    qtbot.waitUntil(lambda: bool(panel.record.recorded), timeout=30000)
     panel.stop()
     for tab in panel.experiment_tabs():  # every experiment runs through its page
         ref = f"{topic}:{tab.experiment_id}"

@@ -44,44 +44,44 @@ def test_streams_curves_with_progress_and_eta(qtbot, panel):
     panel.form.set_values({"steps": 1500}, emit=True)
     t0 = time.perf_counter()
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 20, timeout=5000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 20, timeout=5000)
     first_rows = time.perf_counter() - t0
     qtbot.wait(60)
     assert "ETA" in panel.progress.text(), (panel.progress.text(), first_rows)
     x, y = panel.curves.series_data()["loss"]
     assert len(x) > 10 and y[0] == pytest.approx(1.0)
     qtbot.waitUntil(lambda: panel.controller.state == "finished", timeout=20000)
-    assert len(panel.record.rows) == 1500 and "done" in panel.progress.text()
+    assert panel.record.recorded == 1500 and "done" in panel.progress.text()
 
 
 def test_live_parameter_reaches_the_run_and_restart_parameter_stops_it(qtbot, panel):
     panel.form.set_values({"steps": 100000}, emit=True)
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=5000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 5, timeout=5000)
     panel.form.set_values({"lr": 0.5}, emit=True)
-    qtbot.waitUntil(lambda: panel.record.rows[-1]["lr_seen"] == 0.5, timeout=3000)
+    qtbot.waitUntil(lambda: panel.record.last("lr_seen") == 0.5, timeout=3000)
     assert panel.controller.is_busy()
     panel.form.set_values({"width": 16}, emit=True)
     qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=1000)
     assert "restart parameter" in panel.status.text()
-    assert panel.record.rows[-1]["width"] == 8
+    assert panel.record.last("width") == 8
 
 
 def test_pause_step_stop(qtbot, panel):
     panel.form.set_values({"steps": 100000}, emit=True)
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=5000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 5, timeout=5000)
     panel.controller.pause()
     count = -1
-    while len(panel.record.rows) != count:  # let frames flushed before the pause arrive
-        count = len(panel.record.rows)
+    while panel.record.recorded != count:  # let frames flushed before the pause arrive
+        count = panel.record.recorded
         qtbot.wait(120)
     qtbot.wait(150)
-    assert len(panel.record.rows) == count
+    assert panel.record.recorded == count
     panel.step()
-    qtbot.waitUntil(lambda: len(panel.record.rows) == count + 1, timeout=2000)
+    qtbot.waitUntil(lambda: panel.record.recorded == count + 1, timeout=2000)
     panel.play()  # resumes
-    qtbot.waitUntil(lambda: len(panel.record.rows) > count + 10, timeout=3000)
+    qtbot.waitUntil(lambda: panel.record.recorded > count + 10, timeout=3000)
     t0 = time.perf_counter()
     panel.stop()
     qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=1000)

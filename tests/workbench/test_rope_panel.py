@@ -98,9 +98,24 @@ def test_export_everything_and_session_round_trip(qtbot, panel, tmp_path):
     assert {"rope.png", "shape.svg", "shape.png", "plotted_series.csv", "curves.csv", "shape.csv",
             "arrays.npz", "session.json"} <= names
     doc = json.loads((tmp_path / "all" / "session.json").read_text())
-    assert doc["topics"]["rope"]["params"]["scenario"] == "jump"
+    assert doc["topics"]["rope"]["active"] == "steady"
+    assert doc["topics"]["rope"]["experiments"]["steady"]["params"]["scenario"] == "jump"
     state = panel.state()
     panel.reset_defaults()
     panel.restore(state)
-    assert panel.params == state.params
+    assert {name: panel.params[name] for name in state.params} == state.params
+
+
+def test_a_dynamics_session_reopens_the_chain_with_its_values(qtbot, panel):
+    """The combined form holds two experiments: its scenario = dynamics is rope:dynamics."""
+    panel.set_params({**panel.params, "scenario": "troposkein", "span": 0.4})
+    panel.set_params({**panel.params, "scenario": "dynamics", "beads": 7, "drag": 0.2, "duration": 0.5})
+    state = panel.state()
+    assert state.active == "dynamics" and state.params["beads"] == 7 and "scenario" not in state.params
+    assert state.experiments["steady"].params["scenario"] == "hanging"  # the form had no steady scenario
+    panel.stop()
+    panel.reset_defaults()
+    panel.restore(state)
+    assert panel.params["scenario"] == "dynamics" and panel.params["beads"] == 7 and panel.params["drag"] == 0.2
+    panel.stop()
 

@@ -54,14 +54,14 @@ def test_a_run_fills_curves_latent_and_information_views(panel, qtbot):
 def test_live_beta_change_reaches_the_running_model(panel, qtbot):
     panel.set_params({**panel.params, "epochs": 40})
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 5, timeout=30000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 5, timeout=30000)
     panel.form.set_values({"beta": 0.25}, emit=True)
-    qtbot.waitUntil(lambda: any(r.get("beta") == pytest.approx(0.25) for r in panel.record.rows), timeout=10000)
+    qtbot.waitUntil(lambda: 0.25 in np.round(panel.record.column("beta"), 12), timeout=10000)
     assert panel.controller.is_busy()                          # live: the same run goes on
     generation = panel.record.generation
     panel.stop()
     qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=2000)
-    assert panel.record.generation == generation and panel.record.rows
+    assert panel.record.generation == generation and panel.record.recorded
 
 
 def test_a_second_run_keeps_the_first_as_a_ghost(panel, qtbot):
@@ -85,14 +85,14 @@ def test_training_runs_in_a_child_process_that_pauses_and_resumes(panel, qtbot):
     assert panel.controller._remote is not None  # noqa: SLF001
     panel.set_params({**panel.params, "epochs": 40})
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 3, timeout=30000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 3, timeout=30000)
     panel.controller.pause()
     qtbot.wait(300)
-    frozen = len(panel.record.rows)
+    frozen = panel.record.recorded
     qtbot.wait(400)
-    assert len(panel.record.rows) == frozen
+    assert panel.record.recorded == frozen
     panel.controller.resume()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > frozen + 3, timeout=10000)
+    qtbot.waitUntil(lambda: panel.record.recorded > frozen + 3, timeout=10000)
     panel.stop()
     qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=3000)
 
@@ -108,7 +108,7 @@ def test_a_diverging_run_is_marked_and_keeps_its_curves(qtbot, monkeypatch):
     poison_step(monkeypatch, at_step=7, value=float("inf"))
     _run_to_end(panel, qtbot)
     assert "diverged" in panel.status.text() and "step 7" in panel.status.text()
-    assert len(panel.record.rows) == 7 and panel.record.diverged
+    assert panel.record.recorded == 7 and panel.record.diverged
     assert panel.shutdown()
 
 
@@ -148,7 +148,7 @@ def test_closing_during_a_run_stops_the_worker_and_ends_the_child(qtbot):
     panel = _make_panel(qtbot)
     panel.set_params({**panel.params, "epochs": 200})
     panel.play()
-    qtbot.waitUntil(lambda: len(panel.record.rows) > 3, timeout=30000)
+    qtbot.waitUntil(lambda: panel.record.recorded > 3, timeout=30000)
     child = panel.controller._remote._process  # noqa: SLF001
     assert child is not None and child.is_alive()
     assert panel.shutdown()

@@ -163,10 +163,6 @@ class FormTab(QWidget):
             self.status.setText("")
         return generation
 
-    def recompute(self) -> int:
-        """Same as ``start`` (the name the auto-recomputing tabs use)."""
-        return self.start()
-
     def stop(self) -> None:
         running = self.controller.state in ("running", "paused")
         self.controller.stop()        # nothing more from the stopped run reaches the tab

@@ -134,7 +134,3 @@ class MemberBatches:
         self._noise = torch.stack(noises).to(self.device)
         self._step_in_epoch = 0
 
-
-def gather_rows(data: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """data (N, D), index (P, b) → (P, b, D)."""
-    return data[index]

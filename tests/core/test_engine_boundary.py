@@ -4,6 +4,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "pyqtgraph", "qtpy", "superqt", "widgets", "workbench")
 
@@ -48,12 +50,38 @@ def test_layer_arrows_point_one_way():
         assert not _imports(path) & {"engines", "workbench"}, f"{path} imports engines/workbench"
 
 
-def test_topics_never_import_each_other():
-    topics = ROOT / "workbench" / "topics"
-    names = {p.stem for p in topics.glob("*.py")} - {"__init__", "generic"}
-    for path in topics.glob("*.py"):
-        if path.stem == "__init__":
-            continue
-        text = path.read_text(encoding="utf-8")
-        for other in names - {path.stem}:
-            assert f"workbench.topics.{other}" not in text, f"{path.name} imports topic {other}"
+def _topic_of(path: pathlib.Path, root: pathlib.Path) -> str:
+    """The topic a file belongs to: a module ``<id>.py`` or anything inside the package ``<id>/``."""
+    return path.relative_to(root).parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize("layer", ["workbench/topics", "engines"])
+def test_topics_never_import_each_other(layer):
+    """Modules and packages alike: every file of a topic (``topics/rope/panel.py`` too) is scanned
+    for imports of any other topic, in the panels and in the engines."""
+    from engines.registry import TOPIC_IDS
+
+    root = ROOT / layer
+    package = layer.replace("/", ".")
+    files = [p for p in root.rglob("*.py") if _topic_of(p, root) in TOPIC_IDS]
+    assert {_topic_of(p, root) for p in files} >= {"rope", "vae_ib", "batchnorm"}
+    assert any(len(p.relative_to(root).parts) > 1 for p in files)  # packages are scanned
+    for path in files:
+        own = _topic_of(path, root)
+        for name in _imported_modules(path):
+            parts = name.split(".")
+            depth = len(package.split("."))
+            if parts[:depth] == package.split(".") and len(parts) > depth and parts[depth] in TOPIC_IDS:
+                assert parts[depth] == own, f"{path.relative_to(ROOT)} imports topic {parts[depth]} ({name})"
+
+
+def _imported_modules(path: pathlib.Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found

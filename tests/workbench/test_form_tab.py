@@ -122,7 +122,7 @@ def test_auto_recomputes_on_every_form_change(qtbot, auto_tab):
     qtbot.waitUntil(lambda: auto_tab.last_frame().step == 3, timeout=TIMEOUT_MS)
     _, y = auto_tab.plot.series_data()["y"]
     assert list(y) == [2.5, 5.0, 7.5]
-    assert auto_tab.recompute() == auto_tab.controller.generation
+    assert auto_tab.start() == auto_tab.controller.generation
 
 
 def test_auto_drag_coalesces_and_pairs_each_frame_with_its_parameters(qtbot, auto_tab):

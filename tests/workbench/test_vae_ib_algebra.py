@@ -7,7 +7,7 @@ from PySide6 import QtCore
 
 from engines.vae_ib import normal_algebra as na
 from engines.vae_ib.algebra_run import run_algebra
-from workbench.topics.vae_ib_algebra import HIST_NAME, NormalAlgebraView
+from workbench.topics.vae_ib.algebra_view import HIST_NAME, NormalAlgebraView
 
 TIMEOUT_MS = 10_000
 CURVES = ("linear (Monte Carlo)", "linear (closed form)", "cos/sin (Monte Carlo)", "cos/sin (closed form)")

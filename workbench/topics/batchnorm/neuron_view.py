@@ -102,12 +102,6 @@ SHORT_TRANSFORM = {(False, False): "no transform", (True, False): "centring", (F
                    (True, True): "centring and dividing by σ"}
 
 
-def transform_name(params: dict) -> str:
-    parts = [p for p, on in (("subtracting the mean", params["centre"]),
-                             ("dividing by the std", params["scale"])) if on]
-    return " and ".join(parts) if parts else "no transform (same as before)"
-
-
 def _fmt(value: float, scale: float = 0.0) -> str:
     """Five significant digits; round-off below 1e-12 of ``scale`` reads as 0."""
     if not math.isfinite(value):

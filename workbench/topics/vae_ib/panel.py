@@ -17,7 +17,7 @@ from workbench.sweep_view import SweepView
 from workbench.topics.vae_ib.info_view import InformationView
 from workbench.topics.vae_ib.latent_view import LatentView
 from workbench.topics.vae_ib.vae_views import DecouplingView, ImagesView
-from workbench.topics.vae_ib_algebra import NormalAlgebraView
+from workbench.topics.vae_ib.algebra_view import NormalAlgebraView
 
 ALL_DIGITS = 1797
 CURVE_GROUPS = (  # (name, y label, smoothing, {model: metrics}); evaluations are sparse: no smoothing

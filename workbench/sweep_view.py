@@ -1,7 +1,9 @@
 """Sweeps of one parameter over several seeds: the one sweep view every torch topic shares.
 
-The view knows no topic.  It takes the engine module and reads ``SWEEP_PARAMS`` (swept parameter,
-values, seeds, back-end), ``run_sweep(params, ctx)`` and ``PARAMS``.  A sweep runs in the run
+The view knows no topic.  It takes an experiment that declares a sweep (``Experiment.sweep``, an
+``engines.core.experiment.SweepSpec``: the sweep's own parameters — swept parameter, values,
+seeds, and any the topic adds — its run, and how its table is read) and the experiment's schema for
+the swept parameter's range and scale.  A sweep runs in the run
 controller's worker with ``{**base_params(), **sweep values}``, fixed when it starts; each frame's
 ``sweep`` table (one row per finished member) replaces the previous one, and a ≤ 30 Hz timer draws
 only when a new table came.  Stop keeps the members that had finished.
@@ -20,6 +22,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from engines.core.experiment import Experiment, SweepSpec
 from engines.core.frame import Frame
 from widgets import LivePlot, ParamForm, ProgressEta
 from widgets.live_plot import PALETTE
@@ -39,14 +42,16 @@ class SweepView(QWidget):
 
     finished = Signal(str)  # finished, stopped, invalid, diverged or error
 
-    def __init__(self, engine, base_params: Callable[[], dict], parent=None,
-                 default_metric: str | None = None, error_of: dict[str, str] | None = None,
+    def __init__(self, topic: str, experiment: Experiment, base_params: Callable[[], dict], parent=None,
                  process: bool = True):
         super().__init__(parent)
-        self.engine, self._base_params = engine, base_params
-        self.topic = engine.__name__.rsplit(".", 1)[-1]
-        self.experiment_id = engine.EXPERIMENTS[0].id  # the experiment it sweeps
-        self.default_metric, self.error_of = default_metric, dict(error_of or {})
+        if experiment.sweep is None:
+            raise ValueError(f"{topic}:{experiment.id} declares no sweep")
+        self.topic, self.experiment, self._base_params = topic, experiment, base_params
+        self.experiment_id = experiment.id
+        self.spec: SweepSpec = experiment.sweep
+        self.schema = self.spec.params
+        self.default_metric, self.error_of = self.spec.default_metric, dict(self.spec.error_of)
         self._table, self._columns = np.empty((0, 0)), ()
         self._run_params: dict[str, Any] = {}
         self._running, self._dirty, self._pending_status = False, False, ""
@@ -56,7 +61,7 @@ class SweepView(QWidget):
         self._token, self._tap_lock = 0, threading.Lock()
         self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
         # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
-        self.controller = RunController(engine.run_sweep, self, process=process, tap=self._tap_frame)
+        self.controller = RunController(self.spec.run, self, process=process, tap=self._tap_frame)
         self._build_ui()
         self.form.valueChanged.connect(lambda name, _: self.form.clear_error(name))
         self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
@@ -72,7 +77,7 @@ class SweepView(QWidget):
         self._set_running(False)
 
     def _build_ui(self) -> None:
-        self.form = ParamForm(list(self.engine.SWEEP_PARAMS))
+        self.form = ParamForm(list(self.schema))
         self.run_button = QPushButton("Run sweep", toolTip="Run every value with every seed")
         self.stop_button = QPushButton("Stop", toolTip="Stop; the runs already finished are kept")
         self.export_button = QPushButton("Export CSV…", toolTip="The whole table with a provenance header")
@@ -127,7 +132,7 @@ class SweepView(QWidget):
 
     def set_sweep_values(self, values: dict[str, Any]) -> None:
         """Set some of the sweep parameters (validated through SWEEP_PARAMS; unknown names raise)."""
-        self.form.set_values(self.engine.SWEEP_PARAMS.validate(values, complete=False))
+        self.form.set_values(self.schema.validate(values, complete=False))
 
     def start(self) -> int:
         """Run a sweep of the current sweep values over the panel's current parameters."""
@@ -194,7 +199,7 @@ class SweepView(QWidget):
     def provenance_block(self, plots: tuple[str, ...] = ()) -> tuple[str, ...]:
         """The sweep's share of a header: the experiment it sweeps, the base parameters the shown
         table ran with, the sweep's own values, and that each row has its own seed."""
-        names = set(self.engine.SWEEP_PARAMS.names())
+        names = set(self.schema.names())
         base = {k: v for k, v in self._run_params.items() if k not in names}
         sweep = {k: v for k, v in self._run_params.items() if k in names}
         lines = [line for line in export.experiment_lines(f"{self.topic}:{self.experiment_id} (sweep)", base, plots)
@@ -228,7 +233,7 @@ class SweepView(QWidget):
     def _on_run_ended(self, status: str, message: str, param: str) -> None:
         if not self._running:
             return
-        if status == "invalid" and param in self.engine.SWEEP_PARAMS:
+        if status == "invalid" and param in self.schema:
             self.form.set_error(param, message)
         text = {"finished": f"done: {self._table.shape[0]} run(s)", "invalid": message,
                 "diverged": f"diverged: {message}", "error": f"engine error: {message}"}.get(status, status)
@@ -252,7 +257,7 @@ class SweepView(QWidget):
     def _prepare_plot(self, sweep: dict[str, Any]) -> None:
         """Axis (log with the swept values as ticks, or linear) and one dot series per seed, in the
         order the seeds were given, so colours and legend stay put while rows arrive."""
-        swept = self.engine.PARAMS[sweep["sweep_param"]]
+        swept = self.experiment.params[sweep["sweep_param"]]
         values = parse_values(sweep["sweep_values"])
         self._title, self._axis = swept.title, plan_axis(values, bool(swept.log))
         self.plot.set_log_x(self._axis.log)
@@ -293,8 +298,8 @@ class SweepView(QWidget):
 
     def _group_names(self, sweep: dict[str, Any]) -> tuple[str, ...]:
         """Labels of the members' groups when the engine sweeps several of something at once
-        (``SWEEP_GROUP_PARAM`` names a comma-separated sweep parameter, e.g. network variants)."""
-        param = getattr(self.engine, "SWEEP_GROUP_PARAM", None)
+        (``SweepSpec.group_param`` names a comma-separated sweep parameter, e.g. network variants)."""
+        param = self.spec.group_param
         if not param:
             return ()
         return tuple(dict.fromkeys(t.strip() for t in str(sweep.get(param, "")).split(",") if t.strip()))

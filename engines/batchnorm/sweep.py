@@ -4,80 +4,71 @@
 Each member is one net of one variant trained alone with the run's settings (plain SGD, the same
 batches and initial weights for every variant at a given seed; no probes, no surfaces).  Rows are
 ``value, seed, diverged_step, group, test_acc, train_acc, final_loss`` with ``group`` the index of the
-variant in ``sweep_variants`` (``SWEEP_GROUP_PARAM`` tells the sweep view to draw one line per variant).
+variant in ``sweep_variants`` (the experiment's ``SweepSpec.group_param``: the sweep page draws one
+line per variant).
 A member that diverges stops at once and reports NaN accuracy; the sweep goes on.
 """
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Iterator
 
-import numpy as np
 import torch
 
 from engines.batchnorm.network import VARIANTS, NetSpec, init_params, init_stats
 from engines.batchnorm.pair import Batches, Net, NoiseSource, dataset
 from engines.batchnorm.params import PARAMS, check_consistency
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParameterError, ParamSchema, parse_list
+from engines.core.params import Param, ParameterError
+from engines.core.sweep import Member, MemberResult, SweepPlan, plan_sweep, run_batches, sweep_schema
 from engines.core.torch_runtime import configure_threads, resolve_device, seed_everything
 
 SWEEPABLE = ("lr", "depth", "width", "batch_size")
 SWEEP_GROUP_PARAM = "sweep_variants"
-COLUMNS = ("value", "seed", "diverged_step", "group", "test_acc", "train_acc", "final_loss")
 PROGRESS_EVERY = 25
 VARIANT = Param("variant", "none", kind="choice", choices=VARIANTS)
 
-SWEEP_PARAMS = ParamSchema([
-    Param("sweep_param", "lr", kind="choice", choices=SWEEPABLE, label="swept parameter"),
-    Param("sweep_values", "0.01, 0.05, 0.1, 0.2, 0.5, 1, 2, 5", kind="str", label="values",
-          help="comma-separated values of the swept parameter, each checked against its own range"),
-    Param("sweep_seeds", "0, 1, 2", kind="str", label="seeds", help="comma-separated seeds; every value runs with each"),
+SWEEP_PARAMS = sweep_schema(
+    SWEEPABLE, "0.01, 0.05, 0.1, 0.2, 0.5, 1, 2, 5", "0, 1, 2",
     Param("sweep_variants", "none, bn", kind="str", label="variants",
-          help="comma-separated network variants, one line each: " + ", ".join(VARIANTS)),
-])
+          help="comma-separated network variants, one line each: " + ", ".join(VARIANTS)))
 
 
-def plan(params: dict[str, Any]):
-    base = PARAMS.validate({k: v for k, v in params.items() if k in PARAMS})
-    check_consistency(base)
-    sweep = SWEEP_PARAMS.validate({k: v for k, v in params.items() if k in SWEEP_PARAMS})
-    name = sweep["sweep_param"]
-    values = list(dict.fromkeys(parse_list("sweep_values", sweep["sweep_values"], PARAMS[name])))
-    seeds = list(dict.fromkeys(parse_list("sweep_seeds", sweep["sweep_seeds"], PARAMS["seed"])))
-    variants = list(dict.fromkeys(parse_list("sweep_variants", sweep["sweep_variants"], VARIANT)))
-    return base, name, [(v, g, s) for v in values for g in range(len(variants)) for s in seeds], variants
+def plan(params: dict[str, Any]) -> SweepPlan:
+    """Members = values × variants × seeds; ``groups`` are the variants."""
+    sweep_plan = plan_sweep(params, PARAMS, SWEEP_PARAMS, VARIANT, SWEEP_GROUP_PARAM)
+    check_consistency(sweep_plan.base)
+    return sweep_plan
 
 
 def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
-    base, name, members, variants = plan(params)
+    sweep_plan = plan(params)
+    base, name = sweep_plan.base, sweep_plan.name
     device = resolve_device(base["device"])
     configure_threads(device)
     split, in_dim, out_dim = dataset(base["dataset"])
-    if name == "batch_size" or base["batch_size"] > len(split.y_train):
-        for value, _, _ in members:
-            size = value if name == "batch_size" else base["batch_size"]
-            if size > len(split.y_train):
-                raise ParameterError("sweep_values" if name == "batch_size" else "batch_size",
-                                     f"batch size {size} exceeds the {len(split.y_train)} training examples")
+    for member in sweep_plan.members:
+        size = member.value if name == "batch_size" else base["batch_size"]
+        if size > len(split.y_train):
+            raise ParameterError("sweep_values" if name == "batch_size" else "batch_size",
+                                 f"batch size {size} exceeds the {len(split.y_train)} training examples")
     data = tuple(torch.from_numpy(a).to(device) for a in (split.x_train, split.y_train, split.x_test, split.y_test))
-    rows: list[list[float]] = []
-    messages = []
-    for done, (value, group, seed) in enumerate(members):
-        p = {**base, name: value, "seed": seed}
-        seed_everything(seed)
-        result, message = yield from _train_member(p, variants[group], data, in_dim, out_dim, device, ctx,
-                                                   done, len(members))
-        rows.append([float(value), float(seed), result[0], float(group), *result[1:]])
-        if message:
-            messages.append(f"{variants[group]}, {name} = {value:g}, seed {seed}: {message}")
-        text = f"{done + 1}/{len(members)} runs done" + ("; " + "; ".join(messages[-3:]) if messages else "")
-        yield Frame(done + 1, (done + 1) / len(members), arrays={"sweep": np.array(rows, dtype=np.float64)},
-                    columns={"sweep": COLUMNS}, message=text)
+    train = partial(_train_batch, data=data, in_dim=in_dim, out_dim=out_dim, device=device)
+    yield from run_batches(sweep_plan, [[m] for m in sweep_plan.members], train, ctx)
 
 
-def _train_member(p, variant, data, in_dim, out_dim, device, ctx, done, count):
-    """Train one net; yields progress frames; returns ((diverged_step, test_acc, train_acc, loss), message)."""
+def _train_batch(sweep_plan: SweepPlan, batch: list[Member], ctx: RunContext, data, in_dim, out_dim, device):
+    (member,) = batch
+    p = sweep_plan.params_of(member)
+    seed_everything(member.seed)
+    result = yield from _train_member(p, sweep_plan.groups[member.group], data, in_dim, out_dim, device, ctx)
+    return [result]
+
+
+def _train_member(p, variant, data, in_dim, out_dim, device, ctx):
+    """Train one net; yields the fraction done; returns its MemberResult (NaN accuracies when it
+    diverged: it stops at once)."""
     x_train, y_train, x_test, y_test = data
     spec = NetSpec(variant, p["depth"], p["width"], in_dim, out_dim)
     net = Net("m", spec, init_params(spec, p["init"], torch.Generator().manual_seed(p["seed"]), device),
@@ -91,8 +82,12 @@ def _train_member(p, variant, data, in_dim, out_dim, device, ctx, done, count):
         loss = net.loss_and_grad(x_train[idx], y_train[idx], noise.draw(len(idx)) if noise else None)
         net.diverged = net.guard.check(step, {"loss": loss})
         if net.diverged:
-            return (float(step), math.nan, math.nan, loss), net.diverged
+            return MemberResult(float(step), _metrics(math.nan, math.nan, loss), net.diverged)
         net.sgd(p["lr"])
         if step % PROGRESS_EVERY == 0:
-            yield Frame(done, (done + step / p["steps"]) / count)
-    return (math.nan, net.accuracy(x_test, y_test), net.accuracy(x_train, y_train), loss), ""
+            yield step / p["steps"]
+    return MemberResult(math.nan, _metrics(net.accuracy(x_test, y_test), net.accuracy(x_train, y_train), loss))
+
+
+def _metrics(test_acc: float, train_acc: float, loss: float) -> dict[str, float]:
+    return {"test_acc": test_acc, "train_acc": train_acc, "final_loss": loss}

@@ -11,12 +11,12 @@ Only β and lr can vary inside one batched population (K and the training set ch
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Iterator
 
-import numpy as np
-
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParameterError, ParamSchema, parse_list
+from engines.core.params import Param, ParameterError
+from engines.core.sweep import Member, MemberResult, SweepPlan, plan_sweep, run_batches, sweep_schema
 from engines.core.torch_runtime import resolve_device
 from engines.training.guard import DivergenceGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
@@ -27,66 +27,53 @@ SWEEPABLE = ("beta", "lr", "latent_dim", "train_size")
 BATCHABLE = ("beta", "lr")
 PROGRESS_EVERY = 20
 
-SWEEP_PARAMS = ParamSchema([
-    Param("sweep_param", "beta", kind="choice", choices=SWEEPABLE, label="swept parameter"),
-    Param("sweep_values", "0, 1e-4, 1e-3, 1e-2, 1e-1, 0.3, 1", kind="str", label="values",
-          help="comma-separated values of the swept parameter, each checked against its own range"),
-    Param("sweep_seeds", "0", kind="str", label="seeds", help="comma-separated seeds; every value runs with each"),
+SWEEP_PARAMS = sweep_schema(
+    SWEEPABLE, "0, 1e-4, 1e-3, 1e-2, 1e-1, 0.3, 1", "0",
     Param("backend", "auto", kind="choice", choices=("auto", "sequential", "batched"),
-          help="auto: one batched population on CUDA, sequential runs on the CPU"),
-])
+          help="auto: one batched population on CUDA, sequential runs on the CPU"))
 
 
-def plan(params: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Any, int]], str]:
-    """Validated base values, the (value, seed) members, and the back-end to use."""
-    base = PARAMS.validate({k: v for k, v in params.items() if k in PARAMS})
-    sweep = SWEEP_PARAMS.validate({k: v for k, v in params.items() if k in SWEEP_PARAMS})
-    name = sweep["sweep_param"]
-    values = parse_list("sweep_values", sweep["sweep_values"], PARAMS[name])
-    seeds = parse_list("sweep_seeds", sweep["sweep_seeds"], PARAMS["seed"])
-    backend = sweep["backend"]
+def plan(params: dict[str, Any]) -> tuple[SweepPlan, str]:
+    """The members (values × seeds) and the back-end to use."""
+    sweep_plan = plan_sweep(params, PARAMS, SWEEP_PARAMS)
+    name, backend = sweep_plan.name, sweep_plan.sweep["backend"]
     if backend == "auto":
-        backend = "batched" if resolve_device(base["device"]).type == "cuda" and name in BATCHABLE else "sequential"
+        cuda = resolve_device(sweep_plan.base["device"]).type == "cuda"
+        backend = "batched" if cuda and name in BATCHABLE else "sequential"
     if backend == "batched" and name not in BATCHABLE:
         raise ParameterError("backend", f"backend = batched needs the swept parameter to be one of "
                                         f"{', '.join(BATCHABLE)} ({name} changes the model's shapes); allowed: sequential")
-    return base, [(v, s) for v in values for s in seeds], backend
+    return sweep_plan, backend
 
 
 def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     """Frames carry the growing ``sweep`` table: one row per finished member."""
-    base, members, backend = plan(params)
-    name = SWEEP_PARAMS.validate({k: v for k, v in params.items() if k in SWEEP_PARAMS})["sweep_param"]
-    for value, _ in members:
-        check_batch_size({**base, name: value})
-    device = prepare(base)
-    rows: list[list[float]] = []
-    columns: tuple[str, ...] = ()
-    groups = [members] if backend == "batched" else [[m] for m in members]
-    done = 0
-    for group in groups:
-        p = dict(base)
-        if backend == "sequential":
-            p[name] = group[0][0]
-        configs = [MemberConfig(seed, v if name == "beta" else p["beta"], v if name == "lr" else p["lr"])
-                   for v, seed in group]
-        pop, data = build_population(p, configs, device)
-        total = p["epochs"] * pop.steps_per_epoch
-        messages = [""] * len(group)
-        for step, diverged_at in _train(pop, total, ctx, messages):
-            if step % PROGRESS_EVERY == 0:
-                yield Frame(step, (done + len(group) * step / total) / len(members))
-        results = evaluate(pop, data, p, total)
-        for (value, seed), (metrics, _), div in zip(group, results, diverged_at):
-            columns = ("value", "seed", "diverged_step", *metrics)
-            rows.append([float(value), float(seed), float(div), *metrics.values()])
-        done += len(group)
-        message = f"{done}/{len(members)} runs done ({backend} on {device.type})"
-        for (value, seed), text in zip(group, messages):
-            if text:
-                message += f"; {name} = {value:g}, seed {seed}: {text}"
-        yield Frame(done, done / len(members), arrays={"sweep": np.array(rows, dtype=np.float64)},
-                    columns={"sweep": columns}, message=message)
+    sweep_plan, backend = plan(params)
+    for member in sweep_plan.members:
+        check_batch_size({**sweep_plan.base, sweep_plan.name: member.value})
+    device = prepare(sweep_plan.base)
+    members = sweep_plan.members
+    batches = [members] if backend == "batched" else [[m] for m in members]
+    yield from run_batches(sweep_plan, batches, partial(_train_batch, device=device), ctx,
+                           note=lambda done: f"{backend} on {device.type}")
+
+
+def _train_batch(sweep_plan: SweepPlan, batch: list[Member], ctx: RunContext, device) -> Iterator[float]:
+    """One population of the batch's members (a lone member takes its value into the model's
+    shapes; a batched one differs only in β or the learning rate, carried per member)."""
+    name = sweep_plan.name
+    p = {**sweep_plan.base, name: batch[0].value} if len(batch) == 1 else dict(sweep_plan.base)
+    configs = [MemberConfig(m.seed, m.value if name == "beta" else p["beta"], m.value if name == "lr" else p["lr"])
+               for m in batch]
+    pop, data = build_population(p, configs, device)
+    total = p["epochs"] * pop.steps_per_epoch
+    messages = [""] * len(batch)
+    diverged_at: list[float] = []
+    for step, diverged_at in _train(pop, total, ctx, messages):
+        if step % PROGRESS_EVERY == 0:
+            yield step / total
+    results = evaluate(pop, data, p, total)
+    return [MemberResult(div, metrics, text) for (metrics, _), div, text in zip(results, diverged_at, messages)]
 
 
 def _train(pop: BottleneckPopulation, total: int, ctx: RunContext, messages: list[str]):

@@ -287,5 +287,5 @@ def test_sweep_lists_are_validated_item_by_item_naming_the_list():
     with pytest.raises(ParameterError) as info:
         plan({"sweep_values": "0.1, 50"})
     assert info.value.name == "sweep_values" and "[0.001, 10]" in str(info.value)
-    _, _, members, variants = plan({"sweep_variants": "bn, none, bn", "sweep_values": "0.1", "sweep_seeds": "0"})
-    assert variants == ["bn", "none"] and len(members) == 2
+    sweep_plan = plan({"sweep_variants": "bn, none, bn", "sweep_values": "0.1", "sweep_seeds": "0"})
+    assert sweep_plan.groups == ["bn", "none"] and len(sweep_plan.members) == 2

@@ -108,7 +108,7 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
     for tab in panel.experiment_tabs():
         tab.set_values(tab.schema.defaults())
     for sweep in panel.sweep_views():
-        sweep.set_sweep_values(sweep.engine.SWEEP_PARAMS.defaults())
+        sweep.set_sweep_values(sweep.schema.defaults())
     assert panel.state() != sent
     panel.restore(read_session(tmp_path / "s.json").topics[topic])
     back = panel.state()

@@ -24,8 +24,7 @@ def make_view(qtbot):
 
     def make(base=None, process=True, **sweep):
         values = dict(BASE) if base is None else base
-        view = SweepView(vae_ib, lambda: values, default_metric="test_acc",
-                         error_of={"test_acc": "test error"}, process=process)
+        view = SweepView("vae_ib", vae_ib.EXPERIMENTS[0], lambda: values, process=process)
         qtbot.addWidget(view)
         view.set_sweep_values({**SWEEP, **sweep})
         views.append(view)

@@ -31,8 +31,7 @@ class BatchNormPanel(TopicPanel):
         self.projection = ProjectionView()
         self.ics = IcsView()
         self.noisy = NoisyView()
-        self.sweep = SweepView(self.engine, lambda: dict(self.params), default_metric="test_acc",
-                               error_of={"test_acc": "test error", "train_acc": "training error"})
+        self.sweep = SweepView(self.topic_id, self.engine.EXPERIMENTS[0], lambda: dict(self.params))
         self.view_tabs = QTabWidget()
         for widget, title in ((self.probes, "Probes A vs B"), (self.surface, "Loss surface"),
                               (self.descent, "Descent lemma"), (self.neuron, "Su's single neuron"),

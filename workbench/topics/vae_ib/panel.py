@@ -65,8 +65,7 @@ class VaeIbPanel(TopicPanel):
         self.images = ImagesView()
         self.decoupling = DecouplingView()
         self.algebra = NormalAlgebraView()
-        self.sweep = SweepView(self.engine, lambda: dict(self.params), default_metric="test_acc",
-                               error_of={"test_acc": "test error", "test_acc_sampled": "test error (sampled)"})
+        self.sweep = SweepView(self.topic_id, self.engine.EXPERIMENTS[0], lambda: dict(self.params))
         self.view_tabs = QTabWidget()
         for widget, title in ((training, "Training"), (self.latent, "Latent space"),
                               (self.information, "Information"), (self.images, "Images (VAE)"),

@@ -21,7 +21,7 @@ from engines.core.params import ParameterError, ParamSchema
 from widgets import HelpPane, ParamForm, ProgressEta, TransportBar
 from workbench import export, themes
 from workbench.controller import RunController
-from workbench.form_tab import FormTab
+from workbench.experiment_host import ExperimentHost
 from workbench.recording import RunRecord
 from workbench.session import ExperimentState, TopicState
 from workbench.sweep_view import SweepView
@@ -322,14 +322,17 @@ class TopicPanel(QWidget):
         self.statusMessage.emit(text)
 
     def apply_theme(self, name: str) -> None:
-        """Restyle this panel's plots (pyqtgraph does not follow the Qt palette by itself)."""
+        """Restyle this panel's plots (pyqtgraph does not follow the Qt palette by itself), those of
+        every experiment page included."""
         for item in self.plots().values():
             themes.style_plot_widget(item, name)
+        for host in self.findChildren(ExperimentHost):
+            host.apply_theme(name)
 
     # --- experiments: sessions and provenance ----------------------------------------------------
-    def experiment_tabs(self) -> list[FormTab]:
+    def experiment_tabs(self) -> list[ExperimentHost]:
         """The tabs that run an experiment of their own (each with its form and its run)."""
-        return [tab for tab in self.findChildren(FormTab) if tab.experiment_id]
+        return [tab for tab in self.findChildren(ExperimentHost) if not isinstance(tab, SweepView)]
 
     def sweep_views(self) -> list[SweepView]:
         return self.findChildren(SweepView)
@@ -374,14 +377,11 @@ class TopicPanel(QWidget):
         values = {k: v for k, v in values.items() if k in shown.params}
         others: list[str] = []
         blocks: list[str] = []
-        for tab in self.experiment_tabs():
-            plots = tuple(tab.plots())
-            others += plots
-            blocks += export.experiment_lines(f"{self.topic_id}:{tab.experiment_id}", tab.shown_params(), plots)
-        for sweep in self.sweep_views():
-            plots = tuple(sweep.plots())
-            others += plots
-            blocks += sweep.provenance_block(plots)
+        for host in [*self.experiment_tabs(), *self.sweep_views()]:
+            plots = tuple(host.plots())
+            if host.shown_params():
+                others += plots
+                blocks += host.provenance_block(plots)
         main_plots = tuple(name for name in self.plots() if name not in others)
         return (f"topic: {self.topic_id}",
                 *export.experiment_lines(f"{self.topic_id}:{shown.id}", values, main_plots),
@@ -425,8 +425,10 @@ class TopicPanel(QWidget):
         return written
 
     def shutdown(self) -> bool:
+        """Stop every run of the panel, its experiment pages' too, and wait for them."""
         self._repaint.stop()
-        return self.controller.shutdown()
+        hosts = [host.shutdown() for host in self.findChildren(ExperimentHost)]
+        return self.controller.shutdown() and all(hosts)
 
 
 def _valid_share(schema: ParamSchema, values: dict[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 The view knows no topic.  It takes an experiment that declares a sweep (``Experiment.sweep``, an
 ``engines.core.experiment.SweepSpec``: the sweep's own parameters — swept parameter, values,
 seeds, and any the topic adds — its run, and how its table is read) and the experiment's schema for
-the swept parameter's range and scale.  A sweep runs in the run
-controller's worker with ``{**base_params(), **sweep values}``, fixed when it starts; each frame's
-``sweep`` table (one row per finished member) replaces the previous one, and a ≤ 30 Hz timer draws
-only when a new table came.  Stop keeps the members that had finished.
+the swept parameter's range and scale.  It is an ``ExperimentHost`` (form, Run / Stop, progress,
+status, errors on the form) whose run is the sweep's, with ``{**base_params(), **sweep values}``
+fixed when it starts; each frame's ``sweep`` table (one row per finished member) replaces the
+previous one, and the host's timer draws only when a new table came.  Stop keeps the members that
+had finished.
 """
 from __future__ import annotations
 
@@ -18,85 +19,58 @@ from typing import Any, Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engines.core.experiment import Experiment, SweepSpec
+from engines.core.experiment import Experiment
 from engines.core.frame import Frame
-from widgets import LivePlot, ParamForm, ProgressEta
+from widgets import LivePlot
 from widgets.live_plot import PALETTE
 from workbench import export, themes
 from workbench.atomic import write_text_atomic
-from workbench.controller import RunController
+from workbench.experiment_host import ExperimentHost
 from workbench.recording import array_csv
+from workbench.session import ExperimentState
 from workbench.sweep_summary import (AxisPlan, SweepSummary, diverged_text, log_ticks, metric_columns,
                                      parse_values, plan_axis, summarize)
 
-REPAINT_INTERVAL_MS = 34  # ≤ 30 Hz
 ERROR_COLOR = "#c0392b"
 
 
-class SweepView(QWidget):
-    """Form, Run / Stop, progress, status, summary plot, raw table and CSV export of a sweep."""
-
-    finished = Signal(str)  # finished, stopped, invalid, diverged or error
+class SweepView(ExperimentHost):
+    """The sweep page of an experiment that declares one: the sweep's form, Run / Stop, progress,
+    status, a summary plot, the raw table and its CSV export (the host does the running)."""
 
     def __init__(self, topic: str, experiment: Experiment, base_params: Callable[[], dict], parent=None,
                  process: bool = True):
-        super().__init__(parent)
         if experiment.sweep is None:
             raise ValueError(f"{topic}:{experiment.id} declares no sweep")
-        self.topic, self.experiment, self._base_params = topic, experiment, base_params
-        self.experiment_id = experiment.id
-        self.spec: SweepSpec = experiment.sweep
-        self.schema = self.spec.params
+        self.swept, self.spec = experiment, experiment.sweep
         self.default_metric, self.error_of = self.spec.default_metric, dict(self.spec.error_of)
         self._table, self._columns = np.empty((0, 0)), ()
-        self._run_params: dict[str, Any] = {}
-        self._running, self._dirty, self._pending_status = False, False, ""
+        self._running = False
         self._axis, self._title, self._summary = AxisPlan(), "", SweepSummary()
         self._groups: tuple[str, ...] = ()
         self._count_labels: list = []
-        self._token, self._tap_lock = 0, threading.Lock()
+        self._tap_lock = threading.Lock()
         self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
+        sweep = Experiment(experiment.id, f"{experiment.title}: sweep", self.spec.params, self.spec.run,
+                           in_process=True, summary="every value of one parameter with every seed")
         # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
-        self.controller = RunController(self.spec.run, self, process=process, tap=self._tap_frame)
-        self._build_ui()
-        self.form.valueChanged.connect(lambda name, _: self.form.clear_error(name))
-        self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
-        self.run_button.clicked.connect(self.start)
-        self.stop_button.clicked.connect(self.stop)
-        self.export_button.clicked.connect(self._ask_export)
-        self.metric_combo.currentTextChanged.connect(self._mark_dirty)
-        self.error_check.toggled.connect(self._mark_dirty)
-        self.controller.frames.connect(self._on_frames)
-        self.controller.runEnded.connect(self._on_run_ended)
-        self._repaint = QTimer(self, interval=REPAINT_INTERVAL_MS, timeout=self._on_tick)
-        self._repaint.start()
-        self._set_running(False)
-
-    def _build_ui(self) -> None:
-        self.form = ParamForm(list(self.schema))
-        self.run_button = QPushButton("Run sweep", toolTip="Run every value with every seed")
-        self.stop_button = QPushButton("Stop", toolTip="Stop; the runs already finished are kept")
-        self.export_button = QPushButton("Export CSV…", toolTip="The whole table with a provenance header")
-        self.progress = ProgressEta()
-        self.status = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().__init__(topic, sweep, parent, process=process, base_params=base_params, tap=self._tap_frame)
+        self.run_button.setText("Run sweep")
+        self.run_button.setToolTip("Run every value with every seed, over the main form's values")
+        self.stop_button.setToolTip("Stop; the runs already finished are kept")
         self.status.setObjectName("sweepStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4 + 4)
-        buttons = QHBoxLayout()
-        for button in (self.run_button, self.stop_button, self.export_button):
-            buttons.addWidget(button)
-        side = QWidget(minimumWidth=260, maximumWidth=380)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.form)
-        side_layout.addLayout(buttons)
-        side_layout.addWidget(self.progress)
-        side_layout.addWidget(self.status)
-        side_layout.addStretch(1)
+        self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
+        self.metric_combo.currentTextChanged.connect(self.mark_dirty)
+        self.error_check.toggled.connect(self.mark_dirty)
+        self.controller.stateChanged.connect(lambda state: self._set_running(state in ("running", "paused")))
+
+    def build_plots(self) -> QSplitter:
         self.metric_combo = QComboBox(toolTip="The measured quantity plotted against the swept value")
         self.metric_combo.setMinimumContentsLength(14)
         self.error_check = QCheckBox("as error (1 − x)", toolTip="Plot 1 − metric, e.g. accuracy → error")
@@ -121,44 +95,41 @@ class SweepView(QWidget):
         right.addWidget(top)
         right.addWidget(self.table_widget)
         right.setSizes([520, 220])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(side)
-        layout.addWidget(right, 1)
+        right.addWidget(self.readout)
+        self.readout.hide()
+        return right
 
     # --- commands -------------------------------------------------------------------------------
     def sweep_values(self) -> dict[str, Any]:
         return self.form.values()
 
     def set_sweep_values(self, values: dict[str, Any]) -> None:
-        """Set some of the sweep parameters (validated through SWEEP_PARAMS; unknown names raise)."""
+        """Set some of the sweep parameters (validated through the sweep's schema; unknown names raise)."""
         self.form.set_values(self.schema.validate(values, complete=False))
 
+    def state(self) -> ExperimentState:
+        """A sweep's values belong to the experiment it sweeps (``ExperimentState.sweep``)."""
+        return ExperimentState({}, self.sweep_values())
+
     def start(self) -> int:
-        """Run a sweep of the current sweep values over the panel's current parameters."""
-        sweep = self.sweep_values()
-        for name in sweep:
+        """Run a sweep of the current sweep values over the base page's current parameters."""
+        for name in self.schema.names():
             self.form.clear_error(name)
-        self._run_params = {**self._base_params(), **sweep}
-        self._prepare_plot(sweep)
-        self._take_table(np.empty((0, 0)), ())
-        self.progress.start()
+        generation = super().start()
         self._show_status(f"sweeping {self._title}…")
-        self._set_running(True)
-        self._token = self.controller.start(dict(self._run_params))
-        return self._token
+        return generation
 
     def stop(self) -> None:
         """Stop now; every member that had finished stays in the table, the plot and the export."""
         if not self._running:
             return
-        self.controller.stop()
+        generation = self._generation
+        super().stop()
         with self._tap_lock:
             tap = self._tap
-        if tap is not None and tap[0] == self._token and tap[1].shape[0] > self._table.shape[0]:
+        if tap is not None and tap[0] == generation and tap[1].shape[0] > self._table.shape[0]:
             self._take_table(tap[1], tap[2])
-        self.progress.finish("stopped")
-        self._end("stopped", f"stopped: kept {self._table.shape[0]} finished run(s)", error=False)
+        self._end(f"stopped: kept {self._table.shape[0]} finished run(s)", error=False)
 
     def is_running(self) -> bool:
         return self._running
@@ -170,7 +141,7 @@ class SweepView(QWidget):
     def summary_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What the summary plot shows: ``seed S`` dots, the ``mean`` line, ``diverged`` points
         (x placed on the axis: a 0 on a log axis is at the smallest positive value / 10)."""
-        self._redraw_if_dirty()
+        self._tick()
         return self.plot.series_data()
 
     def plots(self) -> dict[str, Any]:
@@ -182,7 +153,7 @@ class SweepView(QWidget):
         return {"sweep_summary": self.summary_data()}
 
     def apply_theme(self, name: str) -> None:
-        themes.style_plot_widget(self.plot.plot_widget, name)
+        super().apply_theme(name)
         self.mean_line.setPen(themes.plot_colors(name)["foreground"], width=2.5)
 
     def export_csv(self, path: str | Path) -> None:
@@ -192,25 +163,30 @@ class SweepView(QWidget):
         header = "".join(f"# {line}\n" for line in self.provenance())
         write_text_atomic(path, header + array_csv(self._table, self._columns))
 
-    def provenance(self) -> tuple[str, ...]:
-        """Topic, the base parameters and the sweep's own ones that the shown table ran with."""
-        return ("topic: " + self.topic, *self.provenance_block(), export.versions_line())
-
     def provenance_block(self, plots: tuple[str, ...] = ()) -> tuple[str, ...]:
         """The sweep's share of a header: the experiment it sweeps, the base parameters the shown
         table ran with, the sweep's own values, and that each row has its own seed."""
         names = set(self.schema.names())
-        base = {k: v for k, v in self._run_params.items() if k not in names}
-        sweep = {k: v for k, v in self._run_params.items() if k in names}
+        base = {k: v for k, v in self._params.items() if k not in names}
+        sweep = {k: v for k, v in self._params.items() if k in names}
         lines = [line for line in export.experiment_lines(f"{self.topic}:{self.experiment_id} (sweep)", base, plots)
                  if not line.startswith("seed:")]
         lines[2:2] = ["sweep: " + json.dumps(sweep, ensure_ascii=False, sort_keys=True),
                       f"seed: per row (the seed column; sweep_seeds = {sweep.get('sweep_seeds', '')})"]
         return tuple(lines)
 
-    def shutdown(self) -> bool:
-        self._repaint.stop()
-        return self.controller.shutdown()
+    # --- the view protocol ----------------------------------------------------------------------
+    def begin(self, params: dict[str, Any]) -> None:
+        self._prepare_plot({k: v for k, v in params.items() if k in self.schema})
+        self._take_table(np.empty((0, 0)), ())
+
+    def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
+        for frame in frames:
+            if "sweep" in frame.arrays:
+                self._take_table(frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
+
+    def draw(self) -> None:
+        self._redraw()
 
     # --- running --------------------------------------------------------------------------------
     def _tap_frame(self, generation: int, frame: Frame) -> None:
@@ -220,32 +196,17 @@ class SweepView(QWidget):
             with self._tap_lock:
                 self._tap = (generation, frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
 
-    def _on_frames(self, generation: int, frames: list[Frame]) -> None:
-        if not self._running:
-            return
-        for frame in frames:
-            if "sweep" in frame.arrays:
-                self._take_table(frame.arrays["sweep"], tuple(frame.columns.get("sweep", ())))
-            if frame.message:
-                self._pending_status = frame.message
-        self.progress.update_progress(frames[-1].progress)
-
-    def _on_run_ended(self, status: str, message: str, param: str) -> None:
-        if not self._running:
-            return
-        if status == "invalid" and param in self.schema:
-            self.form.set_error(param, message)
+    def _on_ended(self, status: str, message: str, param: str) -> None:
+        super()._on_ended(status, message, param)
         text = {"finished": f"done: {self._table.shape[0]} run(s)", "invalid": message,
                 "diverged": f"diverged: {message}", "error": f"engine error: {message}"}.get(status, status)
-        self.progress.finish({"finished": "", "invalid": "invalid parameters"}.get(status, status))
-        self._end(status, text, error=status != "finished")
+        self._end(text, error=status != "finished")
 
-    def _end(self, status: str, text: str, error: bool) -> None:
+    def _end(self, text: str, error: bool) -> None:
         self._set_running(False)
-        self._redraw_if_dirty()
+        self._tick()
         bad = diverged_text(self._summary.diverged_members, self._title)
         self._show_status(f"{text}\n{bad}" if bad else text, error=error or bool(bad))
-        self.finished.emit(status)
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -257,7 +218,7 @@ class SweepView(QWidget):
     def _prepare_plot(self, sweep: dict[str, Any]) -> None:
         """Axis (log with the swept values as ticks, or linear) and one dot series per seed, in the
         order the seeds were given, so colours and legend stay put while rows arrive."""
-        swept = self.experiment.params[sweep["sweep_param"]]
+        swept = self.swept.params[sweep["sweep_param"]]
         values = parse_values(sweep["sweep_values"])
         self._title, self._axis = swept.title, plan_axis(values, bool(swept.log))
         self.plot.set_log_x(self._axis.log)
@@ -308,20 +269,6 @@ class SweepView(QWidget):
         """Keep a new table (cheap: the timer draws it)."""
         self._table, self._columns = np.asarray(table, dtype=np.float64), columns
         self._dirty = True
-
-    def _mark_dirty(self, *_) -> None:
-        self._dirty = True
-
-    def _on_tick(self) -> None:
-        self._redraw_if_dirty()
-        if self._pending_status and self._running:
-            text, self._pending_status = self._pending_status, ""
-            self._show_status(text)
-
-    def _redraw_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self._redraw()
 
     def _redraw(self) -> None:
         self._fill_metrics()
@@ -386,19 +333,6 @@ class SweepView(QWidget):
             widget.resizeColumnsToContents()
 
     def _show_status(self, text: str, error: bool = False) -> None:
-        self._pending_status = ""
         self.status.setProperty("error", error)
         self.status.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
         self.status.setText(text)
-
-    def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export sweep table", f"{self.topic}_sweep.csv",
-                                              "CSV files (*.csv)")
-        if not path:
-            return
-        try:
-            self.export_csv(path)
-        except (OSError, ValueError) as exc:
-            self._show_status(f"export failed: {exc}", error=True)
-        else:
-            self._show_status(f"exported {self._table.shape[0]} rows to {path}")

@@ -71,7 +71,9 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
     main_ref = f"{topic}:{load_engine(topic).EXPERIMENTS[0].id}"
     panel.set_params({**panel.params, **QUICK[main_ref]})
     panel.play()
-    qtbot.waitUntil(lambda: bool(panel.record.recorded), timeout=30000)
+    quick = QUICK[main_ref].items()
+    qtbot.waitUntil(lambda: panel.record.recorded and all(panel.shown_params.get(k) == v for k, v in quick),
+                    timeout=30000)
     panel.stop()
     for tab in panel.experiment_tabs():  # every experiment runs through its page
         ref = f"{topic}:{tab.experiment_id}"
@@ -91,7 +93,7 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
         assert block["parameters"] == tab.shown_params() and block["plots"] == list(tab.plots())
     main_block = next(b for ref, b in blocks.items() if ref.startswith(topic + ":") and "sweep" not in ref
                       and ref.split(":")[1] not in {t.experiment_id for t in panel.experiment_tabs()})
-    assert set(QUICK[main_ref].items()) <= set(main_block["parameters"].items())
+    assert set(quick) <= set(main_block["parameters"].items())
     files = panel.export_everything(tmp_path / "all")
     assert all(f.exists() for f in files)
     assert read_session(tmp_path / "all" / "session.json").topics[topic].params == panel.state().params

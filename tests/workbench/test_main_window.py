@@ -73,11 +73,16 @@ def test_session_save_open_and_bad_file_changes_nothing(qtbot, window, tmp_path)
     panel = window.panels["rope"]
     panel.set_params({**panel.params, "scenario": "troposkein", "span": 0.4})
     window.save_session_to(tmp_path / "s.json")
-    assert json.loads((tmp_path / "s.json").read_text())["topics"]["rope"]["params"]["span"] == 0.4
+    rope = json.loads((tmp_path / "s.json").read_text())["topics"]["rope"]
+    assert rope["active"] == "steady" and rope["experiments"]["steady"]["params"]["span"] == 0.4
+    batchnorm = json.loads((tmp_path / "s.json").read_text())["topics"]["batchnorm"]
+    assert {"train", "descent", "neuron", "projection", "ics", "noisy"} == set(batchnorm["experiments"])
+    assert "sweep_values" in batchnorm["experiments"]["train"]["sweep"]
     panel.reset_defaults()
     window.open_session_from(tmp_path / "s.json")
     assert panel.params["scenario"] == "troposkein" and panel.params["span"] == 0.4
-    (tmp_path / "bad.json").write_text('{"schema_version": 1, "topics": {"rope": {"params": {"omega": 1e9}}}}')
+    (tmp_path / "bad.json").write_text('{"schema_version": 2, "topics": {"rope": {"experiments": '
+                                       '{"steady": {"params": {"span": 0.3}}, "dynamics": {"params": {"omega": 1e9}}}}}}')
     from workbench.session import SessionError
 
     with pytest.raises(SessionError):

@@ -7,10 +7,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout
 
-from engines.batchnorm.descent import DESCENT_PARAMS, run_descent
+from engines.batchnorm.descent import run_descent
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
-from workbench.form_tab import FormTab
+from engines.registry import load_experiment
+from workbench.experiment_host import ExperimentHost
 from workbench.plot_helpers import finite_xy, marker, positive_xy
 
 N_LEVELS = 12
@@ -22,9 +23,9 @@ HELP = ("<b>Descent lemma.</b> If the gradient changes at most L times as fast a
         "curvature below its bound L, so it tolerates more.")
 
 
-class DescentView(FormTab):
+class DescentView(ExperimentHost):
     def __init__(self, parent=None, run_factory=run_descent):
-        super().__init__(DESCENT_PARAMS, run_factory, parent, help_text=HELP, experiment_id="descent")
+        super().__init__("batchnorm", load_experiment("batchnorm:descent")[1], parent, run_factory=run_factory, help_text=HELP)
 
     def build_plots(self) -> QGridLayout:
         self.contour_plot = LivePlot()

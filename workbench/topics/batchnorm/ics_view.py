@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
-from engines.batchnorm.ics_run import ICS_PARAMS, relevant_ics, run_ics
+from engines.batchnorm.ics_run import run_ics
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
-from workbench.form_tab import FormTab
+from engines.registry import load_experiment
+from workbench.experiment_host import ExperimentHost
 
 COLORS = {"a": "#d62728", "b": "#1f77b4"}
 CAVEAT = ("ICS here is exactly Definition 2.1: the change of layer i's gradient on the same batch when only "
@@ -26,12 +27,12 @@ def titled_plot(title: str, x: str, y: str, log_y: bool = False) -> LivePlot:
     return plot
 
 
-class IcsView(FormTab):
+class IcsView(ExperimentHost):
     def __init__(self, parent: QWidget | None = None, run_factory=run_ics, process: bool = True):
         self._arrays: dict[str, np.ndarray] = {}
         self._points: dict[str, list[tuple[int, float]]] = {}
         self._variants = {"a": "none", "b": "bn"}
-        super().__init__(ICS_PARAMS, run_factory, parent, auto=False, process=process, experiment_id="ics")
+        super().__init__("batchnorm", load_experiment("batchnorm:ics")[1], parent, run_factory=run_factory, process=process)
         self.mean_check = QCheckBox("average over the run", checked=True, toggled=self.mark_dirty)
         self.side_layout.insertWidget(self.side_layout.indexOf(self.progress), self.mean_check)
         self.readout.setText(CAVEAT)
@@ -60,18 +61,16 @@ class IcsView(FormTab):
             for key, name in self._names().items():
                 plot.add_series(name, color=COLORS[key], width=1.8)
 
-    def relevant(self, values) -> set[str]:
-        return relevant_ics(values)
-
     def begin(self, values) -> None:
         self._variants = {"a": values["variant_a"], "b": values["variant_b"]}
         self._arrays, self._points = {}, {}
         self._declare()
 
-    def take(self, frame: Frame) -> None:
-        for name, value in frame.scalars.items():
-            self._points.setdefault(name, []).append((frame.step, value))
-        self._arrays.update(frame.arrays)
+    def take(self, frames: list[Frame], params: dict) -> None:
+        for frame in frames:
+            for name, value in frame.scalars.items():
+                self._points.setdefault(name, []).append((frame.step, value))
+            self._arrays.update(frame.arrays)
 
     def draw(self) -> None:
         prefix = "ics_mean" if self.mean_check.isChecked() else "ics"

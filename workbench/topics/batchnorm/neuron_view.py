@@ -9,11 +9,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout
 
-from engines.batchnorm.neuron import NEURON_PARAMS, VARIANTS, preload_data, run_neuron
+from engines.batchnorm.neuron import VARIANTS, preload_data, run_neuron
 from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
 from widgets.live_plot import LivePlot
-from workbench.form_tab import FormTab
+from engines.registry import load_experiment
+from workbench.experiment_host import ExperimentHost
 from workbench.plot_helpers import positive_xy
 
 COLORS = {"raw": "#d62728", "centred": "#1f77b4", "standardised": "#2ca02c"}
@@ -26,10 +27,10 @@ HELP = ("<b>One neuron on the digits.</b> For a linear unit with bias, the curva
         "gain to exaggerate the mean or the scale.")
 
 
-class NeuronView(FormTab):
+class NeuronView(ExperimentHost):
     def __init__(self, parent=None, run_factory=run_neuron):
         preload_data()            # here, not in the worker: see preload_data
-        super().__init__(NEURON_PARAMS, run_factory, parent, help_text=HELP, experiment_id="neuron")
+        super().__init__("batchnorm", load_experiment("batchnorm:neuron")[1], parent, run_factory=run_factory, help_text=HELP)
 
     def build_plots(self) -> QGridLayout:
         self.before_plot = BarPlot()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from engines.batchnorm.noisy_run import NETS, NOISY_PARAMS, run_noisy
+from engines.batchnorm.noisy_run import NETS, run_noisy
 from engines.core.frame import Frame
 from widgets.heat_map import HeatMap
-from workbench.form_tab import FormTab
+from engines.registry import load_experiment
+from workbench.experiment_host import ExperimentHost
 from workbench.topics.batchnorm.ics_view import titled_plot
 
 BINS = 60
@@ -31,12 +32,12 @@ def histogram_image(records: np.ndarray, lo: float, hi: float, bins: int = BINS)
     return out
 
 
-class NoisyView(FormTab):
+class NoisyView(ExperimentHost):
     def __init__(self, parent: QWidget | None = None, run_factory=run_noisy, process: bool = True):
         self._arrays: dict[str, np.ndarray] = {}
         self._scalars: dict[str, float] = {}
         self._points: dict[str, list[tuple[int, float]]] = {}
-        super().__init__(NOISY_PARAMS, run_factory, parent, auto=False, process=process, experiment_id="noisy")
+        super().__init__("batchnorm", load_experiment("batchnorm:noisy")[1], parent, run_factory=run_factory, process=process)
 
     def build_plots(self) -> QVBoxLayout:
         self.maps = {name: HeatMap(colorbar_title="density", annotate=False) for name in NETS}
@@ -60,13 +61,14 @@ class NoisyView(FormTab):
     def begin(self, values) -> None:
         self._arrays, self._scalars, self._points = {}, {}, {}
 
-    def take(self, frame: Frame) -> None:
-        self._arrays.update(frame.arrays)
-        self._scalars.update(frame.scalars)
-        for name in NETS:
-            key = f"test_acc_{name}"
-            if key in frame.scalars:
-                self._points.setdefault(name, []).append((frame.step, frame.scalars[key]))
+    def take(self, frames: list[Frame], params: dict) -> None:
+        for frame in frames:
+            self._arrays.update(frame.arrays)
+            self._scalars.update(frame.scalars)
+            for name in NETS:
+                key = f"test_acc_{name}"
+                if key in frame.scalars:
+                    self._points.setdefault(name, []).append((frame.step, frame.scalars[key]))
 
     def draw(self) -> None:
         steps = self._arrays.get("record_steps")

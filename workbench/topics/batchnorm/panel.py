@@ -92,8 +92,3 @@ class BatchNormPanel(TopicPanel):
         super().apply_theme(name)
         for view in self._subviews():
             view.apply_theme(name)
-
-    def shutdown(self) -> bool:
-        ok = all([view.shutdown() for view in (self.descent, self.neuron, self.projection, self.ics, self.noisy,
-                                               self.sweep)])
-        return super().shutdown() and ok

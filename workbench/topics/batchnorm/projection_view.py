@@ -9,11 +9,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout
 
-from engines.batchnorm.projection import PROJECTION_PARAMS, run_projection
+from engines.batchnorm.projection import run_projection
 from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
 from widgets.live_plot import LivePlot
-from workbench.form_tab import FormTab
+from engines.registry import load_experiment
+from workbench.experiment_host import ExperimentHost
 from workbench.plot_helpers import marker
 
 IDENTITY_LABELS = ("autograd", "Thm 4.1", "no projection", "1/√m misprint")
@@ -25,9 +26,9 @@ HELP = ("<b>What BN does to a gradient.</b> A batch y of m numbers is normalised
         "scaled by c. The identity of the norms is exact, not just an inequality.")
 
 
-class ProjectionView(FormTab):
+class ProjectionView(ExperimentHost):
     def __init__(self, parent=None, run_factory=run_projection):
-        super().__init__(PROJECTION_PARAMS, run_factory, parent, help_text=HELP, experiment_id="projection")
+        super().__init__("batchnorm", load_experiment("batchnorm:projection")[1], parent, run_factory=run_factory, help_text=HELP)
 
     def build_plots(self) -> QGridLayout:
         self.components_plot = LivePlot()

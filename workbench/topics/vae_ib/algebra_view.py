@@ -16,9 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from engines.core.frame import Frame
-from engines.vae_ib.algebra_run import ALGEBRA_PARAMS, run_algebra
+from engines.vae_ib.algebra_run import run_algebra
 from widgets.live_plot import LivePlot
-from workbench.form_tab import FormTab
+from engines.registry import load_experiment
+from workbench.experiment_host import ExperimentHost
 from workbench.plot_helpers import marker
 
 LINEAR, COSSIN = "#d62728", "#1f77b4"
@@ -28,11 +29,11 @@ UNIFORM_NOTE = ("Uniform inputs: U(−|α|, |α|) + U(−|β|, |β|) is <b>not</
                 "concentrated in the middle of the support.")
 
 
-class NormalAlgebraView(FormTab):
+class NormalAlgebraView(ExperimentHost):
     """Form on the left; (a) convolution histogram and (b) interpolation plots on the right."""
 
     def __init__(self, parent: QWidget | None = None, run_factory=run_algebra):
-        super().__init__(ALGEBRA_PARAMS, run_factory, parent, experiment_id="algebra")
+        super().__init__("vae_ib", load_experiment("vae_ib:algebra")[1], parent, run_factory=run_factory)
 
     def build_plots(self) -> QGridLayout:
         self.hist_plot = LivePlot()

@@ -198,12 +198,3 @@ class VaeIbPanel(TopicPanel):
         for view in (self.latent, self.information, self.images, self.decoupling, self.algebra):
             out.update(view.series())
         return out
-
-    def apply_theme(self, name: str) -> None:
-        super().apply_theme(name)
-        self.sweep.apply_theme(name)
-
-    def shutdown(self) -> bool:
-        ok = self.sweep.shutdown()
-        ok = self.algebra.shutdown() and ok
-        return super().shutdown() and ok

@@ -1,6 +1,7 @@
-"""workbench.form_tab.FormTab on a tiny module-level engine: auto mode recomputes on every form
-change, Run / Stop mode runs on demand with progress, a ParameterError is shown inline under the
-parameter it names, and frames of an older generation never reach the tab."""
+"""workbench.experiment_host.ExperimentHost on a tiny module-level engine: an instant experiment
+recomputes on every form change, a streaming one runs on demand with progress, a ParameterError is
+shown inline under the parameter it names, frames of an older generation never reach the view, and
+undo, live values, provenance and the CSV export are the host's own."""
 from __future__ import annotations
 
 import time
@@ -13,7 +14,8 @@ from engines.core.frame import Frame
 from engines.core.params import Param, ParameterError, ParamSchema
 from widgets.live_plot import LivePlot
 from workbench import themes
-from workbench.form_tab import FormTab
+from engines.core.experiment import Experiment
+from workbench.experiment_host import ExperimentHost
 
 TIMEOUT_MS = 10_000
 
@@ -21,6 +23,7 @@ TINY_PARAMS = ParamSchema([
     Param("a", 1.0, lo=-10.0, hi=10.0, step=0.1, help="the slope; 0 is refused by the engine"),
     Param("steps", 1, kind="int", lo=1, hi=10_000, help="frames per run"),
     Param("delay", 0.0, lo=0.0, hi=1.0, unit="s", help="seconds of 'work' before each frame"),
+    Param("gain", 1.0, lo=0.0, hi=10.0, live=True, help="read live by the running run"),
 ])
 
 
@@ -34,16 +37,18 @@ def run_tiny(params, ctx):
         while time.monotonic() < end:
             time.sleep(0.002)
             ctx.check()
-        yield Frame(step=k, progress=k / steps, scalars={"a": a, "y": a * k}, message=f"step {k} of {steps}")
+        yield Frame(step=k, progress=k / steps, scalars={"a": a, "y": a * k, "gain": ctx.live("gain")},
+                    message=f"step {k} of {steps}")
 
 
-class TinyTab(FormTab):
-    def __init__(self, run_factory=run_tiny, **kwargs):
+class TinyTab(ExperimentHost):
+    def __init__(self, run_factory=run_tiny, auto=True, **kwargs):
         self.begun: list[dict] = []
         self.taken: list[Frame] = []
         self.draws = 0
         self.pairs: list[tuple[float, float]] = []      # (params["a"], frame's a) per drawn frame
-        super().__init__(TINY_PARAMS, run_factory, None, **kwargs)
+        experiment = Experiment("tiny", "Tiny line", TINY_PARAMS, run_tiny, mode="instant" if auto else "stream")
+        super().__init__("test", experiment, None, run_factory=run_factory, **kwargs)
 
     def build_plots(self):
         self.plot = LivePlot()
@@ -56,8 +61,8 @@ class TinyTab(FormTab):
         self.begun.append(dict(params))
         self.taken = []
 
-    def take(self, frame):
-        self.taken.append(frame)
+    def take(self, frames, params):
+        self.taken.extend(frames)
 
     def draw(self):
         self.draws += 1
@@ -216,3 +221,36 @@ def test_run_mode_engine_error_is_inline_and_cleared_when_that_parameter_changes
     assert button_tab.form.error("a") == "" and button_tab.calls[-1]["a"] == 0.0
     run_to_end(qtbot, button_tab)
     assert button_tab.status.text() == "step 2 of 2" and "done" in button_tab.progress.text()
+
+
+def test_undo_and_defaults_are_the_hosts_and_recompute(qtbot, auto_tab):
+    auto_tab.form.set_values({**auto_tab.values(), "a": 3.0}, emit=True)
+    qtbot.waitUntil(lambda: auto_tab.pairs and auto_tab.pairs[-1] == (3.0, 3.0), timeout=TIMEOUT_MS)
+    auto_tab.reset_defaults()
+    qtbot.waitUntil(lambda: auto_tab.pairs[-1] == (1.0, 1.0), timeout=TIMEOUT_MS)
+    assert auto_tab.undo_button.isEnabled()
+    auto_tab.undo_button.click()
+    assert auto_tab.values()["a"] == 3.0
+    qtbot.waitUntil(lambda: auto_tab.pairs[-1] == (3.0, 3.0), timeout=TIMEOUT_MS)
+
+
+def test_a_live_value_reaches_the_running_run_and_a_restart_value_waits(qtbot, button_tab):
+    button_tab.form.set_values({**button_tab.values(), "steps": 400, "delay": 0.01})
+    button_tab.start()
+    qtbot.waitUntil(lambda: len(button_tab.taken) > 2, timeout=TIMEOUT_MS)
+    button_tab.form.set_values({**button_tab.values(), "gain": 4.0}, emit=True)
+    qtbot.waitUntil(lambda: button_tab.taken[-1].scalars["gain"] == 4.0, timeout=TIMEOUT_MS)
+    button_tab.form.set_values({**button_tab.values(), "a": 2.0}, emit=True)
+    assert "next run" in button_tab.status.text() and button_tab.is_running()
+    assert button_tab.taken[-1].scalars["a"] == 1.0
+    button_tab.stop()
+
+
+def test_the_csv_export_names_this_experiment_and_the_values_of_the_shown_result(qtbot, auto_tab, tmp_path):
+    auto_tab.form.set_values({**auto_tab.values(), "a": 2.5}, emit=True)
+    qtbot.waitUntil(lambda: auto_tab.shown_params().get("a") == 2.5, timeout=TIMEOUT_MS)
+    auto_tab.export_csv(tmp_path / "tiny.csv")
+    lines = (tmp_path / "tiny.csv").read_text().splitlines()
+    assert lines[0] == "# topic: test" and lines[1] == "# experiment: test:tiny"
+    assert '"a": 2.5' in lines[2] and "plot,series,x,y" in lines
+    assert auto_tab.state().params["a"] == 2.5

@@ -22,13 +22,13 @@ def _points(label_text: str) -> tuple[int, int]:
 
 def gui_times(panel, app, params: dict) -> tuple[float, float]:
     panel.set_params({**panel.params, **params})
-    panel.reset_run()
+    panel.main.reset_run()
     start = time.perf_counter()
     panel.play()
     coarse = full = None
     while full is None and time.perf_counter() - start < 120:
         app.processEvents()
-        a, b = (_points(panel.surface.readouts[k].text()) for k in ("a", "b"))
+        a, b = (_points(panel.pair.surface.readouts[k].text()) for k in ("a", "b"))
         if coarse is None and a[0] > 0:
             coarse = time.perf_counter() - start
         if a[1] and a[0] == a[1] and b[1] and b[0] == b[1]:

@@ -2,9 +2,9 @@
 ≥ 30 fps) while the dynamics scenario runs at N = 200 beads, at transport speed 1× and 8×, in the
 Plots tab against the 3-D tab (only where an OpenGL context works, i.e. under Xvfb, not offscreen).
 
-Per row, over ~4 s of wall time: frames in/s (from the worker), redraws/s (calls of ``panel.redraw``
-by the 60 Hz repaint timer: the GUI frame rate), painted/s (paint events of the rope-plane plot or GL
-view), median / 95th percentile ms in ``redraw`` (painting comes after it), simulated s per wall s
+Per row, over ~4 s of wall time: frames in/s (from the worker), redraws/s (calls of the page view's
+``draw`` by the host's 60 Hz repaint timer: the GUI frame rate), painted/s (paint events of the
+rope-plane plot or GL view), median / 95th percentile ms in ``draw`` (painting comes after it), simulated s per wall s
 against the speed asked, and the largest gap between ticks of a 10 ms timer in the GUI thread (a
 frozen GUI shows as a big gap).  Comparison rows: the steady ``hanging`` scenario, ω dragged at 60
 events/s (the panel before the dynamics).  Set up as the app is (shared GL contexts, antialiasing,
@@ -37,8 +37,8 @@ def opengl_works() -> bool:
     return context.create() and surface.isValid() and context.makeCurrent(surface)
 
 
-def measure(panel, seconds: float, shown, drag: bool = False) -> dict:
-    """Run the loop for ``seconds`` and count what the panel drew meanwhile."""
+def measure(panel, host, seconds: float, shown, drag: bool = False) -> dict:
+    """Run the loop for ``seconds`` and count what the page ``host`` drew meanwhile."""
     from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
     class PaintCounter(QObject):
@@ -49,7 +49,8 @@ def measure(panel, seconds: float, shown, drag: bool = False) -> dict:
             return False
 
     times, ticks, sent, frames = [], [], [0], [0]
-    original, consume = panel.redraw, panel.consume_frame
+    view = host.view
+    original, take = view.draw, view.take
 
     def timed_redraw():
         t0 = time.perf_counter()
@@ -57,16 +58,16 @@ def measure(panel, seconds: float, shown, drag: bool = False) -> dict:
         times.append(time.perf_counter() - t0)
 
     def send():  # a slider drag of ω (the steady comparison)
-        panel.form.set_values({"omega": 5.0 + (sent[0] % 200) * 0.01}, emit=True)
+        host.form.set_values({"omega": 5.0 + (sent[0] % 200) * 0.01}, emit=True)
         sent[0] += 1
 
     counter = PaintCounter()
     shown.installEventFilter(counter)
-    panel.redraw = timed_redraw
-    panel.consume_frame = lambda frame: (frames.__setitem__(0, frames[0] + 1), consume(frame))
+    view.draw = timed_redraw
+    view.take = lambda batch, params: (frames.__setitem__(0, frames[0] + len(batch)), take(batch, params))
     ticker = QTimer(interval=10, timerType=Qt.TimerType.PreciseTimer, timeout=lambda: ticks.append(time.perf_counter()))
     dragger = QTimer(interval=16, timerType=Qt.TimerType.PreciseTimer, timeout=send)
-    sim0 = panel.dynamics.scalars.get("t", 0.0)
+    sim0 = panel.chain.dynamics.scalars.get("t", 0.0)
     start = time.perf_counter()
     for timer in (ticker, dragger) if drag else (ticker,):
         timer.start()
@@ -74,13 +75,13 @@ def measure(panel, seconds: float, shown, drag: bool = False) -> dict:
     for timer in (ticker, dragger):
         timer.stop()
     wall = time.perf_counter() - start
-    del panel.redraw, panel.consume_frame  # the class's methods again
+    del view.draw, view.take  # the class's methods again
     shown.removeEventFilter(counter)
     gaps = [b - a for a, b in zip([start] + ticks, ticks + [start + wall])]
     ms = sorted(1e3 * t for t in times) or [float("nan")]
     return dict(frames=frames[0] / wall, fps=len(times) / wall, painted=counter.count / wall, med=statistics.median(ms),
                 p95=ms[min(len(ms) - 1, int(0.95 * len(ms)))], gap=1e3 * max(gaps),
-                sim=(panel.dynamics.scalars.get("t", 0.0) - sim0) / wall, events=sent[0] / wall)
+                sim=(panel.chain.dynamics.scalars.get("t", 0.0) - sim0) / wall, events=sent[0] / wall)
 
 
 def main(argv=None) -> int:
@@ -97,10 +98,10 @@ def main(argv=None) -> int:
 
     import engines.rope as rope
     from widgets import share_opengl_contexts
-    from workbench.gui_gc import GuiThreadCollector
+    from workbench.shell.gui_gc import GuiThreadCollector
     from workbench.topics.rope import RopePanel
 
-    share_opengl_contexts()  # as the application does (workbench.app.launch)
+    share_opengl_contexts()  # as the application does (workbench.shell.app.launch)
     antialias = pg.getConfigOption("antialias")
     pg.setConfigOptions(antialias=True)  # as the application does; restored below (python -m bench)
     app = QApplication.instance() or QApplication([])
@@ -111,38 +112,43 @@ def main(argv=None) -> int:
     panel.resize(1400, 900)
     panel.show()
     ended, errors = [], []  # runs that ended; exceptions in slots (PySide passes them to excepthook)
-    panel.controller.runEnded.connect(lambda status, message, _: ended.append((status, message)))
+    for host in panel.pages:
+        host.controller.runEnded.connect(lambda status, message, _: ended.append((status, message)))
     sys.excepthook = lambda *exc: (errors.append(exc), sys.__excepthook__(*exc))
     # The first QOpenGLWidget turns the window's surface into an OpenGL one for good (Qt then composites
     # the whole window through GL), so the plots are measured before it exists and again after it.
-    phases = [[("Plots", None)]] + ([[("3-D", panel.page3d), ("Plots*", None)]] if gl else [])
-    rows, defaults = [], panel.schema.defaults()
-    dynamics = {**defaults, "scenario": "dynamics", "beads": beads, "duration": 3600.0}
+    phases = [[("Plots", False)]] + ([[("3-D", True), ("Plots*", False)]] if gl else [])
+    rows = []
+    dynamics = {"beads": beads, "duration": 3600.0}
     skipping = {**dynamics, "ends": "skipping", "gravity": 0.0, "hand_radius": 0.1, "drag": 0.2, "omega": 12.0}
-    cases = ((f"N={beads} hanging ω=6", {**dynamics, "ends": "hanging", "omega": 6.0}, (1.0, 8.0)),
-             (f"N={beads} skipping g=0 drag 0.2 ω=12", skipping, (1.0, 8.0)),
-             ("steady hanging, ω dragged", {**defaults, "omega": 5.0}, (None,)))
+    cases = ((f"N={beads} hanging ω=6", "dynamics", {**dynamics, "ends": "hanging", "omega": 6.0}, (1.0, 8.0)),
+             (f"N={beads} skipping g=0 drag 0.2 ω=12", "dynamics", skipping, (1.0, 8.0)),
+             ("steady hanging, ω dragged", "steady", {"omega": 5.0}, (None,)))
     for tabs in phases:
-        for name, values, speeds in cases:
-            panel.tabs.setCurrentIndex(0)
-            panel.transport.set_speed(1.0, emit=True)
-            panel.set_params(values, name)  # a new scenario each time: the run restarts
+        for name, page, values, speeds in cases:
+            host = panel.show_page(page)
+            view, live = host.view, page == "dynamics"
+            view.tabs.setCurrentIndex(0)
+            host.set_values({**host.schema.defaults(), **values}, name)
+            if live:
+                host.transport.set_speed(1.0, emit=True)
+                host.start()  # a new run each case
             started = time.monotonic()  # wait for this run's first frames
-            while (panel.shown_params != panel.params or panel.live and panel.dynamics.scalars.get("t", 0.0) <= 0) \
+            while (host.shown_params() != host.values() or live and panel.chain.dynamics.scalars.get("t", 0.0) <= 0) \
                     and time.monotonic() - started < 30:
                 run_loop(0.05)
-            for tab, page in tabs:
-                panel.tabs.setCurrentWidget(page or panel.tabs.widget(0))
+            for tab, in_3d in tabs:
+                view.tabs.setCurrentWidget(view.page3d if in_3d else view.tabs.widget(0))
                 for speed in speeds:
                     if speed:
-                        panel.transport.set_speed(speed, emit=True)
+                        host.transport.set_speed(speed, emit=True)
                     run_loop(settle)
-                    shown = (panel.view3d.findChild(QOpenGLWidget) if page else
-                             (panel.dynamics.plane if panel.live else panel.shape_plot).plot_widget.viewport())
+                    shown = (view.view3d.findChild(QOpenGLWidget) if in_3d else
+                             (panel.chain.dynamics.plane if live else panel.steady.shape_plot).plot_widget.viewport())
                     rows.append((name, tab, f"{speed:g}×" if speed else "—", speed,
-                                 measure(panel, seconds, shown, drag=speed is None)))
+                                 measure(panel, host, seconds, shown, drag=speed is None)))
+            host.stop()
     rows.sort(key=lambda row: [case[0] for case in cases].index(row[0]))  # stable: tabs stay in order
-    panel.tabs.setCurrentIndex(0)
     run_loop(0.3)
     panel.shutdown()
     collector.stop()

@@ -55,21 +55,23 @@ def gui_rate(epochs: int, process: bool = True) -> tuple[float, list[float]]:
 
     app = QApplication.instance() or QApplication([])  # noqa: F841
     computed: dict[int, float] = {}
-    saved, VaeIbPanel.RUN_IN_PROCESS = VaeIbPanel.RUN_IN_PROCESS, process
+    saved, VaeIbPanel.IN_PROCESS = VaeIbPanel.IN_PROCESS, process
     panel = VaeIbPanel("vae_ib", engine)
-    VaeIbPanel.RUN_IN_PROCESS = saved
+    VaeIbPanel.IN_PROCESS = saved
     panel.resize(1400, 900)
     panel.show()
     panel.set_params({**panel.params, **_params(epochs)})
-    original_consume = panel.consume_frame
+    view = panel.training
+    original_take = view.take
 
-    def timed_consume(frame):
-        computed[frame.step] = frame.created  # made in the engine's process, same monotonic clock
-        original_consume(frame)
+    def timed_take(frames, params):
+        for frame in frames:
+            computed[frame.step] = frame.created  # made in the engine's process, same monotonic clock
+        original_take(frames, params)
 
-    panel.consume_frame = timed_consume
+    view.take = timed_take
     delays: list[float] = []
-    loss_curves = panel.curves["loss"]
+    loss_curves = view.curves["loss"]
     original = loss_curves.redraw
     drawn_up_to = [0]
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from workbench.main_window import MainWindow  # noqa: E402
+from workbench.shell.main_window import MainWindow  # noqa: E402
 
 SCENARIOS = {
     "hanging": {"scenario": "hanging", "omega": 6.0},
@@ -63,7 +63,7 @@ def main(out: str, theme: str = "light") -> None:
         settle(app, 1.5)
         window.grab().save(str(out_dir / f"rope_{name}.png"))
     panel.set_params({**panel.schema.defaults(), "scenario": "hanging", "omega": 6.0, "top_radius": 0.2})
-    panel.tabs.setCurrentWidget(panel.page3d)
+    panel.steady.tabs.setCurrentWidget(panel.steady.page3d)
     settle(app, 2.0)
     window.grab().save(str(out_dir / "rope_3d.png"))
     window.close()

@@ -25,28 +25,28 @@ def grab(app, window, out_dir: Path, name: str, pause: float = 0.6) -> None:
 def main(out: str, steps: int = 300) -> None:
     app, window, out_dir = open_window(out, topic="batchnorm")
     panel = window.panels["batchnorm"]
-    tabs = panel.view_tabs
+    tabs, pair = panel.tabs, panel.pair
     train(app, panel, {"variant_a": "none", "variant_b": "bn", "steps": steps, "surface_resolution": 41})
-    tabs.setCurrentWidget(panel.probes)
+    pair.view_tabs.setCurrentWidget(pair.probes)
     grab(app, window, out_dir, "probes_none_vs_bn")
-    tabs.setCurrentWidget(panel.surface)
+    pair.view_tabs.setCurrentWidget(pair.surface)
     grab(app, window, out_dir, "surface_none_vs_bn")
-    panel.surface.three_d.setChecked(True)
+    pair.surface.three_d.setChecked(True)
     grab(app, window, out_dir, "surface_none_vs_bn_3d", 1.5)
-    panel.surface.three_d.setChecked(False)
+    pair.surface.three_d.setChecked(False)
     panel.set_params({**panel.schema.defaults(), "variant_a": "none", "variant_b": "center", "steps": steps,
                       "surface_resolution": 51, "surface_plane": "gradient_random"}, "screenshot run")
     panel.play()
-    wait_for(app, lambda: "loss surface of A" in panel.status.text() or not panel.controller.is_busy())
+    wait_for(app, lambda: "loss surface of A" in panel.main.status.text() or not panel.controller.is_busy())
     grab(app, window, out_dir, "surface_filling", 0.3)
     wait_for(app, lambda: not panel.controller.is_busy())
     grab(app, window, out_dir, "surface_none_vs_center")
-    tabs.setCurrentWidget(panel.probes)
+    pair.view_tabs.setCurrentWidget(pair.probes)
     grab(app, window, out_dir, "probes_none_vs_center")
-    for view, name in ((panel.descent, "descent"), (panel.neuron, "neuron"), (panel.projection, "projection")):
-        tabs.setCurrentWidget(view)
+    for name in ("descent", "neuron", "projection"):
+        tabs.setCurrentWidget(panel.page(name))
         grab(app, window, out_dir, name, 2.0)
-    for view, name in ((panel.ics, "ics"), (panel.noisy, "noisy")):
+    for view, name in ((panel.page("ics"), "ics"), (panel.page("noisy"), "noisy")):
         tabs.setCurrentWidget(view)
         view.start()
         settle(app, 1.0)

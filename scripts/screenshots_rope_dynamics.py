@@ -20,9 +20,10 @@ from screenshots import open_window, settle  # noqa: E402 - the sibling script (
 
 def run_until(app, panel, simulated: float, limit_s: float = 120.0) -> None:
     """Let the simulation reach ``simulated`` seconds (the GUI keeps drawing meanwhile)."""
-    started, generation = time.monotonic(), panel.controller.generation
-    while time.monotonic() - started < limit_s and (panel.record.generation < generation or
-                                                    panel.dynamics.scalars.get("t", 0.0) < simulated):
+    chain = panel.page("dynamics")
+    started, generation = time.monotonic(), chain.controller.generation
+    while time.monotonic() - started < limit_s and (chain.record.generation < generation or
+                                                    panel.chain.dynamics.scalars.get("t", 0.0) < simulated):
         settle(app, 0.05)
 
 
@@ -34,34 +35,36 @@ def grab(app, window, out_dir: Path, name: str) -> None:
 def main(out: str) -> None:
     app, window, out_dir = open_window(out, topic="rope")
     panel = window.panels["rope"]
-    panel.transport.set_speed(8.0, emit=True)
-    base = {**panel.schema.defaults(), "scenario": "dynamics", "duration": 600.0}
-    panel.set_params({**base, "omega": 2.0, "omega_ramp": 0.15, "beads": 40}, "spin-up")
+    chain, view = panel.show_page("dynamics"), panel.chain
+    chain.transport.set_speed(8.0, emit=True)
+    base = {**chain.schema.defaults(), "duration": 600.0}
+    chain.set_values({**base, "omega": 2.0, "omega_ramp": 0.15, "beads": 40}, "spin-up")
+    chain.play()
     run_until(app, panel, 11.0)
     grab(app, window, out_dir, "dyn_hanging_below_lambda1")
     run_until(app, panel, 30.0)
     grab(app, window, out_dir, "dyn_hanging_spun_up")
-    panel.set_params({**panel.params, "frame": "lab"}, "lab frame")
-    panel.tabs.setCurrentWidget(panel.page3d)
+    chain.set_values({"frame": "lab"}, "lab frame")
+    view.tabs.setCurrentWidget(view.page3d)
     settle(app, 1.5)
     grab(app, window, out_dir, "dyn_hanging_3d_lab")
-    panel.tabs.setCurrentIndex(0)
+    view.tabs.setCurrentIndex(0)
     skipping = {**base, "ends": "skipping", "omega": 12.0, "hand_radius": 0.1, "beads": 60, "damping": 1.0,
                 "gravity": 0.0}
-    panel.set_params(skipping, "skipping rope")
+    chain.set_values(skipping, "skipping rope")
     run_until(app, panel, 20.0)
     grab(app, window, out_dir, "dyn_skipping_no_drag")
-    panel.set_params({**panel.params, "drag": 0.2}, "drag on")
+    chain.set_values({"drag": 0.2}, "drag on")
     run_until(app, panel, 40.0)
     grab(app, window, out_dir, "dyn_skipping_drag")
-    panel.tabs.setCurrentWidget(panel.page3d)
+    view.tabs.setCurrentWidget(view.page3d)
     settle(app, 1.5)
     grab(app, window, out_dir, "dyn_skipping_drag_3d")
-    panel.set_params({**skipping, "drag": 0.2, "hand_radius": 0.0}, "hands on the axis")
-    panel.tabs.setCurrentIndex(0)
+    chain.set_values({**skipping, "drag": 0.2, "hand_radius": 0.0}, "hands on the axis")
+    view.tabs.setCurrentIndex(0)
     run_until(app, panel, 25.0)
     grab(app, window, out_dir, "dyn_skipping_drag_hands_on_axis")
-    panel.set_params({**skipping, "drag": 0.05, "gravity": 9.81}, "with gravity across the axis")
+    chain.set_values({**skipping, "drag": 0.05, "gravity": 9.81}, "with gravity across the axis")
     run_until(app, panel, 20.0)
     grab(app, window, out_dir, "dyn_skipping_gravity")
     window.close()

@@ -34,10 +34,11 @@ def train(app, panel, values) -> None:
 
 
 def grab_tabs(app, window, panel, out_dir: Path, prefix: str, tabs) -> None:
+    view_tabs = panel.training.view_tabs
     for index in tabs:
-        panel.view_tabs.setCurrentIndex(index)
+        view_tabs.setCurrentIndex(index)
         settle(app, 0.6)
-        name = panel.view_tabs.tabText(index).split(" ")[0].lower()
+        name = view_tabs.tabText(index).split(" ")[0].lower()
         window.grab().save(str(out_dir / f"{prefix}_{index}_{name}.png"))
 
 
@@ -52,14 +53,14 @@ def main(out: str, epochs: int = 60) -> None:
     panel.set_params({**panel.schema.defaults(), "epochs": max(10, epochs // 2)}, "sweep base")
     panel.sweep.set_sweep_values({"sweep_values": "0, 1e-4, 1e-3, 1e-2, 0.1, 0.3, 1", "sweep_seeds": "0",
                                   "backend": "sequential"})
-    panel.view_tabs.setCurrentWidget(panel.sweep)
+    panel.tabs.setCurrentWidget(panel.sweep)
     panel.sweep.start()
     settle(app, 1.0)
     wait_for(app, lambda: not panel.sweep.is_running())
     panel.sweep.error_check.setChecked(True)
     settle(app, 0.5)
     window.grab().save(str(out_dir / "sweep.png"))
-    panel.view_tabs.setCurrentWidget(panel.algebra)
+    panel.tabs.setCurrentWidget(panel.algebra)
     settle(app, 2.0)
     window.grab().save(str(out_dir / "algebra.png"))
     window.close()

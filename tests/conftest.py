@@ -18,12 +18,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 @pytest.fixture(autouse=True)
 def _collect_garbage_in_the_gui_thread(request):
     """Qt tests collect cyclic garbage in the GUI thread only, as the application does
-    (``workbench.gui_gc``): a collection started in a worker thread can deadlock with Qt."""
+    (``workbench.shell.gui_gc``): a collection started in a worker thread can deadlock with Qt."""
     if not {"qtbot", "qapp"} & set(request.fixturenames):
         yield
         return
     request.getfixturevalue("qapp")
-    from workbench.gui_gc import GuiThreadCollector
+    from workbench.shell.gui_gc import GuiThreadCollector
 
     collector = GuiThreadCollector()
     yield

@@ -19,8 +19,8 @@ from typing import Any, Sequence
 from engines.core.experiment import Experiment, find, route
 from engines.core.params import ParameterError
 from engines.registry import TOPIC_IDS, built_topics, experiments, load_engine, split_ref
-from workbench.headless import EXIT_BAD_ARGS, EXIT_OK, StderrProgress, run_experiment
-from workbench.session import SessionError, read_session
+from workbench.core.headless import EXIT_BAD_ARGS, EXIT_OK, StderrProgress, run_experiment
+from workbench.core.session import SessionError, read_session
 
 SUBCOMMANDS = ("list", "params", "run", "replay")
 
@@ -175,7 +175,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help"):
-        from workbench.app import launch  # the GUI only when asked for
+        from workbench.shell.app import launch  # the GUI only when asked for
 
         return launch(argv)
     args = _parser().parse_args(argv)

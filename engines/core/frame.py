@@ -63,6 +63,7 @@ class RunContext:
         self._running.set()
         self.before_pause = None  # called (in the run's thread) just before check() blocks
         self.realtime = False  # the GUI sets it: a simulation calling pace() then keeps to the clock
+        self._speed = 1.0  # the transport's speed: simulated seconds per wall second when realtime
         self._pace_anchor: tuple[float, float, float] | None = None  # wall, simulated, speed
 
     @classmethod
@@ -83,6 +84,16 @@ class RunContext:
         with self._lock:
             self._live[name] = value
 
+    @property
+    def speed(self) -> float:
+        """The transport's speed (1 = real time); a real-time simulation reads it every frame."""
+        with self._lock:
+            return self._speed
+
+    def set_speed(self, speed: float) -> None:
+        with self._lock:
+            self._speed = float(speed)
+
     def request_stop(self) -> None:
         self._stop.set()
         self._running.set()
@@ -102,15 +113,14 @@ class RunContext:
         return not self._running.is_set()
 
     def pace(self, simulated: float) -> None:
-        """Hold a real-time simulation to ``_speed`` × the wall clock (a no-op unless ``realtime``).
+        """Hold a real-time simulation to ``speed`` × the wall clock (a no-op unless ``realtime``).
 
         Waits in slices of ≤ 50 ms so a stop takes effect at once. After a pause, a speed change or
         when the simulation cannot keep up, the clock is re-anchored instead of racing to catch up.
         """
         if not self.realtime:
             return
-        with self._lock:
-            speed = float(self._live.get("_speed", 1.0))
+        speed = self.speed
         now = time.monotonic()
         anchor = self._pace_anchor
         if anchor is None or anchor[2] != speed:

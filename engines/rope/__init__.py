@@ -9,8 +9,8 @@ time simulation: ``run`` streams it, ``solve`` does not apply.
 
 Experiments (``EXPERIMENTS``): ``rope:steady`` (the four steady scenarios, instant solves) and
 ``rope:dynamics`` (the live chain); ``scenario = dynamics`` given to the steady shapes, as older
-sessions and command lines did, selects the chain.  ``PARAMS``/``run`` are both together, the
-panel's combined form.
+sessions and command lines did, selects the chain.  ``PARAMS``/``run`` still take both together
+(``scenario`` chooses), the engine's API from before the split.
 
 Public API: TITLE, EXPERIMENTS, PARAMS, RopeSolution, solve(params), run(params, ctx), warm_up().
 Pure numerics: this package never imports Qt, pyqtgraph, widgets or workbench.
@@ -26,7 +26,7 @@ from engines.rope.solution import RopeSolution
 
 TITLE = "The spinning rope"
 
-__all__ = ["TITLE", "EXPERIMENTS", "PARAMS", "SCENARIOS", "RopeSolution", "solve", "solve_shape", "run",
+__all__ = ["TITLE", "EXPERIMENTS", "PARAMS", "SCENARIOS", "RopeSolution", "solve", "run",
            "warm_up", "frame_of"]
 
 
@@ -59,9 +59,6 @@ def solve(params: Mapping[str, Any]) -> RopeSolution:
     from engines.rope.su_original import solve_su
 
     return solve_su(p)
-
-
-solve_shape = solve  # the name DESIGN.md §2 uses for the instant helper
 
 
 def frame_of(solution: RopeSolution) -> Frame:

@@ -159,7 +159,7 @@ def run_dynamics(p: dict, ctx) -> Iterator[Frame]:
         if live["omega"] != last_omega:
             last_omega = live["omega"]
             sim.clock[CLOCK_TARGET] = float(last_omega)
-        speed = float(live.get("_speed", 1.0))
+        speed = ctx.speed if ctx is not None else 1.0
         if realtime:  # a machine that cannot keep up still gets ~60 frames a second, each shorter
             speed = min(speed, REACHABLE_SHARE * reachable)
         chunk = min(speed * FRAME_WALL_S, duration - sim.clock[CLOCK_T])

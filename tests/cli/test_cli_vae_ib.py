@@ -66,7 +66,7 @@ def test_cuda_without_a_gpu_exits_2_naming_device(tmp_path):
 
 def test_a_diverged_run_exits_3_and_keeps_what_it_computed(tmp_path, monkeypatch):
     from engines.vae_ib.params import PARAMS
-    from workbench.headless import EXIT_DIVERGED, run_topic
+    from workbench.core.headless import EXIT_DIVERGED, run_topic
 
     poison_step(monkeypatch, at_step=9)
     params = PARAMS.validate({"epochs": 1, "eval_every": 4, "mi_samples": 1, "device": "cpu"})

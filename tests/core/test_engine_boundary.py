@@ -32,6 +32,35 @@ def test_every_engine_module_imports_with_gui_blocked():
     assert int(result.stdout.strip().splitlines()[-1]) >= 5
 
 
+QT_FREE_WORKBENCH = """
+import importlib, pkgutil, sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {'PySide6', 'pyqtgraph', 'widgets'} or name.startswith(('workbench.pages',
+                                                                                          'workbench.shell',
+                                                                                          'workbench.topics')):
+            raise ImportError('blocked: ' + name)
+        return None
+sys.meta_path.insert(0, Block())
+import workbench.core
+names = [m.name for m in pkgutil.walk_packages(workbench.core.__path__, 'workbench.core.')] + ['workbench.cli']
+for name in names:
+    importlib.import_module(name)
+from workbench.cli import main
+assert main(['list']) == 0
+print(len(names))
+"""
+
+
+def test_the_qt_free_part_of_the_workbench_imports_and_runs_the_cli_without_qt():
+    """workbench.core and the command line: sessions, records, the headless runner, the engine's
+    child process — none of them may need Qt, the pages or the shell."""
+    result = subprocess.run([sys.executable, "-c", QT_FREE_WORKBENCH], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) >= 8
+
+
 def _imports(path: pathlib.Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
@@ -48,6 +77,10 @@ def test_layer_arrows_point_one_way():
         assert not _imports(path) & set(FORBIDDEN), f"{path} imports GUI or app code"
     for path in (ROOT / "widgets").rglob("*.py"):
         assert not _imports(path) & {"engines", "workbench"}, f"{path} imports engines/workbench"
+    for path in (ROOT / "workbench" / "core").rglob("*.py"):
+        inward = {m for m in _imported_modules(path) if m.startswith(("workbench.pages", "workbench.shell",
+                                                                      "workbench.topics"))}
+        assert not inward, f"{path} (Qt-free) imports {inward}"
 
 
 def _topic_of(path: pathlib.Path, root: pathlib.Path) -> str:

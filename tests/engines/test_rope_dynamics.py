@@ -216,7 +216,8 @@ def test_realtime_pacing_and_a_prompt_stop():
     from engines.core.frame import RunContext, RunStopped
 
     p = dyn(beads=10, duration=0.5)
-    ctx = RunContext(dict(p, _speed=2.0))
+    ctx = RunContext(p)
+    ctx.set_speed(2.0)
     ctx.realtime = True
     started = time.monotonic()
     list(run_dynamics(p, ctx))

@@ -35,7 +35,9 @@ def warm():
 def test_module_constants():
     assert rope.TITLE == "The spinning rope"
     assert rope.PARAMS is __import__("engines.rope.params", fromlist=["PARAMS"]).PARAMS
-    assert rope.solve_shape is rope.solve
+    assert [e.id for e in rope.EXPERIMENTS] == ["steady", "dynamics"]
+    assert set(rope.EXPERIMENTS[0].params.names()) | set(rope.EXPERIMENTS[1].params.names()) | {"scenario"} \
+        == set(rope.PARAMS.names())  # the two experiments share the combined schema out between them
 
 
 @pytest.mark.parametrize("scenario", ["hanging", "troposkein", "jump", "su_original"])

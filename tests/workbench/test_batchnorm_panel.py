@@ -26,44 +26,45 @@ def panel(qtbot):
 def _run_to_end(panel, qtbot, timeout=90_000):
     with qtbot.waitSignal(panel.controller.runEnded, timeout=timeout):
         panel.play()
-    panel.redraw()
+    panel.pair.draw()
 
 
 def test_a_run_fills_the_probe_bands_and_both_surfaces(panel, qtbot):
     _run_to_end(panel, qtbot)
-    assert "cpu" in panel.device_label.text()
-    bands = panel.probes.series()["probe_loss"]
+    assert "cpu" in panel.pair.device_label.text()
+    bands = panel.pair.probes.series()["probe_loss"]
     assert {"A: none min", "A: none max", "B: bn min", "B: bn max"} <= set(bands)
     steps, low = bands["A: none min"]
     _, high = bands["A: none max"]
     assert list(steps) == [1, 5, 10, 15, 20, 25, 30] and np.all(high >= low)
-    summary = panel.probes.ratio_summary()["early"]
+    summary = panel.pair.probes.ratio_summary()["early"]
     assert set(summary) == {"loss_range", "grad_pred", "beta_eff"}
-    assert "ratio of the probe metrics' means" in panel.probes.readout.text()
-    surfaces = panel.surface.series()
+    assert "ratio of the probe metrics' means" in panel.pair.probes.readout.text()
+    surfaces = panel.pair.surface.series()
     assert surfaces and all(np.isfinite(y).all() for plot in surfaces.values() for _, y in plot.values())
-    assert "81/81 points" in panel.surface.readouts["a"].text()
+    assert "81/81 points" in panel.pair.surface.readouts["a"].text()
     assert panel.record.arrays["surface_b"].shape == (9, 9)
 
 
-def test_learning_rate_is_live_and_a_restart_parameter_stops_the_run(panel, qtbot):
+def test_learning_rate_is_live_and_a_restart_parameter_waits_for_the_next_run(panel, qtbot):
     panel.set_params({**panel.params, "steps": 3000, "surface_resolution": 0})
     panel.play()
     qtbot.waitUntil(lambda: panel.record.recorded > 5, timeout=30_000)
     panel.form.set_values({"lr": 0.02}, emit=True)
     qtbot.waitUntil(lambda: 0.02 in np.round(panel.record.column("lr"), 12), timeout=10_000)
     assert panel.controller.is_busy()
-    panel.form.set_values({"depth": 2}, emit=True)  # a restart parameter: the run stops
-    qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=5_000)
-    assert "restart parameter" in panel.status.text()
+    panel.form.set_values({"depth": 2}, emit=True)  # a restart parameter: the run goes on, and says so
+    qtbot.waitUntil(lambda: "next run" in panel.main.status.text(), timeout=5_000)
+    assert panel.controller.is_busy() and panel.shown_params["depth"] == 3
+    panel.stop()
 
 
 def test_new_variants_relabel_the_curves(panel, qtbot):
     panel.set_params({**panel.params, "variant_a": "center", "variant_b": "layernorm", "surface_resolution": 0,
                       "steps": 10})
     _run_to_end(panel, qtbot)
-    assert {"A: center", "B: layernorm"} <= set(panel.probes.series()["beta_eff"])
-    assert not any(name.startswith("A: none") for name in panel.probes.series()["beta_eff"])
+    assert {"A: center", "B: layernorm"} <= set(panel.pair.probes.series()["beta_eff"])
+    assert not any(name.startswith("A: none") for name in panel.pair.probes.series()["beta_eff"])
 
 
 def test_sweep_draws_one_line_per_variant(panel, qtbot):
@@ -85,7 +86,8 @@ def test_export_everything_writes_the_surfaces_and_the_probe_series(panel, qtbot
     files = panel.export_everything(tmp_path / "all")
     names = {f.name for f in files}
     assert {"surface_a.csv", "surface_b.csv", "curves.csv", "arrays.npz", "probe_loss.svg"} <= names
-    text = (tmp_path / "all" / "plotted_series.csv").read_text()
+    text = (tmp_path / "all" / "train" / "plotted_series.csv").read_text()
+    assert text.splitlines()[1] == "# experiment: batchnorm:train"
     assert "probe_grad,A: none max" in text
 
 

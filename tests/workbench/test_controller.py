@@ -5,7 +5,7 @@ import pytest
 
 from engines.core.frame import Frame
 from engines.core.params import ParameterError
-from workbench.controller import RunController
+from workbench.pages.controller import RunController
 
 
 def counting_engine(params, ctx):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from engines.core.params import Param
 from engines.registry import built_topics, load_engine
 from tests.quick_values import QUICK
-from workbench.session import Session, read_session, write_session
+from workbench.core.session import Session, read_session, write_session
 from workbench.topics import panel_class
 
 RUN_TIMEOUT_MS = 60_000
@@ -75,7 +75,7 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
     qtbot.waitUntil(lambda: panel.record.recorded and all(panel.shown_params.get(k) == v for k, v in quick),
                     timeout=30000)
     panel.stop()
-    for tab in panel.experiment_tabs():  # every experiment runs through its page
+    for tab in panel.experiment_pages()[1:]:  # every experiment runs through its page
         ref = f"{topic}:{tab.experiment_id}"
         tab.form.set_values({**tab.values(), **QUICK[ref]})
         with qtbot.waitSignal(tab.controller.runEnded, timeout=RUN_TIMEOUT_MS):
@@ -83,31 +83,31 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
         assert tab.last_frame() is not None, ref
         assert tab.shown_params() == tab.values(), ref
     panel.export_png(tmp_path / "panel.png", scale=1.5)
-    assert QImage(str(tmp_path / "panel.png")).width() == pytest.approx(1.5 * panel.views.width(), abs=2)
+    assert QImage(str(tmp_path / "panel.png")).width() == pytest.approx(1.5 * panel.main.view_widget().width(), abs=2)
     panel.export_csv(tmp_path / "series.csv")
     text = (tmp_path / "series.csv").read_text()
     assert text.startswith(f"# topic: {topic}") and "plot,series,x,y" in text
     blocks = header_blocks(text)
-    for tab in panel.experiment_tabs():  # each experiment's plots carry its own parameters
+    for tab in panel.experiment_pages()[1:]:  # each experiment's plots carry its own parameters
         block = blocks[f"{topic}:{tab.experiment_id}"]
-        assert block["parameters"] == tab.shown_params() and block["plots"] == list(tab.plots())
-    main_block = next(b for ref, b in blocks.items() if ref.startswith(topic + ":") and "sweep" not in ref
-                      and ref.split(":")[1] not in {t.experiment_id for t in panel.experiment_tabs()})
+        assert block["parameters"] == tab.shown_params() and block["plots"] == list(tab.view.plots())
+    main_block = blocks[main_ref]
     assert set(quick) <= set(main_block["parameters"].items())
     files = panel.export_everything(tmp_path / "all")
     assert all(f.exists() for f in files)
-    assert read_session(tmp_path / "all" / "session.json").topics[topic].params == panel.state().params
+    assert read_session(tmp_path / "all" / "session.json").topics[topic].experiments[main_ref.split(":")[1]].params \
+        == panel.params
 
     # non-default values everywhere, then a session brings them all back
-    panel.set_params(changed(panel.schema, panel.params, skip={"scenario"}))
-    for tab in panel.experiment_tabs():
+    panel.set_params(changed(panel.schema, panel.params))
+    for tab in panel.experiment_pages()[1:]:
         tab.form.set_values(changed(tab.schema, tab.values()))
     for sweep in panel.sweep_views():
         sweep.set_sweep_values({"sweep_seeds": "3, 4"})
     sent = panel.state()
     write_session(tmp_path / "s.json", Session({topic: sent}, topic))
     panel.reset_defaults()
-    for tab in panel.experiment_tabs():
+    for tab in panel.experiment_pages()[1:]:
         tab.set_values(tab.schema.defaults())
     for sweep in panel.sweep_views():
         sweep.set_sweep_values(sweep.schema.defaults())

@@ -1,4 +1,4 @@
-"""workbench.experiment_host.ExperimentHost on a tiny module-level engine: an instant experiment
+"""workbench.pages.experiment_host.ExperimentHost on a tiny module-level engine: an instant experiment
 recomputes on every form change, a streaming one runs on demand with progress, a ParameterError is
 shown inline under the parameter it names, frames of an older generation never reach the view, and
 undo, live values, provenance and the CSV export are the host's own."""
@@ -13,9 +13,9 @@ from PySide6 import QtCore
 from engines.core.frame import Frame
 from engines.core.params import Param, ParameterError, ParamSchema
 from widgets.live_plot import LivePlot
-from workbench import themes
+from workbench.shell import themes
 from engines.core.experiment import Experiment
-from workbench.experiment_host import ExperimentHost
+from workbench.pages.experiment_host import ExperimentHost
 
 TIMEOUT_MS = 10_000
 
@@ -214,7 +214,7 @@ def test_run_mode_engine_error_is_inline_and_cleared_when_that_parameter_changes
     run_to_end(qtbot, button_tab)
     assert "choose a ≠ 0" in button_tab.form.error("a")
     assert "not computed" in button_tab.status.text() and "a ≠ 0" in button_tab.status.text()
-    assert button_tab.progress.text() == "invalid"
+    assert button_tab.progress.text() == "invalid parameters"
     button_tab.form.row_widget("steps").spin.setValue(2)          # another parameter: the error stays
     assert button_tab.form.error("a") != ""
     button_tab.form.row_widget("a").spin.setValue(1.0)

@@ -4,7 +4,7 @@ import gc
 import threading
 import weakref
 
-from workbench.gui_gc import GuiThreadCollector
+from workbench.shell.gui_gc import GuiThreadCollector
 
 
 class _Cycle:

@@ -5,8 +5,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from engines.registry import built_topics
-from workbench.main_window import MainWindow
-from workbench.shortcuts import SHORTCUTS, keyboard_help_html
+from workbench.shell.main_window import MainWindow
+from workbench.shell.shortcuts import SHORTCUTS, keyboard_help_html
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_session_save_open_and_bad_file_changes_nothing(qtbot, window, tmp_path)
     assert panel.params["scenario"] == "troposkein" and panel.params["span"] == 0.4
     (tmp_path / "bad.json").write_text('{"schema_version": 2, "topics": {"rope": {"experiments": '
                                        '{"steady": {"params": {"span": 0.3}}, "dynamics": {"params": {"omega": 1e9}}}}}}')
-    from workbench.session import SessionError
+    from workbench.core.session import SessionError
 
     with pytest.raises(SessionError):
         window.open_session_from(tmp_path / "bad.json")
@@ -98,27 +98,28 @@ def test_theme_toggle_is_remembered(window, settings):
 
 
 def test_closing_stops_runs(qtbot, window):
-    panel = window.panels["rope"]
-    panel.play(restart=True)
+    chain = window.panels["rope"].page("dynamics")
+    chain.play()
+    assert chain.controller.is_busy()
     window.close()
-    assert not panel.controller.is_busy()
+    assert not chain.controller.is_busy()
 
 
 def test_panel_export_menu_reaches_the_window(qtbot, window, monkeypatch, tmp_path):
     target = tmp_path / "from_menu.csv"
     monkeypatch.setattr(window, "_ask_path", lambda *a, **k: str(target))
     panel = window.panels["rope"]
-    qtbot.waitUntil(lambda: panel.latest is not None, timeout=20000)
-    panel.redraw()
-    actions = panel.export_button.menu().actions()
+    qtbot.waitUntil(lambda: panel.steady.latest is not None, timeout=20000)
+    actions = panel.main.export_button.menu().actions()
     assert [a.text() for a in actions][2].startswith("CSV")
     actions[2].trigger()
-    assert target.exists() and target.read_text().startswith("# topic: rope")
+    lines = target.read_text().splitlines()
+    assert lines[0] == "# topic: rope" and lines[1] == "# experiment: rope:steady"
 
 
 def test_dark_theme_restyles_the_plots(window):
     window.set_theme("dark")
-    view = window.panels["rope"].tension_plot.plot_widget
+    view = window.panels["rope"].steady.tension_plot.plot_widget
     assert view.backgroundBrush().color().lightness() < 80
     window.set_theme("light")
     assert view.backgroundBrush().color().lightness() > 200

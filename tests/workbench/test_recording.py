@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from engines.core.frame import Frame
-from workbench.recording import RunRecord
-from workbench.scalar_table import ScalarTable
+from workbench.core.recording import RunRecord
+from workbench.core.scalar_table import ScalarTable
 
 SERIES = [f"s{i}" for i in range(15)]
 

@@ -8,7 +8,7 @@ import pytest
 from engines.core.frame import RunContext, RunStopped
 from engines.core.params import ParameterError
 from tests.workbench import remote_engines
-from workbench.remote_engine import RemoteEngine, RemoteEngineError
+from workbench.core.remote_engine import RemoteEngine, RemoteEngineError
 
 
 @pytest.fixture

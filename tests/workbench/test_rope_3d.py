@@ -19,20 +19,21 @@ def test_3d_tab_draws_the_rope_and_turns_it(qtbot):
     qtbot.addWidget(panel)
     panel.resize(1200, 800)
     panel.show()
-    qtbot.waitUntil(lambda: panel.latest is not None, timeout=20000)
-    panel.tabs.setCurrentWidget(panel.page3d)
-    qtbot.waitUntil(lambda: panel.view3d is not None, timeout=5000)
+    view = panel.steady
+    qtbot.waitUntil(lambda: view.latest is not None, timeout=20000)
+    view.tabs.setCurrentWidget(view.page3d)
+    qtbot.waitUntil(lambda: view.view3d is not None, timeout=5000)
     qtbot.wait(300)
-    first = _pixels(panel.view3d.grab_image())
+    first = _pixels(view.view3d.grab_image())
     background = first[5, 5]
     assert (np.abs(first.astype(int) - background.astype(int)).sum(axis=1) > 30).sum() > 200
-    panel.slow_motion.setValue(1.0)  # real speed: ω = 6 rad/s turns ~0.2 rad per frame
+    view.slow_motion.setValue(1.0)  # real speed: ω = 6 rad/s turns ~0.2 rad per frame
     qtbot.wait(400)
-    second = _pixels(panel.view3d.grab_image())
+    second = _pixels(view.view3d.grab_image())
     assert np.abs(first.astype(int) - second.astype(int)).sum() > 0
-    angle = panel._angle
-    panel.freeze.setChecked(True)
+    angle = view._angle
+    view.freeze.setChecked(True)
     qtbot.wait(200)
-    assert panel._angle == angle
+    assert view._angle == angle
     panel.apply_theme("dark")
     assert panel.shutdown()

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from workbench.session import (SCHEMA_VERSION, ExperimentState, Session, SessionError, TopicState,
+from workbench.core.session import (SCHEMA_VERSION, ExperimentState, Session, SessionError, TopicState,
                                read_session, write_session)
 
 

@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from workbench.start_page import StartPage, TourCardWidget
-from workbench.tour import TOUR
+from workbench.shell.start_page import StartPage, TourCardWidget
+from workbench.shell.tour import TOUR
 
 
 @pytest.fixture

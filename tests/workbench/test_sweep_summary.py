@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from workbench.sweep_summary import (AxisPlan, DivergedMember, diverged_text, log_ticks, metric_columns,
+from workbench.core.sweep_summary import (AxisPlan, DivergedMember, diverged_text, log_ticks, metric_columns,
                                      parse_values, plan_axis, summarize)
 
 COLUMNS = ("value", "seed", "diverged_step", "acc", "kl")

@@ -11,7 +11,7 @@ import pytest
 from engines import vae_ib
 from engines.core.params import ParameterError
 from engines.vae_ib.bottleneck import BottleneckPopulation
-from workbench.sweep_view import SweepView
+from workbench.pages.sweep_view import SweepView
 
 BASE = {"epochs": 1, "device": "cpu", "eval_every": 13, "mi_samples": 1, "test_samples": 2, "latent_dim": 2}
 SWEEP = {"sweep_values": "0, 1e-2", "sweep_seeds": "0, 1", "backend": "sequential"}

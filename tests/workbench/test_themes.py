@@ -3,8 +3,8 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
-from workbench import themes
-from workbench.start_page import StartPage
+from workbench.shell import themes
+from workbench.shell.start_page import StartPage
 
 
 @pytest.fixture

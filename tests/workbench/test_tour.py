@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from engines.registry import TOPIC_IDS
-from workbench import tour
-from workbench.tour import TOUR, TourCard, pack_labels, years_to_next_thousand
+from workbench.shell import tour
+from workbench.shell.tour import TOUR, TourCard, pack_labels, years_to_next_thousand
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -174,7 +174,7 @@ def test_pack_labels_never_crosses_on_random_layouts():
 
 
 def test_tour_imports_no_qt():
-    code = ("import sys; import workbench.tour; "
+    code = ("import sys; import workbench.shell.tour; "
             "assert not [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 

@@ -32,21 +32,21 @@ def _run_to_end(panel, qtbot, timeout=60000):
     last frames still wait in the outbox; the end signal comes after they are delivered)."""
     with qtbot.waitSignal(panel.controller.runEnded, timeout=timeout):
         panel.play()
-    panel.redraw()
+    panel.training.draw()
 
 
 def test_a_run_fills_curves_latent_and_information_views(panel, qtbot):
     _run_to_end(panel, qtbot)
-    assert "cpu" in panel.device_label.text()
-    loss = panel.curves["loss"].series_data()
+    assert "cpu" in panel.training.device_label.text()
+    loss = panel.training.curves["loss"].series_data()
     raw = [k for k in loss if k.endswith("loss (task + β·KL)")]
     assert raw and loss[raw[0]][0].size == 39                   # 3 epochs × 13 steps
-    quality = panel.curves["quality"].series_data()
+    quality = panel.training.curves["quality"].series_data()
     assert any("test accuracy (z = μ)" in k for k in quality)
     assert not any("active units" in k for k in quality)      # a VAE-only metric stays out of a VIB run
-    latent = panel.latent.series()["latent"]
+    latent = panel.training.latent.series()["latent"]
     assert sum(x.size for x, _ in latent.values()) == 540
-    plane = panel.information.series()["information_plane"]["trajectory"]
+    plane = panel.training.information.series()["information_plane"]["trajectory"]
     assert plane[0].size == 4                                  # evaluations at steps 10, 20, 30, 39
     assert np.all(plane[0] <= np.log2(1257) + 1e-9) and np.all(plane[1] <= 3.3219)
 
@@ -68,17 +68,17 @@ def test_a_second_run_keeps_the_first_as_a_ghost(panel, qtbot):
     _run_to_end(panel, qtbot)
     panel.set_params({**panel.params, "beta": 0.1})
     _run_to_end(panel, qtbot)
-    runs = panel.curves["loss"].runs()
-    assert len(runs) == 2 and runs[0] == panel.curves["loss"].current_run()
+    runs = panel.training.curves["loss"].runs()
+    assert len(runs) == 2 and runs[0] == panel.training.curves["loss"].current_run()
 
 
 def test_switching_to_the_vae_enables_its_views(panel, qtbot):
     panel.set_params({**panel.params, "model": "vae", "latent_dim": 3, "epochs": 1, "eval_every": 18})
     assert not panel.form.is_row_visible("train_size")
     _run_to_end(panel, qtbot)
-    assert panel.view_tabs.isTabEnabled(3) and panel.view_tabs.isTabEnabled(4)
-    assert panel.images.inputs.image_array().size > 0
-    assert panel.decoupling.heat.matrix().shape == (3, 3)
+    assert panel.training.view_tabs.isTabEnabled(3) and panel.training.view_tabs.isTabEnabled(4)
+    assert panel.training.images.inputs.image_array().size > 0
+    assert panel.training.decoupling.heat.matrix().shape == (3, 3)
 
 
 def test_training_runs_in_a_child_process_that_pauses_and_resumes(panel, qtbot):
@@ -103,11 +103,11 @@ def test_a_diverging_run_is_marked_and_keeps_its_curves(qtbot, monkeypatch):
     from engines.training.datasets import digits_split
 
     digits_split()  # import scikit-learn here: a threaded import beside a busy GUI thread crawls
-    monkeypatch.setattr(panel_class("vae_ib"), "RUN_IN_PROCESS", False)
+    monkeypatch.setattr(panel_class("vae_ib"), "IN_PROCESS", False)
     panel = _make_panel(qtbot)
     poison_step(monkeypatch, at_step=7, value=float("inf"))
     _run_to_end(panel, qtbot)
-    assert "diverged" in panel.status.text() and "step 7" in panel.status.text()
+    assert "diverged" in panel.main.status.text() and "step 7" in panel.main.status.text()
     assert panel.record.recorded == 7 and panel.record.diverged
     assert panel.shutdown()
 
@@ -120,11 +120,11 @@ def test_sweep_of_two_values_and_export(panel, qtbot, tmp_path):
     assert done.args == ["finished"]
     table, columns = panel.sweep.table()
     assert table.shape[0] == 2 and "test_acc" in columns
-    x, y = panel.information.plane.series_data()["sweep end points"]
+    x, y = panel.training.information.plane.series_data()["sweep end points"]
     np.testing.assert_allclose(x, table[:, columns.index("mi_bits")])
     np.testing.assert_allclose(y, table[:, columns.index("izy_bits")])
     _run_to_end(panel, qtbot)                                  # a new run keeps the sweep's end points
-    assert panel.information.plane.series_data()["sweep end points"][0].size == 2
+    assert panel.training.information.plane.series_data()["sweep end points"][0].size == 2
     panel.sweep.export_csv(tmp_path / "sweep.csv")
     lines = (tmp_path / "sweep.csv").read_text().splitlines()
     assert lines[0].startswith("#") and len([l for l in lines if not l.startswith("#")]) == 3
@@ -138,7 +138,7 @@ def test_sigma_ellipses_are_drawn_whole(panel, qtbot):
     """The latent plot downsamples its dot series; the ellipse outlines must not be (peak
     downsampling turns a closed curve into a zigzag)."""
     _run_to_end(panel, qtbot)
-    item = panel.latent.ellipses
+    item = panel.training.latent.ellipses
     x, _ = item.getData()
     assert item.opts["downsample"] == 1 and not item.opts["autoDownsample"]
     assert x.size == panel.record.arrays["ellipses"].shape[0]
@@ -159,9 +159,9 @@ def test_closing_during_a_run_stops_the_worker_and_ends_the_child(qtbot):
 def test_the_adaptive_budget_is_drawn_on_the_kl_curve(panel, qtbot):
     panel.set_params({**panel.params, "epochs": 1, "penalty": "adaptive", "info_budget": 3.0})
     _run_to_end(panel, qtbot)
-    line = panel._budget_line  # noqa: SLF001
+    line = panel.training._budget_line  # noqa: SLF001
     assert line is not None and line.value() == pytest.approx(3.0)
-    assert any(k.endswith("KL, batch mean") for k in panel.curves["loss"].series_data())
+    assert any(k.endswith("KL, batch mean") for k in panel.training.curves["loss"].series_data())
     panel.set_params({**panel.params, "penalty": "plain"})
     _run_to_end(panel, qtbot)
-    assert panel._budget_line is None  # noqa: SLF001
+    assert panel.training._budget_line is None  # noqa: SLF001

@@ -1,7 +1,8 @@
 """Topic panels, one module per topic; a topic never imports another topic.
 
 ``panel_class`` imports a topic's panel lazily; a built engine without its own panel gets the
-generic panel (live curves of its scalars), so every registered topic is usable.
+base ``TopicPanel``, whose pages draw what each experiment declares (``topics.generic``), so every
+registered topic is usable.
 """
 from __future__ import annotations
 
@@ -12,6 +13,6 @@ PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics
 
 
 def panel_class(topic_id: str):
-    target = PANELS.get(topic_id, "workbench.topics.generic:GenericPanel")
+    target = PANELS.get(topic_id, "workbench.pages.panel:TopicPanel")
     module, name = target.split(":")
     return getattr(importlib.import_module(module), name)

@@ -11,8 +11,8 @@ from engines.batchnorm.descent import run_descent
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
 from engines.registry import load_experiment
-from workbench.experiment_host import ExperimentHost
-from workbench.plot_helpers import finite_xy, marker, positive_xy
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.pages.plot_helpers import finite_xy, marker, positive_xy
 
 N_LEVELS = 12
 HELP = ("<b>Descent lemma.</b> If the gradient changes at most L times as fast as θ, one "

@@ -10,7 +10,7 @@ from engines.batchnorm.ics_run import run_ics
 from engines.core.frame import Frame
 from widgets.live_plot import LivePlot
 from engines.registry import load_experiment
-from workbench.experiment_host import ExperimentHost
+from workbench.pages.experiment_host import ExperimentHost
 
 COLORS = {"a": "#d62728", "b": "#1f77b4"}
 CAVEAT = ("ICS here is exactly Definition 2.1: the change of layer i's gradient on the same batch when only "

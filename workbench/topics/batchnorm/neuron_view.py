@@ -14,8 +14,8 @@ from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
 from widgets.live_plot import LivePlot
 from engines.registry import load_experiment
-from workbench.experiment_host import ExperimentHost
-from workbench.plot_helpers import positive_xy
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.pages.plot_helpers import positive_xy
 
 COLORS = {"raw": "#d62728", "centred": "#1f77b4", "standardised": "#2ca02c"}
 PIXELS = [str(i) for i in range(64)]

@@ -14,7 +14,7 @@ from engines.batchnorm.noisy_run import NETS, run_noisy
 from engines.core.frame import Frame
 from widgets.heat_map import HeatMap
 from engines.registry import load_experiment
-from workbench.experiment_host import ExperimentHost
+from workbench.pages.experiment_host import ExperimentHost
 from workbench.topics.batchnorm.ics_view import titled_plot
 
 BINS = 60

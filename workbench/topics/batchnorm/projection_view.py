@@ -14,8 +14,8 @@ from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
 from widgets.live_plot import LivePlot
 from engines.registry import load_experiment
-from workbench.experiment_host import ExperimentHost
-from workbench.plot_helpers import marker
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.pages.plot_helpers import marker
 
 IDENTITY_LABELS = ("autograd", "Thm 4.1", "no projection", "1/√m misprint")
 HELP = ("<b>What BN does to a gradient.</b> A batch y of m numbers is normalised to ŷ "

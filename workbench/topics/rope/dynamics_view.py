@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QTextBrowser, QVBoxLayout, QW
 
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
-from workbench import themes
+from workbench.shell import themes
 from widgets.plot_style import fit_with_headroom
-from workbench.plot_helpers import marker
+from workbench.pages.plot_helpers import marker
 
 CURVES = (  # (plot key, scalar, y label, series name)
     ("radius", "radius", "radius of the rope's end / outermost point (m)", "radius"),

@@ -19,8 +19,8 @@ from engines.core.frame import Frame
 from engines.vae_ib.algebra_run import run_algebra
 from widgets.live_plot import LivePlot
 from engines.registry import load_experiment
-from workbench.experiment_host import ExperimentHost
-from workbench.plot_helpers import marker
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.pages.plot_helpers import marker
 
 LINEAR, COSSIN = "#d62728", "#1f77b4"
 HIST_NAME = "samples (histogram)"

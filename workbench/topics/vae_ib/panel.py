@@ -1,200 +1,29 @@
-"""The VAE / information-bottleneck panel: live training curves (runs kept as ghosts for
-comparison), the latent space, the information plane and eq. 7's bound, a VAE's images and
-decoupling, the normal-distribution algebra, and β sweeps."""
+"""The VAE / information-bottleneck panel: the training page (curves, latent space, information
+plane, a VAE's images and decoupling), the β sweep, and the normal-distribution algebra."""
 from __future__ import annotations
 
-
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
-
-from engines.core.frame import Frame
-from engines.vae_ib import relevant
-from widgets.training_curves import TrainingCurves
-from workbench.panel import TopicPanel
-from workbench.sweep_view import SweepView
-from workbench.topics.vae_ib.info_view import InformationView
-from workbench.topics.vae_ib.latent_view import LatentView
-from workbench.topics.vae_ib.vae_views import DecouplingView, ImagesView
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.pages.panel import TopicPanel
+from workbench.pages.sweep_view import SweepView
 from workbench.topics.vae_ib.algebra_view import NormalAlgebraView
-
-ALL_DIGITS = 1797
-CURVE_GROUPS = (  # (name, y label, smoothing, {model: metrics}); evaluations are sparse: no smoothing
-    ("loss", "nats per example", 0.6, {"vib": ("loss", "ce", "kl_nats"),
-                                       "vae": ("loss", "recon", "kl_nats", "elbo")}),
-    ("information", "bits", 0.0, {"vib": ("kl_bound_bits", "mi_bits", "izy_bits"),
-                                  "vae": ("kl_bound_bits", "mi_bits")}),
-    ("quality", "accuracy, σ, units", 0.0, {"vib": ("train_acc", "test_acc", "test_acc_sampled", "mean_sigma"),
-                                            "vae": ("active_units", "total_correlation", "mean_sigma")}),
-    ("beta", "β", 0.0, {"vib": ("beta",), "vae": ("beta",)}),
-)
-METRIC_LABELS = {
-    "loss": "loss (task + β·KL)", "ce": "cross-entropy", "recon": "reconstruction BCE",
-    "kl_nats": "KL, batch mean", "elbo": "ELBO (β = 1)", "kl_bound_bits": "KL bound (all training data)",
-    "mi_bits": "I(X;Z) mixture estimate", "izy_bits": "I(Z;Y) ≥ H(Y) − CE",
-    "train_acc": "train accuracy (z = μ)", "test_acc": "test accuracy (z = μ)",
-    "test_acc_sampled": "test accuracy (sampled z)", "mean_sigma": "mean encoder σ",
-    "active_units": "active units", "total_correlation": "total correlation (nats)", "beta": "β",
-}
-SHOWN_IN_LABEL = ("model", "beta", "latent_dim", "penalty", "train_size", "lr", "seed")
+from workbench.topics.vae_ib.training_view import TrainingView
 
 
 class VaeIbPanel(TopicPanel):
-    RUN_IN_PROCESS = True  # training must not share the GUI's GIL (bench: 0.2× headless in a thread)
-    REPAINT_INTERVAL_MS = 33  # 30 Hz: the curves need no 60 Hz, and each repaint of four plots costs ~15 ms
-    def build_views(self) -> QWidget:
-        self._curve_generation = -1
-        self._run_count = 0
-        self._last_step = 0
-        self.curves: dict[str, TrainingCurves] = {}
-        self._metrics: dict[str, tuple[str, ...]] = {}
-        self._pending: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
-        self._budget_line = None
-        training = QWidget()
-        grid = QGridLayout(training)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for i, (name, y_label, smoothing, _) in enumerate(CURVE_GROUPS):
-            curves = TrainingCurves(max_runs=6)
-            curves.set_labels(y_label)
-            curves.set_smoothing(smoothing)
-            self.curves[name] = curves
-            grid.addWidget(curves, i // 2, i % 2)
-        self.latent = LatentView()
-        self.information = InformationView()
-        self.images = ImagesView()
-        self.decoupling = DecouplingView()
-        self.algebra = NormalAlgebraView()
-        self.sweep = SweepView(self.topic_id, self.engine.EXPERIMENTS[0], lambda: dict(self.params))
-        self.view_tabs = QTabWidget()
-        for widget, title in ((training, "Training"), (self.latent, "Latent space"),
-                              (self.information, "Information"), (self.images, "Images (VAE)"),
-                              (self.decoupling, "Decoupling (VAE)"), (self.sweep, "Sweep"),
-                              (self.algebra, "Normal algebra")):
-            self.view_tabs.addTab(widget, title)
-        self.device_label = QLabel("device: not started")
-        self.device_label.setObjectName("deviceLabel")
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.device_label)
-        layout.addWidget(self.view_tabs, 1)
-        self.controller.runEnded.connect(self._mark_divergence)
+    IN_PROCESS: bool | None = None  # None: as the experiment declares (training in a child process)
+
+    def build_pages(self):
+        train = self.experiments[0]
+        self.training = TrainingView()
+        # 30 Hz: the curves need no 60 Hz, and each repaint of four plots costs ~15 ms
+        host = ExperimentHost(self.topic_id, train, view=self.training, transport=True, process=self.IN_PROCESS,
+                              redraw_ms=33)
+        self.sweep = SweepView(self.topic_id, train, host.values)
         self.sweep.finished.connect(self._show_sweep_endpoints)
-        self._show_model(self.params["model"])
-        return box
-
-    def relevant_params(self, params):
-        return relevant(params)
-
-    # --- frames ---------------------------------------------------------------------------------
-    def consume_frame(self, frame: Frame) -> None:
-        if self.record.generation != self._curve_generation:
-            self._begin_run()
-        if frame.step == 0 and frame.message:
-            self.device_label.setText(frame.message)
-        s = frame.scalars
-        seconds = s.get("seconds", 0.0)
-        for name in self.curves:
-            for metric in self._metrics[name]:
-                if metric in s:
-                    self._pending.setdefault((name, metric), []).append((frame.step, seconds, s[metric]))
-        if s:
-            self._last_step = frame.step
-        self.information.take(frame.step, s)
-        if frame.arrays:
-            self.latent.take(frame.arrays)
-            self.images.take(frame.arrays)
-            self.decoupling.take(frame.arrays, s)
-
-    def _begin_run(self) -> None:
-        self._flush_curves()  # the previous run's last points belong to it, not to the new one
-        self._curve_generation = self.record.generation
-        self._run_count += 1
-        p = self.record.params
-        label = f"#{self._run_count} {p['model']} β={p['beta']:g} K={p['latent_dim']}"
-        text = ", ".join(f"{k}={p[k]}" for k in SHOWN_IN_LABEL if k in relevant(p))
-        for curves in self.curves.values():
-            curves.begin_run(f"run{self._run_count}", label, text)
-        self._show_model(p["model"])
-        self._show_budget(p)
-        self.information.clear()
-        n = p["train_size"] if p["model"] == "vib" else ALL_DIGITS
-        self.information.set_model(p["model"], n)
-
-    def _show_budget(self, p: dict) -> None:
-        """The hinge threshold / adaptive target on the KL curve (both in nats per example)."""
-        plot = self.curves["loss"].plot_item
-        if self._budget_line is not None:
-            plot.removeItem(self._budget_line)
-            self._budget_line = None
-        if p["penalty"] != "plain":
-            pen = pg.mkPen(200, 70, 70, 200, width=1, style=Qt.PenStyle.DashLine)
-            self._budget_line = pg.InfiniteLine(pos=p["info_budget"], angle=0, pen=pen,
-                                                label=f"information budget {p['info_budget']:g} nats",
-                                                labelOpts={"position": 0.8, "color": (200, 70, 70)})
-            plot.addItem(self._budget_line, ignoreBounds=True)
-
-    def _show_model(self, model: str) -> None:
-        for name, _, _, metrics in CURVE_GROUPS:
-            self._metrics[name] = metrics[model]
-        is_vae = model == "vae"
-        for index, widget in ((3, self.images), (4, self.decoupling)):
-            self.view_tabs.setTabEnabled(index, is_vae)
-        self.information.plane.setVisible(not is_vae)
+        self.algebra = NormalAlgebraView()
+        return [(host, "Training"), (self.sweep, "β sweep"), (self.algebra, "Normal algebra")]
 
     def _show_sweep_endpoints(self, _status: str = "") -> None:
         """A finished (or stopped) sweep's members as end points in the information plane."""
         table, columns = self.sweep.table()
-        if table.shape[0] == 0 or not {"mi_bits", "izy_bits"} <= set(columns):
-            return
-        name = self.sweep.sweep_values()["sweep_param"]
-        self.information.set_endpoints(name, table[:, 0], table[:, columns.index("mi_bits")],
-                                       table[:, columns.index("izy_bits")])
-
-    def _mark_divergence(self, status: str, message: str, param: str) -> None:
-        if status == "diverged":
-            for curves in self.curves.values():
-                run = curves.current_run()
-                if run is not None:
-                    curves.mark(run, self._last_step, f"diverged: {message}")
-
-    def _flush_curves(self) -> None:
-        """Hand the points buffered since the last repaint to the curves, one array per metric:
-        appending per frame cost ~0.3 ms each, GIL time the training worker then lacked."""
-        pending, self._pending = self._pending, {}
-        for (name, metric), points in pending.items():
-            step, seconds, value = np.array(points, dtype=np.float64).T
-            self.curves[name].append(METRIC_LABELS[metric], step, seconds, value)
-
-    def redraw(self) -> None:
-        self._flush_curves()
-        for curves in self.curves.values():
-            curves.redraw()
-        self.latent.draw()
-        self.information.draw()
-        self.images.draw()
-        self.decoupling.draw()
-
-    def clear_views(self) -> None:
-        self._pending = {}
-        for curves in self.curves.values():
-            curves.clear()
-        self._curve_generation = -1
-        self.latent.clear()
-        self.information.clear()
-        self.images.clear()
-        self.decoupling.clear()
-
-    # --- export ---------------------------------------------------------------------------------
-    def plots(self):
-        out = {f"curves_{name}": curves.plot_item for name, curves in self.curves.items()}
-        for view in (self.latent, self.information, self.images, self.decoupling, self.algebra):
-            out.update(view.plots())
-        return out
-
-    def series(self):
-        out = {f"curves_{name}": curves.series_data() for name, curves in self.curves.items()}
-        for view in (self.latent, self.information, self.images, self.decoupling, self.algebra):
-            out.update(view.series())
-        return out
+        self.training.show_sweep_endpoints(self.sweep.sweep_values()["sweep_param"], table, columns)

@@ -53,14 +53,14 @@ def launch(argv: Sequence[str]) -> int:
     import pyqtgraph as pg
 
     from widgets import share_opengl_contexts
-    from workbench.main_window import MainWindow
+    from workbench.shell.main_window import MainWindow
 
     share_opengl_contexts()  # before the QApplication: several 3-D views, floating docks (pyqtgraph #1822)
     pg.setConfigOptions(antialias=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Scientific Spaces Workbench")
     app.setOrganizationName("ScientificSpaces")
-    from workbench.gui_gc import GuiThreadCollector
+    from workbench.shell.gui_gc import GuiThreadCollector
 
     collector = GuiThreadCollector()  # noqa: F841 - kept alive for the application's lifetime
     warm_up_kernels()
@@ -74,8 +74,8 @@ def launch(argv: Sequence[str]) -> int:
         started = time.monotonic()
 
         def shoot() -> None:
-            settled = all(not p.controller.is_busy() and (p.record.recorded or not p.auto_run())
-                          for p in window.panels.values())  # a training panel waits for Play
+            settled = all(not h.controller.is_busy() and (h.record.recorded or not h.auto)
+                          for p in window.panels.values() for h in p.pages)  # a run waits for Play
             if not settled and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
                 QTimer.singleShot(200, shoot)
                 return

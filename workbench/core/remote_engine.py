@@ -48,6 +48,8 @@ class _ChildContext(RunContext):
             kind, *args = self._commands.recv()
             if kind == "live":
                 self.set_live(*args)
+            elif kind == "speed":
+                self.set_speed(*args)
             elif kind == "pause":
                 self.pause()
             elif kind == "resume":
@@ -131,6 +133,7 @@ class RemoteEngine:
             self._ensure_started()
             self._commands.send(("run", factory, dict(params)))
             sent_live = ctx.live_values()  # the values the child starts with
+            sent_speed = 1.0
             child_paused = [False]
             local_before_pause = ctx.before_pause
 
@@ -151,6 +154,9 @@ class RemoteEngine:
                     if ctx.paused != child_paused[0]:
                         child_paused[0] = ctx.paused
                         self._commands.send(("pause",) if ctx.paused else ("resume",))
+                    if ctx.speed != sent_speed:
+                        sent_speed = ctx.speed
+                        self._commands.send(("speed", sent_speed))
                     for name, value in ctx.live_values().items():
                         if sent_live.get(name, object()) != value:
                             sent_live[name] = value

@@ -6,8 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench import tour
-from workbench.tour import TourCard
+from workbench.shell import tour
+from workbench.shell.tour import TourCard
 
 ACCENTS = {
     tour.CATEGORY_PHYSICS: "#13a8a0",

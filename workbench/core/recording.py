@@ -3,7 +3,7 @@
 ``RunRecord`` is shared by the headless command line and the GUI's "export everything": curves are
 one row per recorded step (``step`` plus one column per scalar series), arrays are those of the
 latest frame (``<name>.csv`` with a header row, and all of them in ``arrays.npz``).  Memory is
-bounded however long the run (``workbench.scalar_table``): the command line spools every row to
+bounded however long the run (``workbench.core.scalar_table``): the command line spools every row to
 disk and writes them all; the GUI keeps a thinned table and says so in the file's header.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from engines.core.frame import Frame
-from workbench.atomic import write_text_atomic, write_with
-from workbench.scalar_table import ROW_CAPACITY, RowSpool, ScalarTable, cell
+from workbench.core.atomic import write_text_atomic, write_with
+from workbench.core.scalar_table import ROW_CAPACITY, RowSpool, ScalarTable, cell
 
 
 @dataclass

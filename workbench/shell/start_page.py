@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QSlider, QVBoxLayout, QWidget,
 )
 
-from workbench import tour
-from workbench.timeline_ribbon import TimelineRibbon, accent, scaled_font
-from workbench.tour import TourCard
+from workbench.shell import tour
+from workbench.shell.timeline_ribbon import TimelineRibbon, accent, scaled_font
+from workbench.shell.tour import TourCard
 
 _OPEN_BUTTON_QSS = (
     "QPushButton { background: #2f6fd6; color: #ffffff; border: none; border-radius: 5px;"

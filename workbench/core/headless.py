@@ -14,8 +14,8 @@ from typing import Any, Callable, TextIO
 from engines.core.experiment import Experiment
 from engines.core.frame import RunContext
 from engines.registry import load_engine
-from workbench.recording import RunRecord
-from workbench.session import Session, topic_state, write_session
+from workbench.core.recording import RunRecord
+from workbench.core.session import Session, topic_state, write_session
 
 EXIT_OK, EXIT_BAD_ARGS, EXIT_DIVERGED = 0, 2, 3
 

@@ -18,8 +18,8 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-from workbench.atomic import write_text_atomic, write_with
-from workbench.versions import package_versions
+from workbench.core.atomic import write_text_atomic, write_with
+from workbench.core.versions import package_versions
 
 Series = Mapping[str, Mapping[str, tuple[np.ndarray, np.ndarray]]]
 

@@ -18,8 +18,8 @@ from engines.core.experiment import find, route
 from engines.core.params import ParameterError
 from engines.registry import TOPIC_IDS, experiments, is_built
 from workbench import __version__
-from workbench.atomic import write_text_atomic
-from workbench.versions import package_versions
+from workbench.core.atomic import write_text_atomic
+from workbench.core.versions import package_versions
 
 SCHEMA_VERSION = 2
 APP_NAME = "scientific-spaces-workbench"

@@ -27,12 +27,13 @@ from engines.core.experiment import Experiment
 from engines.core.frame import Frame
 from widgets import LivePlot
 from widgets.live_plot import PALETTE
-from workbench import export, themes
-from workbench.atomic import write_text_atomic
-from workbench.experiment_host import ExperimentHost
-from workbench.recording import array_csv
-from workbench.session import ExperimentState
-from workbench.sweep_summary import (AxisPlan, SweepSummary, diverged_text, log_ticks, metric_columns,
+from workbench.pages import export
+from workbench.shell import themes
+from workbench.core.atomic import write_text_atomic
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.core.recording import array_csv
+from workbench.core.session import ExperimentState
+from workbench.core.sweep_summary import (AxisPlan, SweepSummary, diverged_text, log_ticks, metric_columns,
                                      parse_values, plan_axis, summarize)
 
 ERROR_COLOR = "#c0392b"
@@ -65,10 +66,10 @@ class SweepView(ExperimentHost):
         self.status.setObjectName("sweepStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4 + 4)
-        self.form.invalidValue.connect(lambda name, msg: self._show_status(msg, error=True))
+        self.form.invalidValue.connect(self._on_invalid_value)
         self.metric_combo.currentTextChanged.connect(self.mark_dirty)
         self.error_check.toggled.connect(self.mark_dirty)
-        self.controller.stateChanged.connect(lambda state: self._set_running(state in ("running", "paused")))
+        self.controller.stateChanged.connect(self._on_run_state)
 
     def build_plots(self) -> QSplitter:
         self.metric_combo = QComboBox(toolTip="The measured quantity plotted against the swept value")
@@ -207,6 +208,12 @@ class SweepView(ExperimentHost):
         self._tick()
         bad = diverged_text(self._summary.diverged_members, self._title)
         self._show_status(f"{text}\n{bad}" if bad else text, error=error or bool(bad))
+
+    def _on_invalid_value(self, name: str, message: str) -> None:
+        self._show_status(message, error=True)
+
+    def _on_run_state(self, state: str) -> None:
+        self._set_running(state in ("running", "paused"))
 
     def _set_running(self, running: bool) -> None:
         self._running = running

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from engines.core.frame import Frame, RunContext, RunStopped
 from engines.core.params import ParameterError
-from workbench.remote_engine import RemoteEngine
+from workbench.core.remote_engine import RemoteEngine
 
 EMIT_INTERVAL_S = 0.015
 
@@ -114,7 +114,7 @@ class RunController(QObject):
 
     def __init__(self, run_factory: Callable[[dict, RunContext], Iterator[Frame]], parent=None,
                  process: bool = False, tap: Callable[[int, Frame], None] | None = None):
-        """``process``: run the engine in a child process (``workbench.remote_engine``) so a
+        """``process``: run the engine in a child process (``workbench.core.remote_engine``) so a
         compute-bound engine does not share the GUI's GIL; ``run_factory`` must then be picklable
         (a module-level function such as ``engine.run``).  ``tap(generation, frame)`` sees every
         frame in the worker thread as it arrives, even one a stop later drops (keep it cheap)."""
@@ -140,7 +140,7 @@ class RunController(QObject):
         self._deliver(self.generation)
         self.generation += 1
         ctx = RunContext.for_params(params)
-        ctx.set_live("_speed", self.speed)
+        ctx.set_speed(self.speed)
         ctx.realtime = True  # a simulation that paces itself runs at the transport's speed × real time
         if single_step:
             ctx.pause()
@@ -184,8 +184,10 @@ class RunController(QObject):
             self._current.ctx.set_live(name, value)
 
     def set_speed(self, speed: float) -> None:
+        """The transport's speed, an attribute of the run's context (not a parameter)."""
         self.speed = float(speed)
-        self.set_live("_speed", self.speed)
+        if self._current is not None:
+            self._current.ctx.set_speed(self.speed)
 
     def is_busy(self) -> bool:
         return self._thread is not None and self._thread.isRunning()

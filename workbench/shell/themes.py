@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 THEMES: tuple[str, ...] = ("light", "dark")
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "styles"
+STYLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "styles"
 
 #: Name of the application property that records the theme last applied.
 THEME_PROPERTY = "ssw_theme"

@@ -10,13 +10,16 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDia
                                QMessageBox)
 
 from engines.registry import built_topics, load_engine
-from workbench import __version__, themes
-from workbench.session import Session, SessionError, read_session, write_session
-from workbench.shortcuts import SHORTCUTS, keyboard_help_html
-from workbench.start_page import StartPage
+from workbench import __version__
+from workbench.shell import themes
+from workbench.core.session import Session, SessionError, read_session, write_session
+from workbench.shell.shortcuts import SHORTCUTS, keyboard_help_html
+from workbench.shell.start_page import StartPage
 from workbench.topics import panel_class
 
 LAYOUT_VERSION = 1
+EXPORT_PATTERNS = {"png": "PNG image (*.png)", "svg": "SVG image (*.svg)", "csv": "CSV (*.csv)",
+                   "npz": "NumPy arrays (*.npz)"}
 ABOUT_HTML = (
     f"<h3>Scientific Spaces Workbench {__version__}</h3>"
     "<p>Interactive experiments built from essays of the blog <i>Scientific Spaces</i> "
@@ -57,7 +60,8 @@ class MainWindow(QMainWindow):
             engine = load_engine(topic)
             panel = panel_class(topic)(topic, engine)
             panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            panel.exportRequested.connect(lambda kind, t=topic: self._export_from(t, kind))
+            for host in panel.pages:
+                host.export_handler = self._export_page
             self.panels[topic] = panel
             self.docks[topic] = self._add_dock(topic, engine.TITLE, panel)
         self._default_state = None
@@ -140,6 +144,10 @@ class MainWindow(QMainWindow):
     def current_panel(self):
         return self.panels.get(self.current_topic)
 
+    def _with_page(self, fn, failure: str = "Action failed") -> None:
+        """Act on the page in view of the current panel (its experiment's own form and run)."""
+        self._with_panel(lambda panel: fn(panel.current_host()), failure)
+
     def _with_panel(self, fn, failure: str = "Action failed") -> None:
         panel = self.current_panel()
         if panel is None:
@@ -150,32 +158,32 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError, KeyError, StopIteration) as exc:
             QMessageBox.warning(self, failure, f"{exc}")
 
-    # --- actions (names match workbench.shortcuts) ----------------------------------------------
+    # --- actions (names match workbench.shell.shortcuts) ----------------------------------------------
     def undo(self) -> None:
-        self._with_panel(lambda p: p.history.stack.undo())
+        self._with_page(lambda h: h.history.stack.undo())
 
     def redo(self) -> None:
-        self._with_panel(lambda p: p.history.stack.redo())
+        self._with_page(lambda h: h.history.stack.redo())
 
     def reset_defaults(self) -> None:
-        self._with_panel(lambda p: p.reset_defaults())
+        self._with_page(lambda h: h.reset_defaults())
 
     def play_pause(self) -> None:
-        def toggle(panel):
-            if panel.controller.state == "running" and not panel.auto_run():
-                panel.controller.pause()
+        def toggle(host):
+            if host.controller.state == "running" and not host.auto:
+                host.controller.pause()
             else:
-                panel.play()
-        self._with_panel(toggle)
+                host.play()
+        self._with_page(toggle)
 
     def step(self) -> None:
-        self._with_panel(lambda p: p.step())
+        self._with_page(lambda h: h.step())
 
     def stop(self) -> None:
-        self._with_panel(lambda p: p.stop())
+        self._with_page(lambda h: h.stop())
 
     def reset_run(self) -> None:
-        self._with_panel(lambda p: p.reset_run())
+        self._with_page(lambda h: h.reset_run())
 
     def toggle_theme(self) -> None:
         self.set_theme("dark" if self.theme == "light" else "light")
@@ -215,37 +223,53 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_folder", str(Path(path).parent))
         return path
 
-    def _export_from(self, topic: str, kind: str) -> None:
-        self.current_topic = topic
-        getattr(self, f"export_{kind}")()
+    def _export_page(self, host, kind: str) -> None:
+        """A page's own Export menu: this window asks where (and remembers the folder)."""
+        self.current_topic = host.topic
+        self._export(kind, host)
 
     def export_png(self) -> None:
-        path = self._ask_path("Export PNG", "PNG image (*.png)")
-        if path:
-            scale, ok = QInputDialog.getDouble(self, "Resolution", "Scale factor (1 = screen):", 2.0, 0.25, 8.0, 2)
-            if ok:
-                self._with_panel(lambda p: p.export_png(path, scale), "Export failed")
+        self._export("png")
 
     def export_svg(self) -> None:
-        path = self._ask_path("Export SVG", "SVG image (*.svg)")
-        if path:
-            self._with_panel(lambda p: p.export_svg(path), "Export failed")
+        self._export("svg")
 
     def export_csv(self) -> None:
-        path = self._ask_path("Export CSV", "CSV (*.csv)")
-        if path:
-            self._with_panel(lambda p: p.export_csv(path), "Export failed")
+        self._export("csv")
 
     def export_npz(self) -> None:
-        path = self._ask_path("Export NPZ", "NumPy arrays (*.npz)")
-        if path:
-            self._with_panel(lambda p: p.export_npz(path), "Export failed")
+        self._export("npz")
 
     def export_everything(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export everything into folder",
-                                                  str(self.settings.value("last_folder", str(Path.home()))))
-        if folder:
-            self._with_panel(lambda p: p.export_everything(folder), "Export failed")
+        self._export("everything")
+
+    def _export(self, kind: str, host=None) -> None:
+        """Ask where, then export: one page (its Export button, or the page in view from the menu),
+        or, for "everything" from the menu, every page of the panel."""
+        panel = self.current_panel()
+        if host is None and panel is None:
+            self.statusBar().showMessage("open a topic's panel first (the start page has none)", 5000)
+            return
+        target = host or (panel if kind == "everything" else panel.current_host())
+        if kind == "everything":
+            path = QFileDialog.getExistingDirectory(self, "Export everything into folder",
+                                                    str(self.settings.value("last_folder", str(Path.home()))))
+            if path:
+                self.settings.setValue("last_folder", path)
+        else:
+            path = self._ask_path(f"Export {kind.upper()}", EXPORT_PATTERNS[kind])
+        if not path:
+            return
+        args = [path]
+        if kind == "png":
+            scale, ok = QInputDialog.getDouble(self, "Resolution", "Scale factor (1 = screen):", 2.0, 0.25, 8.0, 2)
+            if not ok:
+                return
+            args.append(scale)
+        try:
+            getattr(target, f"export_{kind}")(*args)
+        except (OSError, ValueError, KeyError, StopIteration) as exc:
+            QMessageBox.warning(self, "Export failed", f"{exc}")
 
     # --- sessions -------------------------------------------------------------------------------
     def session(self) -> Session:

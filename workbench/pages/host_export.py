@@ -1,0 +1,107 @@
+"""Exports of one experiment's page, each labelled with that experiment's own parameters.
+
+A mixin of ``ExperimentHost``: it reads the host's ``topic``, ``experiment``, ``view``, ``record``
+and ``shown_params()``.  PNG (the page's view, with a scale factor), SVG (one plot), CSV of every
+plotted curve, NPZ of the arrays of the run's last frame, and "everything" (all of them, the run's
+own files and a session) into a folder.  Every file is written atomically (``workbench.core.atomic``),
+and every CSV header names the experiment and the parameters of the result it holds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton
+
+from workbench.pages import export
+
+EXPORTS = (("png", "PNG image…", "PNG image (*.png)"),
+           ("svg", "SVG (vector) of the main plot…", "SVG image (*.svg)"),
+           ("csv", "CSV of every plotted series…", "CSV (*.csv)"),
+           ("npz", "NPZ of the arrays…", "NumPy arrays (*.npz)"),
+           ("everything", "Everything into a folder…", ""))
+
+
+class HostExport:
+    """Export and provenance of an ExperimentHost (see the module docstring).
+
+    ``export_handler(host, kind)``, when set (the main window sets it), asks where to write — so
+    the window remembers the last folder and the resolution; a page on its own asks itself."""
+
+    export_handler = None
+
+    def provenance(self) -> tuple[str, ...]:
+        return (f"topic: {self.topic}", *self.provenance_block(), export.versions_line())
+
+    def provenance_block(self, plots: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """This experiment's share of a header: its name, the parameters of the shown result."""
+        return export.experiment_lines(f"{self.topic}:{self.experiment_id}", self.shown_params(), plots)
+
+    def export_csv(self, path: str | Path) -> None:
+        """Every plotted curve, with this experiment's own parameters in the header."""
+        self.view.draw()
+        export.write_series_csv(self.view.series(), path, self.provenance())
+
+    def export_png(self, path: str | Path, scale: float = 2.0) -> None:
+        self.view.draw()
+        export.render_widget_png(self.view_widget(), path, scale)
+
+    def export_svg(self, path: str | Path, plot: str | None = None) -> None:
+        self.view.draw()
+        plots = self.view.plots()
+        if not plots:
+            raise ValueError(f"{self.experiment.title} has no plot to export")
+        export.plot_svg(plots[plot or next(iter(plots))], path)
+
+    def export_npz(self, path: str | Path) -> None:
+        export.write_npz(self.record.arrays, path)
+
+    def export_everything(self, folder: str | Path, scale: float = 2.0) -> list[Path]:
+        """The page as PNG, every plot as SVG and PNG, the plotted curves, the run's own files
+        (curves.csv, one CSV per array, arrays.npz), all labelled with this experiment's values."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.view.draw()
+        written = [folder / f"{self.topic}_{self.experiment_id}.png"]
+        self.export_png(written[0], scale)
+        for name, item in self.view.plots().items():
+            export.plot_svg(item, folder / f"{name}.svg")
+            export.plot_png(item, folder / f"{name}.png", scale)
+            written += [folder / f"{name}.svg", folder / f"{name}.png"]
+        written.append(folder / "plotted_series.csv")
+        self.export_csv(written[-1])
+        written += self.record.write(folder, self.provenance())
+        return written
+
+    def view_widget(self):
+        """The widget that shows the plots (the page itself when the host is its own view)."""
+        return self if self.view is self else self.view
+
+    def export_menu_button(self) -> QToolButton:
+        self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup,
+                                         toolTip="This experiment's plots or data, labelled with its own parameters")
+        menu = QMenu(self.export_button)
+        for kind, text, _ in EXPORTS:
+            menu.addAction(text).setData(kind)
+        menu.triggered.connect(self._on_export_action)  # a bound method: no cycle keeps the page alive
+        self.export_button.setMenu(menu)
+        return self.export_button
+
+    def _on_export_action(self, action) -> None:
+        if self.export_handler is not None:
+            self.export_handler(self, action.data())
+        else:
+            self._ask_export(action.data())
+
+    def _ask_export(self, kind: str) -> None:
+        pattern = next(p for k, _, p in EXPORTS if k == kind)
+        title = f"Export {self.experiment.title}"
+        if kind == "everything":
+            path = QFileDialog.getExistingDirectory(self, title)
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, title, f"{self.topic}_{self.experiment_id}.{kind}", pattern)
+        if not path:
+            return
+        try:
+            getattr(self, f"export_{kind}")(path)
+        except (OSError, ValueError, KeyError) as exc:
+            self._show_error(f"export failed: {exc}")

@@ -59,7 +59,10 @@ class SweepView(ExperimentHost):
         sweep = Experiment(experiment.id, f"{experiment.title}: sweep", self.spec.params, self.spec.run,
                            in_process=True, summary="every value of one parameter with every seed")
         # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
-        super().__init__(topic, sweep, parent, process=process, base_params=base_params, tap=self._tap_frame)
+        help_text = (f"<b>Sweep.</b> Every value of the swept parameter, with every seed, trained with the values "
+                     f"of the “{experiment.title}” page (fixed when the sweep starts).")
+        super().__init__(topic, sweep, parent, process=process, base_params=base_params, tap=self._tap_frame,
+                         help_text=help_text)
         self.run_button.setText("Run sweep")
         self.run_button.setToolTip("Run every value with every seed, over the main form's values")
         self.stop_button.setToolTip("Stop; the runs already finished are kept")

@@ -9,6 +9,8 @@ from workbench.topics.rope.chain_view import ChainView
 from workbench.topics.rope.steady_view import SteadyView
 
 REPAINT_MS = 17  # ≤ 60 Hz: a drag of ω redraws at frame rate
+CHAIN_HELP = ("<b>Live bead chain.</b> Press Play to spin the rope. ω, its ramp, damping, drag and the frame "
+              "act on the running rope (live); any other change restarts it.")
 
 
 class RopePanel(TopicPanel):
@@ -19,7 +21,7 @@ class RopePanel(TopicPanel):
         return [(ExperimentHost(self.topic_id, steady, view=self.steady, status_line=True, redraw_ms=REPAINT_MS),
                  steady.title),
                 (ExperimentHost(self.topic_id, chain, view=self.chain, transport=True, restart_on_change=True,
-                                redraw_ms=REPAINT_MS), chain.title)]
+                                redraw_ms=REPAINT_MS, help_text=CHAIN_HELP), chain.title)]
 
     def shutdown(self) -> bool:
         self.steady._spin_timer.stop()  # noqa: SLF001

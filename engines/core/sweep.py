@@ -9,7 +9,6 @@ the metrics — so the sweep page and the ``sweep`` command read every topic's t
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generator, Iterator, Sequence
 

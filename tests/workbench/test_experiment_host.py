@@ -13,7 +13,7 @@ from PySide6 import QtCore
 from engines.core.frame import Frame
 from engines.core.params import Param, ParameterError, ParamSchema
 from widgets.live_plot import LivePlot
-from workbench.shell import themes
+from workbench.pages import themes
 from engines.core.experiment import Experiment
 from workbench.pages.experiment_host import ExperimentHost
 

@@ -3,7 +3,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
-from workbench.shell import themes
+from workbench.pages import themes
 from workbench.shell.start_page import StartPage
 
 

@@ -25,7 +25,6 @@ Modes, from ``Experiment.mode``:
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -38,8 +37,9 @@ from widgets.param_form import ParamForm
 from widgets.plot_style import PlotHost
 from widgets.progress_eta import ProgressEta
 from widgets.transport import TransportBar
-from workbench.shell import themes
+from workbench.pages import themes
 from workbench.pages.controller import RunController
+from workbench.pages.experiment_view import ExperimentView
 from workbench.pages.host_export import HostExport
 from workbench.core.recording import RunRecord
 from workbench.core.session import ExperimentState
@@ -52,7 +52,7 @@ ERROR_STYLE = "<span style='color:#cf222e'>{}</span>"
 ENDED_TEXT = {"invalid": "not computed", "error": "engine error", "diverged": "diverged"}
 
 
-class ExperimentHost(HostExport, QWidget):
+class ExperimentHost(HostExport, ExperimentView):
     """Form → own RunController → view; see the module docstring for the modes and the protocol."""
 
     finished = Signal(str)  # how each run ended: finished, stopped, invalid, diverged or error
@@ -65,7 +65,7 @@ class ExperimentHost(HostExport, QWidget):
                  base_params: Callable[[], dict[str, Any]] | None = None, tap=None,
                  transport: bool = False, restart_on_change: bool = False, status_line: bool | None = None,
                  redraw_ms: int = REDRAW_MS):
-        QWidget.__init__(self, parent)
+        ExperimentView.__init__(self, parent)
         self.topic, self.experiment = topic, experiment
         self.experiment_id, self.schema = experiment.id, experiment.params
         self.auto = experiment.mode == "instant"
@@ -184,18 +184,12 @@ class ExperimentHost(HostExport, QWidget):
         self.transport.speedChanged.connect(self.controller.set_speed)
         return self.transport
 
-    # --- the view protocol's defaults (a subclass that is its own view overrides them) ---------------
+    # --- the view protocol (ExperimentView's no-op hooks; a subclass that is its own view overrides) ---
     def build_plots(self) -> QWidget | QLayout:
         """The right-hand side: the view (a subclass that is its own view builds its plots here)."""
         if self.view is self:
             raise NotImplementedError("a host that is its own view builds its plots in build_plots")
         return self.view
-
-    def begin(self, params: dict[str, Any]) -> None:
-        """A run of ``params`` starts: forget the previous run's data."""
-
-    def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
-        """Store a batch of frames computed for ``params`` (the host keeps the newest anyway)."""
 
     def draw(self) -> None:
         """Push the stored data to the plots (by default: the newest frame, see draw_frame)."""
@@ -204,20 +198,6 @@ class ExperimentHost(HostExport, QWidget):
 
     def draw_frame(self, frame: Frame, params: dict[str, Any]) -> None:
         """Draw one frame computed for ``params`` (the hook of a one-frame tab)."""
-
-    def end(self, status: str, message: str) -> None:
-        """The run ended."""
-
-    def clear(self) -> None:
-        """Forget the plotted data."""
-
-    def plots(self) -> dict:
-        """The view's plot items by name (for export and theming)."""
-        return {}
-
-    def series(self) -> dict:
-        """Every plotted curve as (x, y) copies, per plot (for CSV export)."""
-        return {}
 
     def plot_hosts(self) -> list[PlotHost]:
         """The plots that follow the theme: by default every PlotHost on the page."""

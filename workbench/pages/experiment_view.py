@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from engines.core.frame import Frame
 from widgets.plot_style import PlotHost
-from workbench.shell import themes
+from workbench.pages import themes
 
 
 class ExperimentView(QWidget):

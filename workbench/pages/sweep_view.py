@@ -28,7 +28,7 @@ from engines.core.frame import Frame
 from widgets import LivePlot
 from widgets.live_plot import PALETTE
 from workbench.pages import export
-from workbench.shell import themes
+from workbench.pages import themes
 from workbench.core.atomic import write_text_atomic
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.core.recording import array_csv

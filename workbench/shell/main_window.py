@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDia
 
 from engines.registry import built_topics, load_engine
 from workbench import __version__
-from workbench.shell import themes
+from workbench.pages import themes
 from workbench.core.session import Session, SessionError, read_session, write_session
 from workbench.shell.shortcuts import SHORTCUTS, keyboard_help_html
 from workbench.shell.start_page import StartPage

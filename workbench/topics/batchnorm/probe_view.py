@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from widgets.band_plot import BandPlot
 from widgets.live_plot import LivePlot
-from workbench.shell import themes
+from workbench.pages import themes
 
 COLORS = {"a": "#d62728", "b": "#1f77b4"}
 RATIO_COLORS = {"loss_range": "#8c564b", "grad_pred": "#9467bd", "beta_eff": "#2ca02c"}

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QStac
 
 from widgets.colored_curve import auto_levels
 from widgets.surface_map import SurfaceMap, fill_nearest
-from workbench.shell import themes
+from workbench.pages import themes
 
 NETS = ("a", "b")
 KEYS = ("surface_axis",) + tuple(f"{kind}_{net}" for kind in ("surface", "trajectory") for net in NETS)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QTextBrowser, QVBoxLayout, QW
 
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
-from workbench.shell import themes
+from workbench.pages import themes
 from widgets.plot_style import fit_with_headroom
 from workbench.pages.plot_helpers import marker
 

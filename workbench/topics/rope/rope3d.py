@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from workbench.shell import themes
+from workbench.pages import themes
 
 
 class Rope3DTab(QWidget):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFrame, QGridLayout, Q
 
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
-from workbench.shell import themes
+from workbench.pages import themes
 from workbench.pages.experiment_view import ExperimentView
 from workbench.topics.rope.rope3d import Rope3DTab
 

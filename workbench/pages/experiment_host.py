@@ -2,7 +2,7 @@
 
 Everything a page needs to compute one experiment lives here once: the parameter form with undo
 and defaults, a RunController (DESIGN.md §3; in a child process when the experiment is
-compute-bound), the controls, progress with ETA, a status line (frame messages at ≤ 10 Hz), a
+compute-bound), the controls, progress with ETA (laid out by ``host_layout``), a status line (frame messages at ≤ 10 Hz), a
 ParameterError from the engine shown under the parameter it names (cleared on the next start, or
 when that parameter changes) with a banner when the plots keep an older valid result, a repaint
 throttle, a bounded record of the run, provenance, session state and export.  What the experiment
@@ -28,31 +28,28 @@ import time
 from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QLabel, QLayout, QSizePolicy, QWidget
 
 from engines.core.experiment import Experiment
 from engines.core.frame import Frame, RunContext
 from widgets.param_form import ParamForm
 from widgets.plot_style import PlotHost
-from widgets.progress_eta import ProgressEta
-from widgets.transport import TransportBar
 from workbench.pages import themes
 from workbench.pages.controller import RunController
 from workbench.pages.experiment_view import ExperimentView
 from workbench.pages.host_export import HostExport
+from workbench.pages.host_layout import HostLayout
 from workbench.core.recording import RunRecord
 from workbench.core.session import ExperimentState
 from workbench.pages.undo import ParamHistory
 
 REDRAW_MS = 50                      # ≤ 20 Hz for streaming runs
 STATUS_INTERVAL_S = 0.1             # frame messages reach the status line ≤ 10 times a second
-FORM_WIDTH = 340                    # the left column: a slider, its value box and the undo / export row
 ERROR_STYLE = "<span style='color:#cf222e'>{}</span>"
 ENDED_TEXT = {"invalid": "not computed", "error": "engine error", "diverged": "diverged"}
 
 
-class ExperimentHost(HostExport, ExperimentView):
+class ExperimentHost(HostLayout, HostExport, ExperimentView):
     """Form → own RunController → view; see the module docstring for the modes and the protocol."""
 
     finished = Signal(str)  # how each run ended: finished, stopped, invalid, diverged or error
@@ -105,84 +102,6 @@ class ExperimentHost(HostExport, ExperimentView):
         self._timer.start()
         if self.auto:
             self.start()
-
-    # --- layout ---------------------------------------------------------------------------------
-    def _build_layout(self, form_width: int | None, transport: bool, status_line: bool) -> None:
-        side = QWidget()
-        self.side_layout = QVBoxLayout(side)
-        self.side_layout.setContentsMargins(6, 6, 6, 6)
-        self.side_layout.addWidget(self.help_label)
-        self.side_layout.addWidget(self.form)
-        self.side_layout.addLayout(self._history_row())
-        self.run_button = self.stop_button = self.transport = self.progress = self.status = None
-        if not self.auto:
-            if transport:
-                self.side_layout.addWidget(self._transport_bar())
-            else:
-                self.side_layout.addLayout(self._run_stop_row())
-            self.progress = ProgressEta()
-            self.side_layout.addWidget(self.progress)
-            self.controller.stateChanged.connect(self._on_state)
-        if status_line:
-            self.status = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.status.setObjectName("panelStatus")
-            self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4 + 4)
-            self.side_layout.addWidget(self.status)
-        self.side_layout.addStretch(1)
-        self._error_label = self.status if self.status is not None else self.readout
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(side)
-        scroll.setFixedWidth(form_width or FORM_WIDTH)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self.stale_banner)
-        plots = self.build_plots()
-        if isinstance(plots, QLayout):
-            right.addLayout(plots, 1)
-        else:
-            right.addWidget(plots, 1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(scroll)
-        layout.addLayout(right, 1)
-        if self.readout.parentWidget() is None:      # build_plots did not place it
-            right.addWidget(self.readout)
-        if self.status is not None and self.view is not self:
-            self.readout.hide()  # the status line says what the readout would (the view has its own)
-
-    def _history_row(self) -> QHBoxLayout:
-        self.undo_button = QPushButton("Undo", toolTip="Undo the last change of this form (Ctrl+Z)", enabled=False)
-        self.redo_button = QPushButton("Redo", toolTip="Redo (Ctrl+Shift+Z)", enabled=False)
-        self.defaults_button = QPushButton("Defaults", toolTip="Every parameter of this form back to its default",
-                                           clicked=self.reset_defaults)
-        self.undo_button.clicked.connect(self.history.stack.undo)
-        self.redo_button.clicked.connect(self.history.stack.redo)
-        self.history.stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        self.history.stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        row = QHBoxLayout()
-        for button in (self.undo_button, self.redo_button, self.defaults_button, self.export_menu_button()):
-            row.addWidget(button)
-        return row
-
-    def _run_stop_row(self) -> QHBoxLayout:
-        self.run_button = QPushButton("Run", clicked=self.start)
-        self.stop_button = QPushButton("Stop", clicked=self.stop, enabled=False)
-        row = QHBoxLayout()
-        row.addWidget(self.run_button)
-        row.addWidget(self.stop_button)
-        return row
-
-    def _transport_bar(self) -> TransportBar:
-        self.transport = TransportBar()
-        self.transport.playClicked.connect(self.play)
-        self.transport.pauseClicked.connect(self.controller.pause)
-        self.transport.stepClicked.connect(self.step)
-        self.transport.stopClicked.connect(self.stop)
-        self.transport.resetClicked.connect(self.reset_run)
-        self.transport.speedChanged.connect(self.controller.set_speed)
-        return self.transport
 
     # --- the view protocol (ExperimentView's no-op hooks; a subclass that is its own view overrides) ---
     def build_plots(self) -> QWidget | QLayout:

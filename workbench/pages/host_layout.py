@@ -1,0 +1,93 @@
+"""The layout of an ExperimentHost's page: the form column on the left (help, form, undo row,
+controls, progress, status) and the view on the right.  A mixin: it reads the host's form,
+history, controller and mode, and sets the widgets the host drives."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from widgets.progress_eta import ProgressEta
+from widgets.transport import TransportBar
+
+FORM_WIDTH = 340  # the left column: a slider, its value box and the undo / export row
+
+
+class HostLayout:
+    """Builds the page; ``ExperimentHost`` supplies the parts it arranges."""
+
+    def _build_layout(self, form_width: int | None, transport: bool, status_line: bool) -> None:
+        side = QWidget()
+        self.side_layout = QVBoxLayout(side)
+        self.side_layout.setContentsMargins(6, 6, 6, 6)
+        self.side_layout.addWidget(self.help_label)
+        self.side_layout.addWidget(self.form)
+        self.side_layout.addLayout(self._history_row())
+        self.run_button = self.stop_button = self.transport = self.progress = self.status = None
+        if not self.auto:
+            if transport:
+                self.side_layout.addWidget(self._transport_bar())
+            else:
+                self.side_layout.addLayout(self._run_stop_row())
+            self.progress = ProgressEta()
+            self.side_layout.addWidget(self.progress)
+            self.controller.stateChanged.connect(self._on_state)
+        if status_line:
+            self.status = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.status.setObjectName("panelStatus")
+            self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4 + 4)
+            self.side_layout.addWidget(self.status)
+        self.side_layout.addStretch(1)
+        self._error_label = self.status if self.status is not None else self.readout
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(side)
+        scroll.setFixedWidth(form_width or FORM_WIDTH)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.stale_banner)
+        plots = self.build_plots()
+        if isinstance(plots, QLayout):
+            right.addLayout(plots, 1)
+        else:
+            right.addWidget(plots, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
+        if self.readout.parentWidget() is None:      # build_plots did not place it
+            right.addWidget(self.readout)
+        if self.status is not None and self.view is not self:
+            self.readout.hide()  # the status line says what the readout would (the view has its own)
+
+    def _history_row(self) -> QHBoxLayout:
+        self.undo_button = QPushButton("Undo", toolTip="Undo the last change of this form (Ctrl+Z)", enabled=False)
+        self.redo_button = QPushButton("Redo", toolTip="Redo (Ctrl+Shift+Z)", enabled=False)
+        self.defaults_button = QPushButton("Defaults", toolTip="Every parameter of this form back to its default",
+                                           clicked=self.reset_defaults)
+        self.undo_button.clicked.connect(self.history.stack.undo)
+        self.redo_button.clicked.connect(self.history.stack.redo)
+        self.history.stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.history.stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        row = QHBoxLayout()
+        for button in (self.undo_button, self.redo_button, self.defaults_button, self.export_menu_button()):
+            row.addWidget(button)
+        return row
+
+    def _run_stop_row(self) -> QHBoxLayout:
+        self.run_button = QPushButton("Run", clicked=self.start)
+        self.stop_button = QPushButton("Stop", clicked=self.stop, enabled=False)
+        row = QHBoxLayout()
+        row.addWidget(self.run_button)
+        row.addWidget(self.stop_button)
+        return row
+
+    def _transport_bar(self) -> TransportBar:
+        self.transport = TransportBar()
+        self.transport.playClicked.connect(self.play)
+        self.transport.pauseClicked.connect(self.controller.pause)
+        self.transport.stepClicked.connect(self.step)
+        self.transport.stopClicked.connect(self.stop)
+        self.transport.resetClicked.connect(self.reset_run)
+        self.transport.speedChanged.connect(self.controller.set_speed)
+        return self.transport

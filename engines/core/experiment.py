@@ -52,13 +52,15 @@ class SweepSpec:
     """The sweep an experiment offers: its own parameters (which parameter, which values, which
     seeds), the run that trains every member and streams the growing ``sweep`` table, and how the
     table is read (``group_param``: a sweep parameter whose comma-separated items are drawn as one
-    line each; ``default_metric`` and ``error_of``: the metric shown first and its "1 − x" label)."""
+    line each; ``default_metric`` and ``error_of``: the metric shown first and its "1 − x" label),
+    and the title of its page."""
 
     params: ParamSchema
     run: RunFn
     group_param: str | None = None
     default_metric: str | None = None
     error_of: Mapping[str, str] = field(default_factory=dict)
+    title: str = "Sweep"
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,9 @@ class TopicPanel(QWidget):
         self.tabs = QTabWidget()
         self.pages: list[ExperimentHost] = []
         for host, title in self.build_pages():
-            self.pages.append(host)
-            self.tabs.addTab(host, title)
-            host.statusMessage.connect(self.statusMessage)
+            self._add_page(host, title)
+            if host.experiment.sweep is not None:  # every experiment that declares a sweep gets its page
+                self._add_page(SweepView(self.topic_id, host.experiment, host.values), host.experiment.sweep.title)
         self.help = HelpPane()
         self.help.set_markdown_file(RESOURCES / "topics" / f"{self.topic_id}.md")
         self.tabs.addTab(self.help, "Help")
@@ -50,18 +50,17 @@ class TopicPanel(QWidget):
 
     # --- pages ----------------------------------------------------------------------------------
     def build_pages(self) -> list[tuple[ExperimentHost, str]]:
-        """(host, tab title) per page, the main experiment's first; by default a generic view of
-        every experiment (and the sweep page of one that declares a sweep)."""
+        """(host, tab title) per experiment, the main one first; by default a generic view of each.
+        The sweep page of an experiment that declares one follows its page by itself."""
         from workbench.topics.generic import GenericView
 
-        pages = []
-        for experiment in self.experiments:
-            view = GenericView(experiment)
-            pages.append((ExperimentHost(self.topic_id, experiment, view=view, transport=True), experiment.title))
-            if experiment.sweep is not None:
-                host = pages[-1][0]
-                pages.append((SweepView(self.topic_id, experiment, host.values), f"{experiment.title}: sweep"))
-        return pages
+        return [(ExperimentHost(self.topic_id, e, view=GenericView(e), transport=True), e.title)
+                for e in self.experiments]
+
+    def _add_page(self, host: ExperimentHost, title: str) -> None:
+        self.pages.append(host)
+        self.tabs.addTab(host, title)
+        host.statusMessage.connect(self.statusMessage)
 
     @property
     def main(self) -> ExperimentHost:

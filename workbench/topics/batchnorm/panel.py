@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.panel import TopicPanel
-from workbench.pages.sweep_view import SweepView
 from workbench.topics.batchnorm.descent_view import DescentView
 from workbench.topics.batchnorm.ics_view import IcsView
 from workbench.topics.batchnorm.neuron_view import NeuronView
@@ -18,11 +17,14 @@ from workbench.topics.batchnorm.projection_view import ProjectionView
 class BatchNormPanel(TopicPanel):
     IN_PROCESS: bool | None = None  # None: as the experiment declares (training in a child process)
 
+    @property
+    def sweep(self):
+        return self.sweep_views()[0]
+
     def build_pages(self):
         self.pair = PairView()
         host = ExperimentHost(self.topic_id, self.experiments[0], view=self.pair, transport=True,
                               process=self.IN_PROCESS, redraw_ms=33)
-        self.sweep = SweepView(self.topic_id, self.experiments[0], host.values)
-        return [(host, "Nets A and B"), (self.sweep, "Learning-rate sweep"), (DescentView(), "Descent lemma"),
+        return [(host, "Nets A and B"), (DescentView(), "Descent lemma"),
                 (NeuronView(), "Su's single neuron"), (ProjectionView(), "BN gradient projection"),
                 (IcsView(), "Internal covariate shift"), (NoisyView(), "Noisy BN")]

@@ -3,23 +3,26 @@
 Every experiment is addressed as ``TOPIC:EXPERIMENT`` (``run batchnorm:descent``); a topic's id
 alone names its main experiment, and ``main.py list TOPIC`` lists them.
 
-Exit status: 0 success; 2 bad arguments or parameter values (nothing written); 3 the run diverged
-(what was computed is written).  Parameter values go through the engine's schema — the same
+Exit status: 0 success; 2 bad arguments, parameter values or ``--out`` (nothing written, checked
+before the run starts); 3 the run diverged (what was computed is written); 4 the results could not
+be written (``--out`` keeps its previous contents); 130 / 143 / 129 stopped by SIGINT / SIGTERM /
+SIGHUP (what was computed is written, session.json says ``"status": "interrupted"``).  Parameter values go through the engine's schema — the same
 validation as the GUI form.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
 from typing import Any, Sequence
 
 from engines.core.experiment import Experiment, find, route
+from engines.core.frame import RunContext
 from engines.core.params import ParameterError
 from engines.registry import TOPIC_IDS, built_topics, experiments, load_engine, split_ref
-from workbench.core.headless import EXIT_BAD_ARGS, EXIT_OK, StderrProgress, run_experiment
+from workbench.core.headless import EXIT_BAD_ARGS, EXIT_OK, EXIT_WRITE_FAILED, StderrProgress, run_experiment
+from workbench.core.interrupts import Interrupts
+from workbench.core.output_folder import OutputFolder, OutputFolderError
 from workbench.core.session import SessionError, read_session
 
 SUBCOMMANDS = ("list", "params", "run", "replay")
@@ -126,50 +129,82 @@ def parse_run_params(ref: str, assignments: Sequence[str], seed: str | None,
     return topic, experiment, schema.validate(values)
 
 
-def _check_out(out: str) -> None:
-    """Refuse an output folder that cannot be one before anything runs (exit 2, nothing written)."""
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise CliError(f"--out {out}: exists and is not a folder")
-    parent = next((p for p in [path, *path.parents] if p.exists()), Path("."))
-    if not os.access(parent, os.W_OK):
-        raise CliError(f"--out {out}: {parent} is not writable")
+Job = tuple[str, Experiment, dict[str, Any], str]  # topic, experiment, values, subfolder of --out
 
 
-def _execute(topic: str, experiment: Experiment, params: dict[str, Any], out: str, quiet: bool) -> int:
-    _check_out(out)
-    bar = None if quiet else StderrProgress(f"{topic}:{experiment.id}")
+def _check_devices(jobs: list[Job]) -> None:
+    """A device that is not here (cuda without a GPU) is refused before any job runs."""
+    for topic, experiment, params, _ in jobs:
+        if "device" in params:
+            from engines.core.torch_runtime import resolve_device
+
+            try:
+                resolve_device(params["device"])
+            except ParameterError as exc:
+                raise ParameterError(exc.name, f"{topic}:{experiment.id}: {exc}") from None
+
+
+def _execute(jobs: list[Job], out: str, quiet: bool) -> int:
+    """Run the jobs into one staging folder and put it in place of ``--out`` when all are written
+    (or a signal stopped them: what was computed is written, marked interrupted)."""
+    _check_devices(jobs)
     try:
-        outcome = run_experiment(topic, experiment, params, out, progress=bar)
-    finally:
-        if bar is not None:
-            bar.close()
-    if outcome.record.message:
-        print(outcome.record.message, file=sys.stderr)
-    if outcome.record.diverged:
-        print(f"run diverged: {outcome.record.diverged}", file=sys.stderr)
-    for path in outcome.files:
+        folder = OutputFolder(out)
+    except OutputFolderError as exc:
+        raise CliError(str(exc)) from None
+    status, files = EXIT_OK, []
+    with Interrupts() as interrupts:
+        try:
+            for topic, experiment, params, sub in jobs:
+                if interrupts.signum is not None:
+                    break
+                ctx = interrupts.watch(RunContext.for_params(params))
+                bar = None if quiet else StderrProgress(f"{topic}:{experiment.id}")
+                try:
+                    outcome = run_experiment(topic, experiment, params, folder.staging / sub, bar, ctx,
+                                             interrupts.name)
+                finally:
+                    if bar is not None:
+                        bar.close()
+                if outcome.record.message:
+                    print(outcome.record.message, file=sys.stderr)
+                if outcome.record.diverged:
+                    print(f"run diverged: {outcome.record.diverged}", file=sys.stderr)
+                status = max(status, outcome.exit_code)
+                files += [folder.final_path(path) for path in outcome.files]
+            folder.commit()
+        except OSError as exc:
+            folder.discard()
+            print(f"error: cannot write the results ({exc}); {out} keeps its previous contents", file=sys.stderr)
+            return EXIT_WRITE_FAILED
+        except BaseException:
+            folder.discard()
+            raise
+    for path in files:
         print(path)
-    return outcome.exit_code
+    if interrupts.signum is not None:
+        print(f"interrupted by {interrupts.name()}: what was computed is in {out} (session.json: "
+              "\"status\": \"interrupted\")", file=sys.stderr)
+        return interrupts.exit_code
+    return status
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     topic, experiment, params = parse_run_params(args.topic, args.assignments, args.seed, args.device)
-    return _execute(topic, experiment, params, args.out, args.quiet)
+    return _execute([(topic, experiment, params, "")], args.out, args.quiet)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    """Every topic of the session (validated whole first) reruns its shown experiment; several
+    topics go to a subfolder each."""
     try:
         session = read_session(args.session)
     except SessionError as exc:
         raise CliError(str(exc)) from None
-    status = EXIT_OK
     several = len(session.topics) > 1
-    for topic, state in session.topics.items():
-        out = f"{args.out}/{topic}" if several else args.out
-        experiment = find(experiments(topic), state.active, topic)
-        status = max(status, _execute(topic, experiment, state.params, out, args.quiet))
-    return status
+    jobs = [(topic, find(experiments(topic), state.active, topic), state.params, topic if several else "")
+            for topic, state in session.topics.items()]
+    return _execute(jobs, args.out, args.quiet)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,5 +226,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_ARGS
     except OSError as exc:
-        print(f"error: cannot write the results: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_ARGS

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from engines.core.experiment import Experiment
-from engines.core.frame import RunContext
+from engines.core.frame import RunContext, RunStopped
 from engines.registry import load_engine
 from workbench.core.recording import RunRecord
 from workbench.core.session import Session, topic_state, write_session
 
-EXIT_OK, EXIT_BAD_ARGS, EXIT_DIVERGED = 0, 2, 3
+EXIT_OK, EXIT_BAD_ARGS, EXIT_DIVERGED, EXIT_WRITE_FAILED = 0, 2, 3, 4
 
 
 @dataclass
@@ -25,6 +25,7 @@ class RunOutcome:
     record: RunRecord
     files: list[Path]
     exit_code: int
+    status: str = "complete"  # complete, diverged or interrupted
 
 
 class StderrProgress:
@@ -69,25 +70,42 @@ def run_experiment(
     params: dict[str, Any],
     out_dir: str | Path,
     progress: Callable[[float | None], None] | None = None,
+    ctx: RunContext | None = None,
+    stopped_by: Callable[[], str] = lambda: "",
 ) -> RunOutcome:
     """Run one experiment with already-validated ``params``; write the files; return what happened.
 
-    ParameterError raised by the engine propagates *before* anything is written.
+    A stop requested through ``ctx`` (the command line's signal handlers) ends the run at the
+    engine's next check; what it computed is written like a finished run's, marked
+    ``interrupted`` with ``stopped_by()`` (the signal's name).  ParameterError raised by the engine
+    propagates *before* anything is written.
     """
-    ctx = RunContext.for_params(params)
+    ctx = ctx or RunContext.for_params(params)
     record = RunRecord(topic, dict(params), experiment=experiment.id, spool=True)
+    status, last = "complete", None
     try:
-        for frame in experiment.run(dict(params), ctx):
-            record.add(frame)
-            if progress is not None:
-                progress(frame.progress)
-            if frame.diverged:
-                break
+        try:
+            for frame in experiment.run(dict(params), ctx):
+                record.add(frame)
+                last = frame
+                if progress is not None:
+                    progress(frame.progress)
+                if frame.diverged:
+                    status = "diverged"
+                    break
+        except RunStopped:
+            status = "interrupted"
         out_dir = Path(out_dir)
         files = record.write(out_dir)
     finally:
         record.close()
-    session = Session(topics={topic: topic_state(params, experiment.id)}, active_topic=topic)
+    run = {"step": last.step if last else None, "progress": last.progress if last else None,
+           "scalars_recorded": record.recorded}
+    if status == "diverged":
+        run["diverged"] = record.diverged
+    if status == "interrupted":
+        run["stopped_by"] = stopped_by() or "a stop request"
+    session = Session(topics={topic: topic_state(params, experiment.id)}, active_topic=topic, status=status, run=run)
     write_session(out_dir / "session.json", session)
     files.insert(0, out_dir / "session.json")
-    return RunOutcome(record, files, EXIT_DIVERGED if record.diverged else EXIT_OK)
+    return RunOutcome(record, files, EXIT_DIVERGED if status == "diverged" else EXIT_OK, status)

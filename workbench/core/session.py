@@ -61,22 +61,35 @@ class TopicState:
                 "experiments": {eid: state.to_json() for eid, state in self.experiments.items()}}
 
 
+RUN_STATUSES = ("complete", "diverged", "interrupted")
+
+
 @dataclass
 class Session:
+    """Every topic's state; a session written by a headless run also says how that run ended
+    (``status``: complete, diverged or interrupted) and how far it got (``run``: step, progress,
+    and what diverged or which signal stopped it)."""
+
     topics: dict[str, TopicState] = field(default_factory=dict)
     active_topic: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    status: str | None = None
+    run: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc = {
             "schema_version": SCHEMA_VERSION,
             "app": APP_NAME,
             "app_version": __version__,
             "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "versions": package_versions(),
-            "active_topic": self.active_topic,
-            "topics": {tid: state.to_json() for tid, state in self.topics.items()},
         }
+        if self.status is not None:
+            doc["status"] = self.status
+            doc["run"] = dict(self.run or {})
+        doc["active_topic"] = self.active_topic
+        doc["topics"] = {tid: state.to_json() for tid, state in self.topics.items()}
+        return doc
 
 
 def topic_state(params: dict[str, Any], experiment_id: str) -> TopicState:
@@ -148,7 +161,11 @@ def parse_session(doc: Any, source: str = "session") -> Session:
     if active is not None and active not in topics:
         raise SessionError(f"{source}: active_topic {active!r} is not among its topics")
     versions = doc.get("versions") if isinstance(doc.get("versions"), dict) else {}
-    return Session(topics=topics, active_topic=active, versions=versions)
+    status = doc.get("status")
+    if status is not None and status not in RUN_STATUSES:
+        raise SessionError(f"{source}: status {status!r} is not one of {', '.join(RUN_STATUSES)}")
+    run = doc.get("run") if isinstance(doc.get("run"), dict) else None
+    return Session(topics=topics, active_topic=active, versions=versions, status=status, run=run)
 
 
 def _parse_topic(topic_id: str, entry: Any, source: str) -> TopicState:

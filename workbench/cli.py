@@ -125,6 +125,9 @@ def parse_run_params(ref: str, assignments: Sequence[str], seed: str | None,
                            f"({'its results are deterministic' if flag == 'seed' else 'it does not use torch'})")
     for text in [*assignments, *extra]:
         name, value = schema.parse_assignment(text)
+        if name in values:
+            how = f"--{name} and --set {name}=" if name in ("seed", "device") and text in extra else f"--set {name}="
+            raise CliError(f"{how} given twice: give {name} once")
         values[name] = value
     return topic, experiment, schema.validate(values)
 

@@ -7,8 +7,14 @@ the command line reject exactly the same values with exactly the same message.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
+
+
+# A number as a person types it: ASCII digits, an optional sign, point and exponent (no "1_0", no
+# Arabic-Indic or full-width digits, which float() would quietly accept).
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)", re.ASCII | re.IGNORECASE)
 
 
 class ParameterError(ValueError):
@@ -69,22 +75,23 @@ class Param:
             return "any text"
         unit = f" {self.unit}" if self.unit else ""
         kind = "an integer" if self.kind == "int" else "a number"
+        fmt = _fmt_int if self.kind == "int" else _fmt
         if self.zero:
-            return f"0 or {kind} in [{_fmt(self.lo, '-inf')}, {_fmt(self.hi, 'inf')}]{unit}"
-        return f"{kind} in [{_fmt(self.lo, '-inf')}, {_fmt(self.hi, 'inf')}]{unit}"
+            return f"0 or {kind} in [{fmt(self.lo, '-inf')}, {fmt(self.hi, 'inf')}]{unit}"
+        return f"{kind} in [{fmt(self.lo, '-inf')}, {fmt(self.hi, 'inf')}]{unit}"
 
     def validate(self, value: Any) -> Any:
         """Return the value converted to this parameter's type, or raise ParameterError."""
         try:
             converted = self._convert(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ParameterError(
-                self.name, f"{self.name}: {value!r} is not valid; allowed: {self.range_text()}"
+                self.name, f"{self.name}: {_shown(value)} is not valid; allowed: {self.range_text()}"
             ) from None
         if self.kind in ("float", "int"):
             if not math.isfinite(converted):
                 raise ParameterError(
-                    self.name, f"{self.name}: {value!r} is not finite; allowed: {self.range_text()}"
+                    self.name, f"{self.name}: {_shown(value)} is not finite; allowed: {self.range_text()}"
                 )
             if self.zero and converted == 0:
                 return converted
@@ -97,20 +104,19 @@ class Param:
                 )
         if self.kind == "choice" and converted not in self.choices:
             raise ParameterError(
-                self.name, f"{self.name}: {value!r} is not valid; allowed: {self.range_text()}"
+                self.name, f"{self.name}: {_shown(value)} is not valid; allowed: {self.range_text()}"
             )
         return converted
 
     def _convert(self, value: Any) -> Any:
-        if self.kind == "float":
-            if isinstance(value, bool):
+        if self.kind in ("float", "int"):
+            if isinstance(value, bool) or isinstance(value, str) and not NUMBER.fullmatch(value.strip()):
                 raise TypeError
+        if self.kind == "float":
             return float(value)
         if self.kind == "int":
-            if isinstance(value, bool):
-                raise TypeError
             f = float(value)
-            if f != int(f):
+            if f != int(f):  # int(inf) raises OverflowError: not an integer either
                 raise ValueError
             return int(f)
         if self.kind == "bool":
@@ -144,6 +150,16 @@ class Param:
 
 def _fmt(x: float | None, unbounded: str = "inf") -> str:
     return unbounded if x is None else f"{x:g}"
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A rejected value as the message quotes it (a 400-digit number is cut, not echoed whole)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _fmt_int(x: float | None, unbounded: str = "inf") -> str:
+    return unbounded if x is None else str(int(x))
 
 
 @dataclass(frozen=True)

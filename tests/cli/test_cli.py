@@ -50,6 +50,8 @@ def test_params_text_and_json():
     (["--set", "scenario=spiral"], "one of hanging, troposkein, jump, su_original"),
     (["--set", "length"], "NAME=VALUE"),
     (["--set", "mode=2", "--set", "omega=3"], "mode"),
+    (["--set", "omega=3", "--set", "omega=4"], "given twice"),
+    (["--set", "points=inf"], "an integer in [11, 5001]"),
 ])
 def test_bad_values_exit_2_and_write_nothing(tmp_path, args, fragment):
     out = tmp_path / "out"

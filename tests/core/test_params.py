@@ -74,3 +74,25 @@ def test_zero_allowed_log_parameter_accepts_exact_zero_only():
     assert beta.describe()["zero_allowed"] is True
     with pytest.raises(ValueError):
         Param("x", 1.0, lo=0.0, hi=2.0, zero=True)
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "Infinity", "1e400", "9" * 400, "nan", "٣", "１２", "1_0", "0x10", "1,5"])
+def test_an_integer_is_ascii_decimal_and_never_overflows(text):
+    """Every integer parameter took these to a traceback (int(float('inf')) raises OverflowError);
+    float() would quietly accept Arabic-Indic and full-width digits and underscores."""
+    param = Param("seed", 0, kind="int", lo=0, hi=2**31 - 1)
+    with pytest.raises(ParameterError) as info:
+        param.validate(text)
+    assert info.value.name == "seed" and "an integer in [0, 2147483647]" in str(info.value)
+    assert len(str(info.value)) < 160  # a 400-digit value is quoted cut, not whole
+
+
+@pytest.mark.parametrize("text,value", [("3", 3.0), (" 7 ", 7.0), ("1e-3", 1e-3), (".5", 0.5), ("+2.", 2.0)])
+def test_plain_decimal_numbers_still_parse(text, value):
+    assert Param("x", 1.0, lo=-10, hi=10).validate(text) == value
+
+
+@pytest.mark.parametrize("text", ["٣", "１２", "1_0", "1e400"])
+def test_a_float_refuses_foreign_digits_and_overflow(text):
+    with pytest.raises(ParameterError):
+        Param("x", 1.0, lo=-10, hi=10).validate(text)

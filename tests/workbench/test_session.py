@@ -43,6 +43,13 @@ def test_round_trip_keeps_parameters_and_records_versions(tmp_path):
      "has no sweep"),
     ({"schema_version": 2, "topics": {"batchnorm": {"experiments": {"descent": {"params": {"eta_over_L": 9}}}}}},
      "batchnorm:descent: eta_over_L"),
+    ({"schema_version": 2, "active_topic": ["rope"], "topics": {"rope": {"experiments": {"steady": {"params": {}}}}}},
+     "active_topic"),
+    ({"schema_version": 2, "topics": {"rope": {"experiments": {"steady": {"params": {}}}, "seed": 3}}}, "'seed'"),
+    ({"schema_version": 2, "topics": {"rope": {"experiments": {"steady": {"params": {}, "colour": 1}}}}}, "'colour'"),
+    ({"schema_version": 2, "comment": "x", "topics": {"rope": {"experiments": {"steady": {"params": {}}}}}}, "'comment'"),
+    ({"schema_version": 2, "topics": {"vae_ib": {"experiments": {"train": {"params": {"seed": 3}, "seed": 4}}}}},
+     "differs"),
     ({"schema_version": 2, "topics": {"vae_ib": {"experiments": {"train": {"params": {},
                                                                           "sweep": {"sweep_param": "colour"}}}}}},
      "sweep_param"),
@@ -98,3 +105,14 @@ def test_every_experiment_and_the_sweep_round_trip(tmp_path):
     assert back.experiments["train"].params["steps"] == 50
     assert back.experiments["train"].sweep["sweep_param"] == "depth"
     assert back.experiments["train"].sweep["sweep_seeds"] == "0, 1, 2"  # defaults filled in
+
+
+@pytest.mark.parametrize("text,fragment", [("[" * 100_000 + "]" * 100_000, "workbench can read"),
+                                          ('{"schema_version": ' + "9" * 5000 + "}", "workbench can read"),
+                                          ('{"schema_version": 2, "topics": {"rope": {"experiments": {"steady": '
+                                           '{"params": {"points": ' + "9" * 400 + "}}}}}}", "points")])
+def test_hostile_files_are_session_errors_not_tracebacks(tmp_path, text, fragment):
+    """100,000-deep nesting, an integer of thousands of digits, a 400-digit parameter."""
+    with pytest.raises(SessionError) as err:
+        read_session(_write(tmp_path, text))
+    assert fragment in str(err.value)

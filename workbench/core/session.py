@@ -62,6 +62,16 @@ class TopicState:
 
 
 RUN_STATUSES = ("complete", "diverged", "interrupted")
+TOP_KEYS = {"schema_version", "app", "app_version", "saved_at", "versions", "status", "run", "active_topic", "topics"}
+TOPIC_KEYS = {"active", "experiments"}
+EXPERIMENT_KEYS = {"params", "seed", "device", "sweep"}
+
+
+def _refuse_unknown(doc: dict, known: set[str], where: str) -> None:
+    """A key the workbench does not write is refused by name (a typo would otherwise be ignored)."""
+    unknown = sorted(str(k) for k in doc if k not in known)
+    if unknown:
+        raise SessionError(f"{where}: unknown key {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}")
 
 
 @dataclass
@@ -157,8 +167,9 @@ def parse_session(doc: Any, source: str = "session") -> Session:
     topics: dict[str, TopicState] = {}
     for topic_id, entry in topics_doc.items():
         topics[topic_id] = _parse_topic(topic_id, entry, source)
+    _refuse_unknown(doc, TOP_KEYS, source)
     active = doc.get("active_topic")
-    if active is not None and active not in topics:
+    if active is not None and (not isinstance(active, str) or active not in topics):
         raise SessionError(f"{source}: active_topic {active!r} is not among its topics")
     versions = doc.get("versions") if isinstance(doc.get("versions"), dict) else {}
     status = doc.get("status")
@@ -175,10 +186,13 @@ def _parse_topic(topic_id: str, entry: Any, source: str) -> TopicState:
         raise SessionError(f"{source}: topic {topic_id!r} is not built in this version of the workbench")
     if not isinstance(entry, dict) or not isinstance(entry.get("experiments"), dict) or not entry["experiments"]:
         raise SessionError(f"{source}: topic {topic_id!r} has no parameter table")
+    _refuse_unknown(entry, TOPIC_KEYS, f"{source}: topic {topic_id!r}")
     declared = experiments(topic_id)
     states = {}
     for experiment_id, state in entry["experiments"].items():
         where = f"{source}: {topic_id}:{experiment_id}"
+        if isinstance(state, dict):
+            _refuse_unknown(state, EXPERIMENT_KEYS, where)
         try:
             experiment = find(declared, experiment_id, topic_id)
         except ParameterError as exc:
@@ -193,6 +207,10 @@ def _parse_topic(topic_id: str, entry: Any, source: str) -> TopicState:
             sweep = None if sweep is None else experiment.sweep.params.validate(sweep)
         except ParameterError as exc:
             raise SessionError(f"{where}: {exc}") from None
+        for key in ("seed", "device"):  # written beside the parameters for a reader; they must agree
+            if state.get(key) is not None and state[key] != params.get(key):
+                raise SessionError(f"{where}: {key} {state[key]!r} differs from the parameters' {key} "
+                                   f"{params.get(key)!r}; give it once, in params")
         states[experiment_id] = ExperimentState(params, sweep)
     active = entry.get("active", next(iter(states)))
     if active not in states:
@@ -213,4 +231,9 @@ def read_session(path: str | Path) -> Session:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SessionError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno})") from None
-    return parse_session(doc, path.name)
+    except (ValueError, RecursionError) as exc:  # an integer of thousands of digits; nesting too deep
+        raise SessionError(f"{path.name}: not a session the workbench can read ({str(exc)[:80]})") from None
+    try:
+        return parse_session(doc, path.name)
+    except RecursionError:
+        raise SessionError(f"{path.name}: nested too deeply to be a session") from None

@@ -155,12 +155,13 @@ def _execute(jobs: list[Job], out: str, quiet: bool) -> int:
         folder = OutputFolder(out)
     except OutputFolderError as exc:
         raise CliError(str(exc)) from None
-    status, files = EXIT_OK, []
+    status, files, interrupted, skipped = EXIT_OK, [], False, []
     with Interrupts() as interrupts:
         try:
             for topic, experiment, params, sub in jobs:
                 if interrupts.signum is not None:
-                    break
+                    skipped.append(f"{topic}:{experiment.id}")
+                    continue
                 ctx = interrupts.watch(RunContext.for_params(params))
                 bar = None if quiet else StderrProgress(f"{topic}:{experiment.id}")
                 try:
@@ -174,6 +175,7 @@ def _execute(jobs: list[Job], out: str, quiet: bool) -> int:
                 if outcome.record.diverged:
                     print(f"run diverged: {outcome.record.diverged}", file=sys.stderr)
                 status = max(status, outcome.exit_code)
+                interrupted = interrupted or outcome.status == "interrupted"
                 files += [folder.final_path(path) for path in outcome.files]
             folder.commit()
         except OSError as exc:
@@ -185,11 +187,15 @@ def _execute(jobs: list[Job], out: str, quiet: bool) -> int:
             raise
     for path in files:
         print(path)
-    if interrupts.signum is not None:
+    if skipped:
+        print(f"interrupted by {interrupts.name()} before these ran (not in {out}): {', '.join(skipped)}",
+              file=sys.stderr)
+    if interrupted:
         print(f"interrupted by {interrupts.name()}: what was computed is in {out} (session.json: "
               "\"status\": \"interrupted\")", file=sys.stderr)
+    if interrupted or skipped:
         return interrupts.exit_code
-    return status
+    return status  # a signal after the last step: the run is complete, and its files say so
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -90,7 +90,11 @@ def test_panel_runs_exports_and_restores(qtbot, tmp_path, topic):
     blocks = header_blocks(text)
     for tab in panel.experiment_pages()[1:]:  # each experiment's plots carry its own parameters
         block = blocks[f"{topic}:{tab.experiment_id}"]
-        assert block["parameters"] == tab.shown_params() and block["plots"] == list(tab.view.plots())
+        assert block["parameters"] == tab.shown_params()
+        assert [p.split(".")[-1] for p in block["plots"]] == list(tab.view.plots())
+    named = [p for b in blocks.values() for p in b.get("plots", [])]
+    assert len(named) == len(set(named))  # no page's plot hides another's (descent and neuron: "loss")
+    assert {line.split(",")[0] for line in text.splitlines() if not line.startswith("#")} - {"plot"} <= set(named)
     main_block = blocks[main_ref]
     assert set(quick) <= set(main_block["parameters"].items())
     files = panel.export_everything(tmp_path / "all")

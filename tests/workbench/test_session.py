@@ -47,6 +47,8 @@ def test_round_trip_keeps_parameters_and_records_versions(tmp_path):
      "active_topic"),
     ({"schema_version": 2, "topics": {"rope": {"experiments": {"steady": {"params": {}}}, "seed": 3}}}, "'seed'"),
     ({"schema_version": 2, "topics": {"rope": {"experiments": {"steady": {"params": {}, "colour": 1}}}}}, "'colour'"),
+    ({"schema_version": 2, "topics": {"rope": {"active": ["steady"], "experiments": {"steady": {"params": {}}}}}},
+     "active experiment"),
     ({"schema_version": 2, "comment": "x", "topics": {"rope": {"experiments": {"steady": {"params": {}}}}}}, "'comment'"),
     ({"schema_version": 2, "topics": {"vae_ib": {"experiments": {"train": {"params": {"seed": 3}, "seed": 4}}}}},
      "differs"),
@@ -116,3 +118,17 @@ def test_hostile_files_are_session_errors_not_tracebacks(tmp_path, text, fragmen
     with pytest.raises(SessionError) as err:
         read_session(_write(tmp_path, text))
     assert fragment in str(err.value)
+
+
+def test_a_whole_version_one_rope_table_migrates(tmp_path):
+    """Version 1 saved the rope's combined table (all 21 names); the steady shapes keep theirs, the
+    chain's names go, and a misspelt name is still refused."""
+    import engines.rope as rope
+
+    table = {**rope.PARAMS.defaults(), "scenario": "jump", "span": 0.5}
+    session = read_session(_write(tmp_path, {"schema_version": 1, "topics": {"rope": {"params": table}}}))
+    steady = session.topics["rope"]
+    assert steady.active == "steady" and steady.params["scenario"] == "jump" and steady.params["span"] == 0.5
+    assert "beads" not in steady.params
+    with pytest.raises(SessionError, match="omgea"):
+        read_session(_write(tmp_path, {"schema_version": 1, "topics": {"rope": {"params": {"omgea": 1}}}}, "b.json"))

@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from workbench.core.session import APP_NAME
+from workbench.core.session import APP_NAME, RUN_STATUSES
 
 
 class OutputFolderError(ValueError):
@@ -23,12 +23,15 @@ class OutputFolderError(ValueError):
 
 
 def is_workbench_output(folder: Path) -> bool:
-    """A folder the workbench wrote: its session.json says so, or each entry is such a folder."""
+    """A folder the command line wrote: its session.json is the workbench's *and* records how a
+    headless run ended (``status``) — a session saved or exported from the GUI into a folder of the
+    user's own files has no status, so such a folder is never replaced — or each entry is one."""
     session = folder / "session.json"
     if session.is_file():
         try:
-            return json.loads(session.read_text(encoding="utf-8")).get("app") == APP_NAME
-        except (OSError, ValueError, AttributeError):
+            doc = json.loads(session.read_text(encoding="utf-8"))
+            return doc.get("app") == APP_NAME and doc.get("status") in RUN_STATUSES
+        except (OSError, ValueError, AttributeError, RecursionError):
             return False
     entries = list(folder.iterdir())
     return bool(entries) and all(e.is_dir() and is_workbench_output(e) for e in entries)
@@ -40,7 +43,9 @@ class OutputFolder:
     def __init__(self, out: str):
         if not str(out).strip():
             raise OutputFolderError("--out is empty: give the folder to write the results into")
-        self.path = Path(out)
+        self.path = Path(os.path.abspath(out))  # "." or "x/.." name the folder, not a "" inside it
+        if self.path.parent == self.path:
+            raise OutputFolderError(f"--out {out}: the file system's root cannot be an output folder")
         if self.path.exists() or self.path.is_symlink():
             if not self.path.is_dir():
                 raise OutputFolderError(f"--out {out}: exists and is not a folder")
@@ -68,7 +73,10 @@ class OutputFolder:
                 os.rename(old, self.path)
             raise
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_symlink():
+                old.unlink()
+            else:
+                shutil.rmtree(old, ignore_errors=True)
         return self.path
 
     def discard(self) -> None:

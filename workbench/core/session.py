@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from engines.core.experiment import find, route
 from engines.core.params import ParameterError
-from engines.registry import TOPIC_IDS, experiments, is_built
+from engines.registry import TOPIC_IDS, experiments, is_built, load_engine
 from workbench import __version__
 from workbench.core.atomic import write_text_atomic
 from workbench.core.versions import package_versions
@@ -134,6 +134,9 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
             topics[topic_id] = entry  # reported by name when the migrated document is parsed
             continue
         experiment, params = route(experiments(topic_id), entry["params"])
+        legacy = getattr(load_engine(topic_id), "PARAMS", None)  # the one table v1 wrote (rope: both)
+        if legacy is not None:  # its names this experiment does not read go; a typo still raises
+            params = {k: v for k, v in params.items() if k in experiment.params or k not in legacy}
         topics[topic_id] = {"active": experiment.id, "experiments": {experiment.id: {"params": params}}}
     return {**doc, "schema_version": 2, "topics": topics}
 
@@ -213,7 +216,7 @@ def _parse_topic(topic_id: str, entry: Any, source: str) -> TopicState:
                                    f"{params.get(key)!r}; give it once, in params")
         states[experiment_id] = ExperimentState(params, sweep)
     active = entry.get("active", next(iter(states)))
-    if active not in states:
+    if not isinstance(active, str) or active not in states:
         raise SessionError(f"{source}: topic {topic_id!r}: its active experiment {active!r} is not among "
                            f"its experiments ({', '.join(states)})")
     return TopicState(states, active)

@@ -138,7 +138,6 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         params = self.run_params()
         generation = self.controller.start(params, single_step=single_step)  # delivers the previous run's last frames first
         self._generation, self._params = generation, params
-        self.record = RunRecord(self.topic, dict(params), experiment=self.experiment_id, generation=generation)
         self.view.begin(params)
         if self.progress is not None:
             self.progress.start()
@@ -231,6 +230,9 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
     def _on_frames(self, generation: int, frames: list[Frame]) -> None:
         if generation != self._generation or not frames:
             return
+        if self.record.generation != generation:  # the new run's first frames: the record follows the
+            self.record = RunRecord(self.topic, dict(self._params), experiment=self.experiment_id,  # plots
+                                    generation=generation)
         for frame in frames:
             self.record.add(frame)
         self.view.take(frames, self._params)

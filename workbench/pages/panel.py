@@ -152,26 +152,44 @@ class TopicPanel(QWidget):
         self.show_page(state.active)
 
     # --- provenance and export ------------------------------------------------------------------
+    def _named_plots(self) -> list[tuple[ExperimentHost, dict[str, str]]]:
+        """Per page that shows a result, its plots' names in the panel's exports: a plot name that
+        an earlier page already uses gets the page's experiment in front (batchnorm's descent and
+        neuron pages both have a ``loss``), so no page's curves overwrite another's."""
+        taken: set[str] = set()
+        out = []
+        for host in self.pages:
+            if not host.shown_params():
+                continue
+            prefix = f"{host.experiment_id}_sweep" if isinstance(host, SweepView) else host.experiment_id
+            names = {}
+            for name in host.view.plots():
+                names[name] = name if name not in taken else f"{prefix}.{name}"
+                taken.add(names[name])
+            out.append((host, names))
+        return out
+
     def provenance(self) -> tuple[str, ...]:
         """Each page that shows a result, with the parameters that result was computed with and
-        the plots that show it."""
+        the plots (as the CSV names them) that show it."""
         blocks: list[str] = []
-        for host in self.pages:
-            if host.shown_params():
-                blocks += host.provenance_block(tuple(host.view.plots()))
+        for host, names in self._named_plots():
+            blocks += host.provenance_block(tuple(names.values()))
         return (f"topic: {self.topic_id}", *blocks, export.versions_line())
 
     def plots(self) -> dict[str, Any]:
         out = {}
-        for host in self.pages:
-            out.update(host.view.plots())
+        for host, names in self._named_plots():
+            items = host.view.plots()
+            out.update({names[name]: items[name] for name in names if name in items})
         return out
 
     def series(self) -> dict[str, dict[str, tuple]]:
         out = {}
-        for host in self.pages:
+        for host, names in self._named_plots():
             host.view.draw()
-            out.update(host.view.series())
+            curves = host.view.series()
+            out.update({names.get(name, name): data for name, data in curves.items()})
         return out
 
     def export_png(self, path: str | Path, scale: float = 1.0) -> None:

@@ -115,8 +115,9 @@ class SweepView(ExperimentHost):
         """A sweep's values belong to the experiment it sweeps (``ExperimentState.sweep``)."""
         return ExperimentState({}, self.sweep_values())
 
-    def start(self) -> int:
-        """Run a sweep of the current sweep values over the base page's current parameters."""
+    def start(self, single_step: bool = False) -> int:
+        """Run a sweep of the current sweep values over the base page's current parameters (a
+        sweep has no single step: Step runs it like Play)."""
         for name in self.schema.names():
             self.form.clear_error(name)
         generation = super().start()

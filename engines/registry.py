@@ -7,6 +7,7 @@ the topic's id alone names its main experiment.
 """
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 from types import ModuleType
@@ -45,6 +46,21 @@ def load_engine(topic_id: str) -> ModuleType:
     if not module.EXPERIMENTS or not all(isinstance(e, Experiment) for e in module.EXPERIMENTS):
         raise TypeError(f"engines.{topic_id}.EXPERIMENTS must be a non-empty tuple of Experiment")
     return module
+
+
+def topic_title(topic_id: str) -> str:
+    """A built topic's ``TITLE`` read from its package's source, without importing the engine (a
+    window names its docks before any engine, and torch with it, is loaded)."""
+    spec = importlib.util.find_spec(f"engines.{topic_id}")
+    if spec is None or spec.origin is None:
+        raise KeyError(f"topic {topic_id!r} is not built yet; built: {', '.join(built_topics())}")
+    with open(spec.origin, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read(), spec.origin)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "TITLE" for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                return node.value.value
+    raise TypeError(f"engines.{topic_id} must assign TITLE a string literal in its __init__.py")
 
 
 def experiments(topic_id: str) -> tuple[Experiment, ...]:

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from widgets.gl_view import grab_with_gl  # noqa: E402
 from workbench.shell.main_window import MainWindow  # noqa: E402
 
 SCENARIOS = {
@@ -55,17 +56,17 @@ def open_window(out: str, theme: str = "light", topic: str | None = None):
 def main(out: str, theme: str = "light") -> None:
     app, window, out_dir = open_window(out, theme)
     settle(app, 1.0)
-    window.grab().save(str(out_dir / "start.png"))
+    grab_with_gl(window).save(str(out_dir / "start.png"))
     window.show_topic("rope")
     panel = window.panels["rope"]
     for name, values in SCENARIOS.items():
         panel.set_params({**panel.schema.defaults(), **values}, f"screenshot {name}")
         settle(app, 1.5)
-        window.grab().save(str(out_dir / f"rope_{name}.png"))
+        grab_with_gl(window).save(str(out_dir / f"rope_{name}.png"))
     panel.set_params({**panel.schema.defaults(), "scenario": "hanging", "omega": 6.0, "top_radius": 0.2})
     panel.steady.tabs.setCurrentWidget(panel.steady.page3d)
     settle(app, 2.0)
-    window.grab().save(str(out_dir / "rope_3d.png"))
+    grab_with_gl(window).save(str(out_dir / "rope_3d.png"))
     window.close()
     print(f"screenshots in {out_dir}")
 

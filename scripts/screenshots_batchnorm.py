@@ -13,13 +13,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+from widgets.gl_view import grab_with_gl  # noqa: E402
 from screenshots import open_window, settle  # noqa: E402 - the sibling script (its folder is on sys.path)
 from screenshots_vae_ib import train, wait_for  # noqa: E402
 
 
 def grab(app, window, out_dir: Path, name: str, pause: float = 0.6) -> None:
     settle(app, pause)
-    window.grab().save(str(out_dir / f"{name}.png"))
+    grab_with_gl(window).save(str(out_dir / f"{name}.png"))
 
 
 def main(out: str, steps: int = 300) -> None:

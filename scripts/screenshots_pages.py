@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from widgets.gl_view import grab_with_gl  # noqa: E402
 from screenshots import open_window, settle  # noqa: E402 - the sibling script (its folder is on sys.path)
 
 SMALL = {
@@ -37,8 +38,9 @@ def wait_until(app, done, limit: float = 300.0) -> None:
 
 def main(out: str) -> None:
     app, window, out_dir = open_window(out)
-    for topic, panel in window.panels.items():
-        window.show_topic(topic)
+    for topic in window.panels.topics:
+        window.show_topic(topic)  # builds the panel
+        panel = window.panels[topic]
         for index, host in enumerate(panel.pages):
             panel.tabs.setCurrentWidget(host)
             name = panel.tabs.tabText(index).split(":")[0].replace(" ", "_").replace("'", "").lower()
@@ -54,13 +56,13 @@ def main(out: str) -> None:
                 wait_until(app, lambda: not host.is_running())
             else:
                 wait_until(app, lambda: host.last_frame() is not None, 20)
-            window.grab().save(str(out_dir / f"{topic}_{index}_{name}.png"))
+            grab_with_gl(window).save(str(out_dir / f"{topic}_{index}_{name}.png"))
             inner = getattr(host.view, "view_tabs", None) or getattr(host.view, "tabs", None)
             for tab in range(1, inner.count() if inner is not None else 0):
                 inner.setCurrentIndex(tab)
                 settle(app, 1.0)
                 label = inner.tabText(tab).split(" ")[0].replace("-", "").lower()
-                window.grab().save(str(out_dir / f"{topic}_{index}_{name}_{tab}_{label}.png"))
+                grab_with_gl(window).save(str(out_dir / f"{topic}_{index}_{name}_{tab}_{label}.png"))
             if inner is not None:
                 inner.setCurrentIndex(0)
     window.close()

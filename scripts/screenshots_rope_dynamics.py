@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from widgets.gl_view import grab_with_gl  # noqa: E402
 from screenshots import open_window, settle  # noqa: E402 - the sibling script (its folder is on sys.path)
 
 
@@ -29,7 +30,7 @@ def run_until(app, panel, simulated: float, limit_s: float = 120.0) -> None:
 
 def grab(app, window, out_dir: Path, name: str) -> None:
     settle(app, 0.3)
-    window.grab().save(str(out_dir / f"{name}.png"))
+    grab_with_gl(window).save(str(out_dir / f"{name}.png"))
 
 
 def main(out: str) -> None:

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from widgets.gl_view import grab_with_gl  # noqa: E402
 from screenshots import open_window, settle  # noqa: E402 - the sibling script (its folder is on sys.path)
 
 
@@ -39,7 +40,7 @@ def grab_tabs(app, window, panel, out_dir: Path, prefix: str, tabs) -> None:
         view_tabs.setCurrentIndex(index)
         settle(app, 0.6)
         name = view_tabs.tabText(index).split(" ")[0].lower()
-        window.grab().save(str(out_dir / f"{prefix}_{index}_{name}.png"))
+        grab_with_gl(window).save(str(out_dir / f"{prefix}_{index}_{name}.png"))
 
 
 def main(out: str, epochs: int = 60) -> None:
@@ -59,10 +60,10 @@ def main(out: str, epochs: int = 60) -> None:
     wait_for(app, lambda: not panel.sweep.is_running())
     panel.sweep.error_check.setChecked(True)
     settle(app, 0.5)
-    window.grab().save(str(out_dir / "sweep.png"))
+    grab_with_gl(window).save(str(out_dir / "sweep.png"))
     panel.tabs.setCurrentWidget(panel.algebra)
     settle(app, 2.0)
-    window.grab().save(str(out_dir / "algebra.png"))
+    grab_with_gl(window).save(str(out_dir / "algebra.png"))
     window.close()
     print(f"screenshots in {out_dir}")
 

@@ -12,6 +12,16 @@ os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "ss
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Autosave and the last session go to a folder of the test run, never to the user's state folder.
+os.environ.setdefault("WORKBENCH_STATE_DIR", tempfile.mkdtemp(prefix="ssw-test-state-"))
+
+from hypothesis import settings  # noqa: E402
+
+# Property-based tests: the same examples on every CI run (a red CI names a real regression, not a
+# lucky draw); HYPOTHESIS_PROFILE=explore searches afresh with many more examples.
+settings.register_profile("ci", max_examples=50, derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("explore", max_examples=1000, deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
-from .gl_view import context_safe_view
+from .gl_view import context_safe_view, embed
 
 _CURVE_COLOR = (0.12, 0.47, 0.71, 1.0)
 _MARKER_COLOR = (0.84, 0.15, 0.16, 1.0)
@@ -31,11 +31,10 @@ class CurveView3D(QtWidgets.QWidget):
         self._line_width = float(line_width)
         self._view = context_safe_view()
         self._view.setBackgroundColor(pg.mkColor(background))
-        self._view.setMinimumSize(120, 120)
         self._view.contextRecreated.connect(self._build_items)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
+        layout.addWidget(embed(self._view, self))
         self._xyz = np.zeros((0, 3))
         self._colors: Any = _CURVE_COLOR
         self._marker_xyz = np.zeros((0, 3))
@@ -74,7 +73,7 @@ class CurveView3D(QtWidgets.QWidget):
 
     @property
     def view(self):
-        """The underlying ``pyqtgraph.opengl.GLViewWidget``."""
+        """The underlying GL view (pyqtgraph's ``GLViewMixin`` on a ``QOpenGLWindow``, see gl_view)."""
         return self._view
 
     def set_background(self, color: Any) -> None:
@@ -159,7 +158,7 @@ class CurveView3D(QtWidgets.QWidget):
 
     def grab_image(self) -> QtGui.QImage:
         """Render the current view into an image (needs a working OpenGL context)."""
-        return self._view.grabFramebuffer()
+        return self._view.grab_image()
 
     def _update_grid(self) -> None:
         """A faint floor grid under the curve gives the eye a sense of depth."""

@@ -40,6 +40,34 @@ def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force:
     return True
 
 
+def hold_range(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, margin: float = 0.08,
+               min_use: float = 0.5) -> bool:
+    """Keep a view's range while the data stay inside it and fill at least ``min_use`` of it, else
+    refit with ``margin`` on every side; returns True when it refitted.
+
+    A shape that changes a little every frame (a slider drag) then leaves the axes alone: pyqtgraph's
+    auto-range would refit and re-lay out both axes' ticks every frame, the largest cost of a
+    repaint on a software-rendered screen.  With a locked aspect ratio the view is wider than asked
+    in one direction, so there the data must fill ``min_use`` of it in one direction only.
+    """
+    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+    if not (x.size and y.size):
+        return False
+    (x0, x1), (y0, y1) = view_box.viewRange()
+    lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    span_x = max(hi_x - lo_x, 1e-9 * max(1.0, abs(hi_x)))
+    span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
+    outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
+    sparse = (span_x < min_use * (x1 - x0), span_y < min_use * (y1 - y0))
+    locked = view_box.state.get("aspectLocked", False)
+    if not (outside or (all(sparse) if locked else any(sparse))):
+        return False
+    view_box.disableAutoRange()
+    view_box.setRange(xRange=(lo_x - margin * span_x, hi_x + margin * span_x),
+                      yRange=(lo_y - margin * span_y, hi_y + margin * span_y), padding=0.0, update=True)
+    return True
+
+
 class PlotHost(QtWidgets.QWidget):
     """A QWidget around one ``pg.PlotWidget``: the part every plot widget here shares.
 

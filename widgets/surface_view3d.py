@@ -22,7 +22,7 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 from .colored_curve import auto_levels
-from .gl_view import context_safe_view
+from .gl_view import context_safe_view, embed
 from .surface_map import checked_field, displayable
 
 DEFAULT_RELIEF = 0.5
@@ -81,11 +81,10 @@ class SurfaceView3D(QtWidgets.QWidget):
         self._view = context_safe_view()
         self._background = pg.mkColor(background)
         self._view.setBackgroundColor(self._background)
-        self._view.setMinimumSize(120, 120)
         self._view.contextRecreated.connect(self._build_items)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
+        layout.addWidget(embed(self._view, self))
         self._z = np.zeros((0, 0))
         self._x = self._y = np.zeros(0)
         self._levels = (0.0, 1.0)
@@ -116,7 +115,7 @@ class SurfaceView3D(QtWidgets.QWidget):
 
     @property
     def view(self):
-        """The underlying ``pyqtgraph.opengl.GLViewWidget``."""
+        """The underlying GL view (pyqtgraph's ``GLViewMixin`` on a ``QOpenGLWindow``, see gl_view)."""
         return self._view
 
     def set_background(self, color: Any) -> None:
@@ -250,7 +249,7 @@ class SurfaceView3D(QtWidgets.QWidget):
 
     def grab_image(self) -> QtGui.QImage:
         """Render the current view into an image (needs a working OpenGL context)."""
-        return self._view.grabFramebuffer()
+        return self._view.grab_image()
 
 
 def _bilinear(z: np.ndarray, x: np.ndarray, y: np.ndarray, px: np.ndarray, py: np.ndarray) -> np.ndarray:

@@ -86,13 +86,23 @@ def cmd_params(ref: str, as_json: bool) -> int:
     topic, experiment = _experiment(ref)
     schema = experiment.params
     if as_json:
-        print(json.dumps([p.describe() for p in schema], indent=2, ensure_ascii=False))
+        described = [{**p.describe(), "allowed": schema.range_text(p.name), "relations": schema.relations_of(p.name)}
+                     for p in schema]
+        print(json.dumps(described, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"{topic}:{experiment.id} — {experiment.title}" + (f": {experiment.summary}" if experiment.summary else ""))
     width = max(len(p.name) for p in schema)
     for p in schema:
         nature = "live" if p.live else "restart"
-        print(f"{p.name:<{width}}  default {p.default!s:<10} {p.range_text():<40} {nature:<7}  {p.help}")
+        print(f"{p.name:<{width}}  default {p.default!s:<10} {schema.range_text(p.name):<40} {nature:<7}  {p.help}")
+    if schema.relations:
+        print("the ranges above hold beside the other parameters' defaults; these relations always hold:")
+    for relation in schema.relations:
+        print(f"requires: {relation.describe()}")
+    if experiment.memory is not None:
+        estimate = experiment.memory(schema.defaults())
+        print(f"memory: about {estimate.bytes / 2**30:.2f} GiB at the defaults; grows with {', '.join(estimate.drivers)} "
+              "(settings above the memory available are refused)")
     others = [f"{topic}:{e.id}" for e in experiments(topic) if e is not experiment]
     if others:
         print(f"other experiments: {', '.join(others)} (main.py params {others[0]})")
@@ -147,10 +157,22 @@ def _check_devices(jobs: list[Job]) -> None:
                 raise ParameterError(exc.name, f"{topic}:{experiment.id}: {exc}") from None
 
 
+def _check_jobs(jobs: list[Job]) -> None:
+    """Every job's relations between parameters (a session holds what its form held) and memory
+    estimate are checked before any job runs: a multi-topic replay never stops half-way."""
+    for topic, experiment, params, _ in jobs:
+        try:
+            experiment.params.check_relations(params, given=set(params))
+            experiment.check_memory(params)
+        except ParameterError as exc:
+            raise ParameterError(exc.name, f"{topic}:{experiment.id}: {exc}") from None
+
+
 def _execute(jobs: list[Job], out: str, quiet: bool) -> int:
     """Run the jobs into one staging folder and put it in place of ``--out`` when all are written
     (or a signal stopped them: what was computed is written, marked interrupted)."""
     _check_devices(jobs)
+    _check_jobs(jobs)
     try:
         folder = OutputFolder(out)
     except OutputFolderError as exc:

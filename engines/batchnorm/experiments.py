@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from engines.batchnorm.descent import DESCENT_PARAMS, run_descent
 from engines.batchnorm.ics_run import ICS_PARAMS, relevant_ics, run_ics
 from engines.batchnorm.neuron import NEURON_PARAMS, run_neuron
+from engines.batchnorm.memory import train_memory
 from engines.batchnorm.noisy_run import NOISY_PARAMS, run_noisy
 from engines.batchnorm.params import PARAMS, relevant
 from engines.batchnorm.projection import PROJECTION_PARAMS, run_projection
@@ -116,7 +117,7 @@ def run_train(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
 
 EXPERIMENTS = (
     Experiment("train", "Nets A and B: probes and surfaces", PARAMS, run_train, outputs=TRAIN_OUTPUTS,
-               relevant=relevant, in_process=True,
+               relevant=relevant, in_process=True, memory=train_memory,
                summary="two MLPs trained on identical batches, Santurkar's probes and the loss surfaces",
                sweep=SweepSpec(SWEEP_PARAMS, run_sweep, group_param=SWEEP_GROUP_PARAM, default_metric="test_acc",
                                error_of={"test_acc": "test error", "train_acc": "training error"},

@@ -21,8 +21,9 @@ import torch
 
 from engines.batchnorm.network import NetSpec, forward, init_params, init_stats
 from engines.batchnorm.pair import Batches, Net, NoiseSource
+from engines.batchnorm.params import NOISE_SCALE_ORDER
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParameterError, ParamSchema
+from engines.core.params import Param, ParamSchema
 from engines.core.torch_runtime import configure_threads, seed_everything
 from engines.training.datasets import digits_split
 
@@ -40,15 +41,12 @@ NOISY_PARAMS = ParamSchema([
     Param("steps", 400, kind="int", lo=10, hi=5000),
     Param("record_every", 10, kind="int", lo=1, hi=500, unit="steps", label="record every"),
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1),
-])
+], relations=[NOISE_SCALE_ORDER])
 DEPTH, WIDTH = 6, 100
 
 
 def run_noisy(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     p = NOISY_PARAMS.validate(params)
-    if p["noise_scale_lo"] > p["noise_scale_hi"]:
-        raise ParameterError("noise_scale_hi", f"noise_scale_hi = {p['noise_scale_hi']:g} is below noise_scale_lo = "
-                                               f"{p['noise_scale_lo']:g}; allowed: a number in [{p['noise_scale_lo']:g}, 5]")
     configure_threads("cpu")
     seed_everything(p["seed"])
     split = digits_split()

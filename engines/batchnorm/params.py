@@ -1,12 +1,16 @@
 """Parameters of the batchnorm topic's A-vs-B run (names fixed by the issue's CLI contract)."""
 from __future__ import annotations
 
-from engines.core.params import Param, ParameterError, ParamSchema
+from engines.core.params import Param, ParamSchema
+from engines.core.relations import CapBy, Order
+from engines.training.datasets import DIGITS_TRAIN_SIZE, MOONS_TRAIN_SIZE
 from engines.core.torch_runtime import DEVICE_CHOICES
 from engines.batchnorm.network import INITS, VARIANTS
 from engines.batchnorm.planes import PLANES
 
 DATASETS = ("digits", "moons")
+TRAIN_EXAMPLES = {"digits": DIGITS_TRAIN_SIZE, "moons": MOONS_TRAIN_SIZE}
+NOISE_SCALE_ORDER = Order("noise_scale_lo", "noise_scale_hi")
 VARIANT_HELP = ("none; bn (BatchNorm after each hidden Linear); input_norm (Su: centre + scale the input "
                 "of every Linear); center; scale; layernorm; l1, l2, linf (Santurkar's ℓp norms); "
                 "noisy_bn (BN plus moving noise)")
@@ -60,6 +64,10 @@ PARAMS = ParamSchema([
           help="noisy_bn: i.i.d. N(0, c²) added to every unit of every example"),
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seeds the shared initial weights, batches and noise"),
     Param("device", "auto", kind="choice", choices=DEVICE_CHOICES, help="auto: CUDA when available, else CPU"),
+], relations=[
+    Order("probe_min", "probe_max", strict=True),
+    NOISE_SCALE_ORDER,
+    CapBy("batch_size", "dataset", TRAIN_EXAMPLES, what="training examples"),
 ])
 
 NOISE_PARAMS = ("noise_mean", "noise_scale_lo", "noise_scale_hi", "noise_sample")
@@ -74,14 +82,3 @@ def relevant(params: dict) -> set[str]:
     if params.get("surface_resolution", 1) == 0:
         names -= set(SURFACE_PARAMS)
     return names
-
-
-def check_consistency(p: dict) -> None:
-    """Relations between parameters that no single range can express."""
-    if p["probe_min"] >= p["probe_max"]:
-        raise ParameterError("probe_max", f"probe_max = {p['probe_max']:g} must exceed probe_min = "
-                                          f"{p['probe_min']:g}; allowed: a number in ({p['probe_min']:g}, 10]")
-    if p["noise_scale_lo"] > p["noise_scale_hi"]:
-        raise ParameterError("noise_scale_hi", f"noise_scale_hi = {p['noise_scale_hi']:g} is below noise_scale_lo = "
-                                               f"{p['noise_scale_lo']:g}; allowed: a number in "
-                                               f"[{p['noise_scale_lo']:g}, 5]")

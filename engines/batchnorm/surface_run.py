@@ -9,7 +9,7 @@ seed.  Arrays: ``surface_a`` / ``surface_b`` (R × R, row i ↔ ``surface_axis[i
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import torch
@@ -34,12 +34,15 @@ class SurfaceRun:
             fixed = dict(p, seed=p["seed"] + 5)
             self.noise = NoiseSource(fixed, p["depth"], p["width"], device).draw(len(idx))
 
-    def frames(self, step: int, progress: float, ctx: RunContext) -> Iterator[Frame]:
-        for net in self.nets:
+    def frames(self, step: int, progress: Callable[[float], float], ctx: RunContext) -> Iterator[Frame]:
+        """Both nets' surfaces at ``step``; ``progress(f)`` is the run's progress when a fraction f
+        of this pass (both nets) is done."""
+        for index, net in enumerate(self.nets):
+            share = len(self.nets)
             if net.diverged:
-                yield self._empty_frame(net, step, progress)
+                yield self._empty_frame(net, step, progress((index + 1) / share))
                 continue
-            yield from self._net_frames(net, step, progress, ctx)
+            yield from self._net_frames(net, step, lambda f, i=index: progress((i + f) / share), ctx)
 
     def _empty_frame(self, net: Net, step: int, progress: float) -> Frame:
         """A diverged net keeps its place in the output: an all-NaN grid, and a message why."""
@@ -50,7 +53,7 @@ class SurfaceRun:
                      columns={f"trajectory_{label}": ("d1", "d2")},
                      message=f"no loss surface for {label.upper()} ({net.spec.variant}): it diverged ({net.diverged})")
 
-    def _net_frames(self, net: Net, step: int, progress: float, ctx: RunContext) -> Iterator[Frame]:
+    def _net_frames(self, net: Net, step: int, progress: Callable[[float], float], ctx: RunContext) -> Iterator[Frame]:
         noise = self.noise if net.spec.norm.noisy else None
         gradient = self._gradient(net, noise) if self.p["surface_plane"] == "gradient_random" else None
         trajectory = np.stack(net.snapshots) if net.snapshots else None
@@ -67,7 +70,7 @@ class SurfaceRun:
         label = net.label
         for grid, done in sample_surface(net.spec, net.params, d1, d2, self.x, self.y, self.axis,
                                          noise=noise, check=ctx.check):
-            yield Frame(step, progress,
+            yield Frame(step, progress(done / total),
                         arrays={f"surface_{label}": grid, "surface_axis": self.axis,
                                 f"trajectory_{label}": projected},
                         columns={f"trajectory_{label}": ("d1", "d2")},

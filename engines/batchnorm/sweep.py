@@ -18,9 +18,9 @@ import torch
 
 from engines.batchnorm.network import VARIANTS, NetSpec, init_params, init_stats
 from engines.batchnorm.pair import Batches, Net, NoiseSource, dataset
-from engines.batchnorm.params import PARAMS, check_consistency
+from engines.batchnorm.params import PARAMS
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParameterError
+from engines.core.params import Param
 from engines.core.sweep import Member, MemberResult, SweepPlan, plan_sweep, run_batches, sweep_schema
 from engines.core.torch_runtime import configure_threads, resolve_device, seed_everything
 
@@ -37,22 +37,15 @@ SWEEP_PARAMS = sweep_schema(
 
 def plan(params: dict[str, Any]) -> SweepPlan:
     """Members = values × variants × seeds; ``groups`` are the variants."""
-    sweep_plan = plan_sweep(params, PARAMS, SWEEP_PARAMS, VARIANT, SWEEP_GROUP_PARAM)
-    check_consistency(sweep_plan.base)
-    return sweep_plan
+    return plan_sweep(params, PARAMS, SWEEP_PARAMS, VARIANT, SWEEP_GROUP_PARAM)
 
 
 def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     sweep_plan = plan(params)
-    base, name = sweep_plan.base, sweep_plan.name
+    base = sweep_plan.base
     device = resolve_device(base["device"])
     configure_threads(device)
     split, in_dim, out_dim = dataset(base["dataset"])
-    for member in sweep_plan.members:
-        size = member.value if name == "batch_size" else base["batch_size"]
-        if size > len(split.y_train):
-            raise ParameterError("sweep_values" if name == "batch_size" else "batch_size",
-                                 f"batch size {size} exceeds the {len(split.y_train)} training examples")
     data = tuple(torch.from_numpy(a).to(device) for a in (split.x_train, split.y_train, split.x_test, split.y_test))
     train = partial(_train_batch, data=data, in_dim=in_dim, out_dim=out_dim, device=device)
     yield from run_batches(sweep_plan, [[m] for m in sweep_plan.members], train, ctx)

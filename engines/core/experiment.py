@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from engines.core.frame import Frame, RunContext
 from engines.core.params import ParameterError, ParamSchema
+from engines.core.memory import MemoryEstimate, check_memory
 
 MODES = ("instant", "stream")
 RunFn = Callable[[dict[str, Any], RunContext], Iterator[Frame]]
@@ -74,6 +75,8 @@ class Experiment:
         command lines used to mean this experiment (the rope's ``scenario = dynamics``): such
         values are routed here, that parameter dropped.
     in_process: compute-bound; the GUI runs it in a child process (its own GIL).
+    memory: estimates the memory of validated values (engines.core.memory); settings above what
+        the machine has are refused before the run starts.  None: small by construction.
     """
 
     id: str
@@ -87,6 +90,7 @@ class Experiment:
     relevant: Callable[[Mapping[str, Any]], Iterable[str]] | None = None
     selected_by: tuple[str, str] | None = None
     in_process: bool = False
+    memory: Callable[[Mapping[str, Any]], MemoryEstimate] | None = None
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -109,8 +113,13 @@ class Experiment:
     def relevant_names(self, values: Mapping[str, Any]) -> set[str] | None:
         return None if self.relevant is None else set(self.relevant(values))
 
-    def validate(self, values: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
-        return self.params.validate(values, complete=complete)
+    def validate(self, values: Mapping[str, Any], *, complete: bool = True, relations: bool = True) -> dict[str, Any]:
+        return self.params.validate(values, complete=complete, relations=relations)
+
+    def check_memory(self, values: Mapping[str, Any], available: float | None = None) -> None:
+        """Refuse (ParameterError naming the main driver) settings this machine cannot hold."""
+        if self.memory is not None:
+            check_memory(self.memory(values), available)
 
 
 def find(experiments: Iterable[Experiment], experiment_id: str, topic: str = "") -> Experiment:

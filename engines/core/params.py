@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
+from engines.core.relations import CapBy, Relation, blamed, effective_range
+
 
 # A number as a person types it: ASCII digits, an optional sign, point and exponent (no "1_0", no
 # Arabic-Indic or full-width digits, which float() would quietly accept).
@@ -164,15 +166,26 @@ def _fmt_int(x: float | None, unbounded: str = "inf") -> str:
 
 @dataclass(frozen=True)
 class ParamSchema:
-    """An ordered collection of parameters with whole-dict validation."""
+    """An ordered collection of parameters with whole-dict validation.
+
+    ``relations`` (engines.core.relations) are the constraints between parameters that no single
+    range expresses; a complete validation checks them and blames the parameter the caller set.
+    """
 
     params: tuple[Param, ...] = field(default_factory=tuple)
+    relations: tuple[Relation, ...] = field(default_factory=tuple)
 
-    def __init__(self, params: Iterable[Param]):
+    def __init__(self, params: Iterable[Param], relations: Iterable[Relation] = ()):
         object.__setattr__(self, "params", tuple(params))
+        object.__setattr__(self, "relations", tuple(relations))
         names = [p.name for p in self.params]
         if len(set(names)) != len(names):
             raise ValueError("duplicate parameter names in schema")
+        for relation in self.relations:
+            for name in relation.names:
+                if name not in names:
+                    raise ValueError(f"relation {relation.describe()} names {name!r}, which is not in the schema")
+        self.check_relations(self.defaults())
 
     def __iter__(self) -> Iterator[Param]:
         return iter(self.params)
@@ -197,15 +210,43 @@ class ParamSchema:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 
-    def validate(self, values: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
-        """Validate a (partial) mapping; with ``complete`` fill the rest from defaults.
+    def validate(self, values: Mapping[str, Any], *, complete: bool = True, relations: bool = True) -> dict[str, Any]:
+        """Validate a (partial) mapping; with ``complete`` fill the rest from defaults and (unless
+        ``relations`` is False: a saved session keeps what a form held) check the relations.
 
         Unknown names raise ParameterError naming the bad name and listing the known ones.
         """
         out = self.defaults() if complete else {}
         for name, value in values.items():
             out[name] = self[name].validate(value)
+        if complete and relations:
+            self.check_relations(out, given=set(values))
         return out
+
+    def check_relations(self, values: Mapping[str, Any], given: set[str] = frozenset()) -> None:
+        """Raise ParameterError for the first broken relation, naming the parameter in ``given``
+        (the ones the user set) and the range that parameter can take beside the others."""
+        for relation in self.relations:
+            if not relation.applies(values) or relation.holds(values):
+                continue
+            name = blamed(relation, set(given))
+            if isinstance(relation, CapBy) and name == relation.by:
+                allowed = relation.choices_for(values)
+                raise ParameterError(name, f"{name} = {values[name]} has only {relation.limits[values[name]]:g} "
+                                           f"{relation.what or 'room'}, fewer than {relation.name} = "
+                                           f"{values[relation.name]}; allowed with that {relation.name}: "
+                                           f"{', '.join(allowed) or 'none'}")
+            allowed, reasons = effective_range(self[name], self.relations, values)
+            raise ParameterError(name, f"{name} = {_fmt(values[name])} must be {'; '.join(reasons)}; "
+                                       f"allowed: {allowed}")
+
+    def range_text(self, name: str, values: Mapping[str, Any] | None = None) -> str:
+        """The range ``name`` can take beside ``values`` (the defaults when omitted)."""
+        text, _ = effective_range(self[name], self.relations, self.defaults() if values is None else values)
+        return text
+
+    def relations_of(self, name: str) -> list[str]:
+        return [r.describe() for r in self.relations if name in r.names]
 
     def parse_assignment(self, text: str) -> tuple[str, Any]:
         """Parse one ``NAME=VALUE`` string from the command line."""

@@ -15,7 +15,7 @@ from typing import Any, Callable, Generator, Iterator, Sequence
 import numpy as np
 
 from engines.core.frame import Frame, RunContext
-from engines.core.params import Param, ParamSchema, parse_list
+from engines.core.params import Param, ParameterError, ParamSchema, parse_list
 
 KEY_COLUMNS = ("value", "seed", "diverged_step")
 GROUP_COLUMN = "group"
@@ -76,8 +76,21 @@ def plan_sweep(params: dict[str, Any], base_schema: ParamSchema, schema: ParamSc
     values = list(dict.fromkeys(parse_list("sweep_values", sweep["sweep_values"], base_schema[name])))
     seeds = list(dict.fromkeys(parse_list("sweep_seeds", sweep["sweep_seeds"], base_schema["seed"])))
     groups = list(dict.fromkeys(parse_list(group_param, sweep[group_param], group))) if group_param else []
+    for value in values:
+        _check_member_relations(base_schema, base, name, value)
     members = [Member(v, s, g) for v in values for g in range(max(len(groups), 1)) for s in seeds]
     return SweepPlan(base, name, sweep, members, groups)
+
+
+def _check_member_relations(schema: ParamSchema, base: dict[str, Any], name: str, value: Any) -> None:
+    """A swept value must keep the schema's relations with the base values (a batch-size list item
+    above the data set's size is an error in ``sweep_values``, before any member trains)."""
+    try:
+        schema.check_relations({**base, name: value}, given={name})
+    except ParameterError as exc:
+        if exc.name != name:
+            raise
+        raise ParameterError("sweep_values", f"sweep_values: {exc}") from None
 
 
 TrainBatch = Callable[[SweepPlan, list[Member], RunContext], Generator[float, None, list[MemberResult]]]

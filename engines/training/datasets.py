@@ -74,6 +74,7 @@ def digits_split(train_size: int = DIGITS_TRAIN_SIZE) -> Split:
 
 
 MOONS_SAMPLES = 1000
+MOONS_TRAIN_SIZE = 700  # 70 % of MOONS_SAMPLES (test_size=0.3 below); a test checks the split
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engines.core.params import Param, ParamSchema
+from engines.core.relations import Order
 from engines.core.torch_runtime import DEVICE_CHOICES
 from engines.training.datasets import DIGITS_TRAIN_SIZE
 
@@ -43,6 +44,10 @@ PARAMS = ParamSchema([
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seeds weights, batch order and noise"),
     Param("device", "auto", kind="choice", choices=DEVICE_CHOICES,
           help="auto: CUDA when available, else CPU"),
+], relations=[
+    # The VIB draws its batches from the train_size training digits (the VAE from all 1797).
+    Order("batch_size", "train_size", when=lambda values: values["model"] == "vib", when_text="model = vib",
+          blame="low"),
 ])
 
 VIB_ONLY = {"train_size", "test_samples"}

@@ -21,7 +21,7 @@ from engines.core.torch_runtime import resolve_device
 from engines.training.guard import DivergenceGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
 from engines.vae_ib.params import PARAMS
-from engines.vae_ib.training import build_population, check_batch_size, evaluate, prepare
+from engines.vae_ib.training import build_population, evaluate, prepare
 
 SWEEPABLE = ("beta", "lr", "latent_dim", "train_size")
 BATCHABLE = ("beta", "lr")
@@ -49,8 +49,6 @@ def plan(params: dict[str, Any]) -> tuple[SweepPlan, str]:
 def run_sweep(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     """Frames carry the growing ``sweep`` table: one row per finished member."""
     sweep_plan, backend = plan(params)
-    for member in sweep_plan.members:
-        check_batch_size({**sweep_plan.base, sweep_plan.name: member.value})
     device = prepare(sweep_plan.base)
     members = sweep_plan.members
     batches = [members] if backend == "batched" else [[m] for m in members]

@@ -9,7 +9,6 @@ import numpy as np
 import torch
 
 from engines.core.frame import Frame, RunContext
-from engines.core.params import ParameterError
 from engines.core.torch_runtime import configure_threads, describe_device, resolve_device, seed_everything
 from engines.training.datasets import digits_all, digits_split
 from engines.training.guard import DivergenceGuard
@@ -56,16 +55,8 @@ def prepare(p: dict[str, Any]):
     return device
 
 
-def check_batch_size(p: dict[str, Any]) -> None:
-    """A batch cannot hold more examples than the training set has (the VIB's ``train_size``)."""
-    if p["model"] == "vib" and p["batch_size"] > p["train_size"]:
-        raise ParameterError("batch_size", f"batch_size = {p['batch_size']} exceeds train_size = {p['train_size']}; "
-                                           f"allowed: an integer in [10, {p['train_size']}]")
-
-
 def train_run(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     """One run (a population of one member): streams per-step metrics and periodic evaluations."""
-    check_batch_size(p)
     device = prepare(p)
     pop, data = build_population(p, [MemberConfig(p["seed"], p["beta"], p["lr"])], device)
     total = p["epochs"] * pop.steps_per_epoch

@@ -20,3 +20,4 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "ratio sequential / batched" in result.stdout
     assert "ratio sampler / matmul peak" in result.stdout.split("bench_batchnorm")[1]
     assert "first coarse surface on screen" in result.stdout
+    assert "first paint of the main window" in result.stdout and "peak memory with every panel open" in result.stdout

@@ -106,3 +106,23 @@ def test_ratio_summary_is_the_ratio_of_means_over_the_first_100_steps(qtbot):
     early = view.ratio_summary()["early"]
     # (a + 3a) / 2 over (b + b) / 2 = 2a/b, not the geometric mean √3·a/b of the per-probe ratios
     assert early == pytest.approx({"loss_range": 8.0, "grad_pred": 10.0, "beta_eff": 4.0})
+
+
+def test_a_value_that_breaks_a_relation_is_marked_at_once_under_the_parameter_moved(panel):
+    panel.form.set_values({"probe_min": 5.0}, emit=True)
+    assert "probe_min = 5 must be < probe_max = 0.4" in panel.form.error("probe_min")
+    assert panel.form.error("probe_max") == ""
+    panel.form.set_values({"probe_max": 8.0}, emit=True)  # fixing the partner clears the mark
+    assert panel.form.error("probe_min") == "" and panel.form.error("probe_max") == ""
+    panel.form.set_values({"dataset": "moons", "batch_size": 900}, emit=True)
+    assert "allowed: an integer in [8, 700]" in panel.form.error("batch_size") + panel.form.error("dataset")
+
+
+def test_settings_the_machine_cannot_hold_are_refused_in_the_panel_before_a_run(panel, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_MEMORY_LIMIT", "50M")
+    panel.play()
+    assert not panel.controller.is_busy() and panel.record.recorded == 0
+    assert "MiB of memory" in panel.form.error("probe_points") and "reduce probe_points" in panel.form.error("probe_points")
+    monkeypatch.delenv("WORKBENCH_MEMORY_LIMIT")
+    panel.form.set_values({"probe_points": 4}, emit=True)
+    assert panel.form.error("probe_points") == ""

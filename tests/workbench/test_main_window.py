@@ -72,6 +72,7 @@ def test_layout_is_saved_and_restored_and_a_bad_one_falls_back(qtbot, tmp_path):
 def test_session_save_open_and_bad_file_changes_nothing(qtbot, window, tmp_path):
     panel = window.panels["rope"]
     panel.set_params({**panel.params, "scenario": "troposkein", "span": 0.4})
+    window.panels["batchnorm"]  # built: its state is saved too
     window.save_session_to(tmp_path / "s.json")
     rope = json.loads((tmp_path / "s.json").read_text())["topics"]["rope"]
     assert rope["active"] == "steady" and rope["experiments"]["steady"]["params"]["span"] == 0.4
@@ -142,3 +143,25 @@ def test_actions_on_the_start_page_do_not_reach_a_hidden_panel(qtbot, window):
     assert window.current_panel() is window.panels["rope"]
     window.show_start()
     assert window.current_panel() is None
+
+
+def test_a_panel_is_built_when_first_needed_and_takes_a_state_restored_before(qtbot, window, tmp_path):
+    assert not any(window.panels.is_built(t) for t in built_topics())  # the start page alone at start-up
+    assert window.session(complete=False).topics == {}
+    doc = {"schema_version": 2, "active_topic": None,
+           "topics": {"vae_ib": {"active": "train", "experiments": {"train": {"params": {"epochs": 7}}}}}}
+    (tmp_path / "s.json").write_text(json.dumps(doc))
+    window.open_session_from(tmp_path / "s.json")
+    assert not window.panels.is_built("vae_ib") and window.session(complete=False).topics["vae_ib"].params["epochs"] == 7
+    window.show_topic("vae_ib")
+    assert window.panels.is_built("vae_ib") and window.docks["vae_ib"].widget() is window.panels["vae_ib"]
+    assert window.panels["vae_ib"].params["epochs"] == 7
+    assert window.panels["vae_ib"].main.form.values()["epochs"] == 7
+    assert set(window.session().topics) == {"vae_ib"}
+
+
+def test_dock_titles_come_from_the_engines_without_importing_them(window):
+    from engines.registry import load_engine, topic_title
+
+    for topic in built_topics():
+        assert window.docks[topic].windowTitle() == topic_title(topic) == load_engine(topic).TITLE

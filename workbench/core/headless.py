@@ -13,6 +13,7 @@ from typing import Any, Callable, TextIO
 
 from engines.core.experiment import Experiment
 from engines.core.frame import RunContext, RunStopped
+from engines.core.progress import before_end
 from engines.registry import load_engine
 from workbench.core.recording import RunRecord
 from workbench.core.session import Session, topic_state, write_session
@@ -38,7 +39,7 @@ class StderrProgress:
 
     def __call__(self, fraction: float | None, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self._last < 0.1:
+        if not force and now - self._last < 0.1 and not (fraction is not None and fraction >= 1):
             return
         self._last = now
         elapsed = now - self.start
@@ -47,8 +48,12 @@ class StderrProgress:
         else:
             fraction = min(max(fraction, 0.0), 1.0)
             filled = int(round(self.width * fraction))
-            eta = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
-            eta_text = f"ETA {eta:5.1f} s" if fraction < 1 else f"done in {elapsed:.1f} s"
+            if fraction >= 1:
+                eta_text = f"done in {elapsed:.1f} s"
+            elif fraction > 0:
+                eta_text = f"ETA {elapsed * (1 - fraction) / fraction:5.1f} s"
+            else:
+                eta_text = "ETA –"  # nothing measured yet to extrapolate from
             text = f"{self.label}: [{'#' * filled}{'.' * (self.width - filled)}] {100 * fraction:5.1f}% {eta_text}"
         self.stream.write("\r" + text)
         self.stream.flush()
@@ -89,10 +94,13 @@ def run_experiment(
                 record.add(frame)
                 last = frame
                 if progress is not None:
-                    progress(frame.progress)
+                    progress(before_end(frame.progress))
                 if frame.diverged:
                     status = "diverged"
                     break
+            else:
+                if progress is not None:
+                    progress(1.0)  # "done" only now that the run has returned
         except RunStopped:
             status = "interrupted"
         out_dir = Path(out_dir)

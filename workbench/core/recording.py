@@ -74,6 +74,17 @@ class RunRecord:
         if frame.diverged:
             self.diverged = frame.diverged
 
+    def nbytes(self) -> int:
+        return self.table.nbytes() + sum(int(np.asarray(a).nbytes) for a in self.arrays.values())
+
+    def snapshot(self) -> "RunRecord":
+        """A copy that another thread can write while this record keeps growing (no spool)."""
+        twin = RunRecord(self.topic, dict(self.params), {k: np.array(v, copy=True) for k, v in self.arrays.items()},
+                         dict(self.columns), self.diverged, self.message, self.generation, self.experiment,
+                         self.capacity)
+        twin.table = self.table.copy()
+        return twin
+
     def _write_curves(self, path: Path, header_lines: tuple[str, ...]) -> None:
         names = self.table.names
         note = () if self._spool is not None else tuple(filter(None, [self.table.thinning_note()]))

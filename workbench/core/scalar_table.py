@@ -74,6 +74,14 @@ class ScalarTable:
     def nbytes(self) -> int:
         return int(self._data.nbytes)
 
+    def copy(self) -> "ScalarTable":
+        """An independent copy of the kept rows (to write from another thread)."""
+        twin = ScalarTable.__new__(ScalarTable)
+        twin.__dict__.update(self.__dict__)
+        twin.names, twin._index = list(self.names), dict(self._index)
+        twin._data = self._data.copy()
+        return twin
+
     def thinning_note(self) -> str:
         """One line for a file header; empty while every recorded row is kept."""
         if not self.thinnings:

@@ -206,8 +206,10 @@ def _parse_topic(topic_id: str, entry: Any, source: str) -> TopicState:
         if sweep is not None and (experiment.sweep is None or not isinstance(sweep, dict)):
             raise SessionError(f"{where}: a sweep table where the experiment has no sweep")
         try:
-            params = experiment.validate(state["params"])
-            sweep = None if sweep is None else experiment.sweep.params.validate(sweep)
+            # Ranges only: a session keeps what the form held, a broken relation included (the form
+            # marks it; a run refuses it), so an autosave or a saved session always reads back.
+            params = experiment.validate(state["params"], relations=False)
+            sweep = None if sweep is None else experiment.sweep.params.validate(sweep, relations=False)
         except ParameterError as exc:
             raise SessionError(f"{where}: {exc}") from None
         for key in ("seed", "device"):  # written beside the parameters for a reader; they must agree

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QLayout, QSizePolicy, QWidge
 
 from engines.core.experiment import Experiment
 from engines.core.frame import Frame, RunContext
+from engines.core.params import ParameterError
+from engines.core.progress import before_end
 from widgets.param_form import ParamForm
 from widgets.plot_style import PlotHost
 from workbench.pages import themes
@@ -74,6 +76,7 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self._frame: Frame | None = None
         self._frame_params: dict[str, Any] = {}
         self._engine_error = ""              # the parameter whose inline error the engine set
+        self._relation_error = ""            # the parameter whose value breaks a declared relation
         self._dirty = False
         self._pending_status, self._status_at = "", 0.0
         self.record = RunRecord(topic, {}, experiment=experiment.id)
@@ -136,6 +139,11 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         """Start a run of the current values; returns its generation."""
         self._clear_engine_error()
         params = self.run_params()
+        try:
+            self.experiment.check_memory(params)
+        except ParameterError as exc:
+            self._refuse(exc)
+            return self._generation
         generation = self.controller.start(params, single_step=single_step)  # delivers the previous run's last frames first
         self._generation, self._params = generation, params
         self.view.begin(params)
@@ -144,6 +152,11 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         if self.status is not None and not self.auto:
             self._show_status("")
         return generation
+
+    @property
+    def page_key(self) -> str:
+        """The page's name within its topic (files and autosave): the experiment's id."""
+        return self.experiment_id
 
     def play(self) -> None:
         """Play: resume a paused run, else start one (an instant experiment recomputes)."""
@@ -195,7 +208,22 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self.form.clear_error(name)
         if name == self._engine_error:
             self._clear_engine_error()
+        self._check_relations({name})
         self._after_change({name})
+
+    def _check_relations(self, changed: set[str]) -> None:
+        """A value that breaks a declared relation (probe η min above probe η max) is marked at
+        once under the parameter just moved (one of ``changed``), with the range it can take
+        beside the others."""
+        if self._relation_error:
+            self.form.clear_error(self._relation_error)
+            self._relation_error = ""
+        try:
+            self.schema.check_relations({**self.schema.defaults(), **self.form.values()}, given=set(changed))
+        except ParameterError as exc:
+            if exc.name in self.form.names():
+                self.form.set_error(exc.name, str(exc))
+                self._relation_error = exc.name
 
     def _after_change(self, changed: set[str]) -> None:
         """Instant: recompute.  Stream: live values to the running run; a restart value restarts it
@@ -220,11 +248,14 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
 
     def _apply_values(self, values: dict[str, Any]) -> None:
         """Undo / redo / defaults / sessions: set every value without new undo steps."""
-        changed = {k for k, v in values.items() if self.form.values().get(k) != v}
+        before = self.form.values()
+        changed = {k for k, v in values.items() if before.get(k) != v}
         self.form.set_values(values, emit=False)
         for name in self.form.names():
             self.form.clear_error(name)
+        self._relation_error = ""
         self._update_rows()
+        self._check_relations(changed)
         self._after_change(changed)
 
     def _on_frames(self, generation: int, frames: list[Frame]) -> None:
@@ -243,8 +274,16 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         if messages and self.status is not None:
             self._pending_status = messages[-1]
         if self.progress is not None:
-            self.progress.update_progress(frames[-1].progress)
+            self.progress.update_progress(before_end(frames[-1].progress))
         self.mark_dirty()
+
+    def _refuse(self, exc: ParameterError) -> None:
+        """Settings refused before a run starts (the memory budget): said as an engine's would be."""
+        if exc.name in self.form.names():
+            self.form.set_error(exc.name, str(exc))
+            self._engine_error = exc.name
+        self._show_error(f"{ENDED_TEXT['invalid']}: {exc}")
+        self.finished.emit("invalid")
 
     def _on_ended(self, status: str, message: str, param: str) -> None:
         if self._pending_status:  # the run's last message, not yet shown by the throttle
@@ -310,8 +349,9 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         return self.form.values()
 
     def set_values(self, values: dict[str, Any], text: str = "set parameters") -> None:
-        """Validated values (missing names keep theirs) as one undoable step; recomputes as a change would."""
-        self.history.replace_all(self.schema.validate({**self.values(), **values}), text)
+        """Values checked against their ranges (missing names keep theirs) as one undoable step;
+        recomputes as a change would.  A broken relation is marked on the form, as typing it is."""
+        self.history.replace_all(self.schema.validate({**self.values(), **values}, relations=False), text)
 
     def reset_defaults(self) -> None:
         self.history.replace_all(self.schema.defaults(), "reset to defaults")

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
+from widgets.gl_view import gl_view_images, paint_images
 from workbench.core.atomic import write_text_atomic, write_with
 from workbench.core.versions import package_versions
 
@@ -48,6 +49,7 @@ def render_widget_png(widget: QWidget, path: str | Path, scale: float = 1.0) -> 
     if not 0.25 <= scale <= 8:
         raise ValueError(f"PNG scale factor must be in [0.25, 8], got {scale}")
     size = widget.size()
+    gl_images = gl_view_images(widget)
     image = QImage(int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_ARGB32)
     image.setDevicePixelRatio(scale)
     image.fill(Qt.GlobalColor.white)
@@ -55,6 +57,7 @@ def render_widget_png(widget: QWidget, path: str | Path, scale: float = 1.0) -> 
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         widget.render(painter, QPoint(0, 0))
+        paint_images(painter, gl_images)
     finally:
         painter.end()
     _save_image(image, path)

@@ -74,6 +74,10 @@ class SweepView(ExperimentHost):
         self.error_check.toggled.connect(self.mark_dirty)
         self.controller.stateChanged.connect(self._on_run_state)
 
+    @property
+    def page_key(self) -> str:
+        return f"{self.experiment_id}-sweep"
+
     def build_plots(self) -> QSplitter:
         self.metric_combo = QComboBox(toolTip="The measured quantity plotted against the swept value")
         self.metric_combo.setMinimumContentsLength(14)

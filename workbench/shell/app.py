@@ -13,10 +13,12 @@ from engines.registry import TOPIC_IDS, built_topics, load_engine
 
 SCREENSHOT_DELAY_MS = 300  # after the panels settle: two repaint ticks and a paint
 SCREENSHOT_TIMEOUT_S = 60
+WARM_UP_DELAY_MS = 500
 
 
 def warm_up_kernels() -> threading.Thread:
-    """Compile / load every engine's numba kernels in the background, never on the first click."""
+    """Import every engine (torch with them) and compile / load their numba kernels in the
+    background, so the first click on a topic builds only its widgets."""
 
     def work() -> None:
         for topic in built_topics():
@@ -53,6 +55,7 @@ def launch(argv: Sequence[str]) -> int:
     import pyqtgraph as pg
 
     from widgets import share_opengl_contexts
+    from widgets.gl_view import grab_with_gl
     from workbench.shell.main_window import MainWindow
 
     share_opengl_contexts()  # before the QApplication: several 3-D views, floating docks (pyqtgraph #1822)
@@ -63,11 +66,13 @@ def launch(argv: Sequence[str]) -> int:
     from workbench.shell.gui_gc import GuiThreadCollector
 
     collector = GuiThreadCollector()  # noqa: F841 - kept alive for the application's lifetime
-    warm_up_kernels()
     window = MainWindow(settings=make_settings(), theme=args.theme)
     if args.topic:
         window.show_topic(args.topic)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(WARM_UP_DELAY_MS, warm_up_kernels)  # after the first paint: never slows the start
     if args.screenshot:
         from PySide6.QtCore import QTimer
 
@@ -82,7 +87,7 @@ def launch(argv: Sequence[str]) -> int:
             QTimer.singleShot(SCREENSHOT_DELAY_MS, lambda: save_and_quit(settled))
 
         def save_and_quit(settled: bool) -> None:
-            ok = window.grab().save(args.screenshot)
+            ok = grab_with_gl(window).save(args.screenshot)
             state = "" if settled else " (panels still busy)"
             print(f"screenshot {'saved to ' + args.screenshot + state if ok else 'FAILED'}", file=sys.stderr)
             window.close()

@@ -4,15 +4,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
                                QMessageBox)
 
-from engines.registry import built_topics, load_engine
+from engines.registry import built_topics, experiments, load_engine, topic_title
 from workbench import __version__
 from workbench.pages import themes
-from workbench.core.session import Session, SessionError, read_session, write_session
+from workbench.core.session import ExperimentState, Session, SessionError, TopicState, read_session, write_session
+from workbench.core.recovery import state_dir
+from workbench.shell.autosave import Autosave, last_session_path, offer_recovery
+from workbench.shell.lazy_panels import LazyPanels
 from workbench.shell.shortcuts import SHORTCUTS, keyboard_help_html
 from workbench.shell.start_page import StartPage
 from workbench.topics import panel_class
@@ -50,20 +53,17 @@ class MainWindow(QMainWindow):
         self.theme = theme or (saved if saved in themes.THEMES else "light")
         self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AnimatedDocks)
         self.setDockNestingEnabled(True)
-        self.panels: dict[str, object] = {}
+        self.panels = LazyPanels(built_topics(), self._build_panel)
+        self._pending: dict[str, TopicState] = {}  # restored states of panels not built yet
         self.docks: dict[str, QDockWidget] = {}
         self.current_topic: str | None = None
         self.start_page = StartPage(set(built_topics()))
         self.start_page.openTopic.connect(self.show_topic)
         self.start_dock = self._add_dock("start", "Start", self.start_page)
         for topic in built_topics():
-            engine = load_engine(topic)
-            panel = panel_class(topic)(topic, engine)
-            panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            for host in panel.pages:
-                host.export_handler = self._export_page
-            self.panels[topic] = panel
-            self.docks[topic] = self._add_dock(topic, engine.TITLE, panel)
+            placeholder = QLabel(f"Opening {topic_title(topic)}…")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.docks[topic] = self._add_dock(topic, topic_title(topic), placeholder)
         self._default_state = None
         self._arrange_default()
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -73,6 +73,42 @@ class MainWindow(QMainWindow):
         themes.apply_theme(QApplication.instance(), self.theme)
         self._restyle_panels()
         self.start_dock.raise_()
+        self.recovery_bar = self._offer_recovery()
+        self.autosave = self._start_autosave()
+
+    def _build_panel(self, topic: str):
+        """The topic's panel, made on first need: themed, wired, given any restored state."""
+        panel = panel_class(topic)(topic, load_engine(topic))
+        panel.statusMessage.connect(self._show_panel_message)
+        for host in panel.pages:
+            host.export_handler = self._export_page
+        if hasattr(panel, "apply_theme"):
+            panel.apply_theme(self.theme)
+        if topic in self._pending:
+            panel.restore(self._pending.pop(topic))
+        old = self.docks[topic].widget()
+        self.docks[topic].setWidget(panel)
+        old.deleteLater()
+        return panel
+
+    def _show_panel_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _offer_recovery(self):
+        try:
+            return offer_recovery(self)
+        except OSError as exc:  # an unreadable state folder never stops the window from opening
+            self.statusBar().showMessage(f"Could not look for a session to recover: {exc}")
+            return None
+
+    def _start_autosave(self) -> Autosave | None:
+        try:
+            autosave = Autosave(self)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Autosave is off: cannot write {state_dir()} ({exc.strerror or exc})")
+            return None
+        autosave.failed.connect(self.statusBar().showMessage)
+        return autosave
 
     # --- docks and layout -----------------------------------------------------------------------
     def _add_dock(self, key: str, title: str, widget) -> QDockWidget:
@@ -112,9 +148,16 @@ class MainWindow(QMainWindow):
     def _on_dock_visible(self, key: str, visible: bool) -> None:
         if visible:
             self.current_topic = key if key in self.panels else None
+            if key in self.panels and not self.panels.is_built(key):
+                QTimer.singleShot(0, self, lambda: self._build_if_open(key))  # after the dock's layout pass
+
+    def _build_if_open(self, topic: str) -> None:
+        if not self.panels.closed:
+            self.panels[topic]
 
     def show_topic(self, topic: str) -> None:
         dock = self.docks[topic]
+        self.panels[topic]
         dock.show()
         dock.raise_()
         self.current_topic = topic
@@ -272,8 +315,15 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Export failed", f"{exc}")
 
     # --- sessions -------------------------------------------------------------------------------
-    def session(self) -> Session:
-        return Session({t: p.state() for t, p in self.panels.items()}, self.current_topic)
+    def session(self, complete: bool = True) -> Session:
+        """Every topic's state: built panels', restored states waiting for their panel, and (when
+        ``complete``, and nothing else is there) the defaults of the first topic."""
+        topics = {**self._pending, **{t: p.state() for t, p in self.panels.items()}}
+        if not topics and complete:
+            first = self.panels.topics[0]
+            topics[first] = TopicState({e.id: ExperimentState(e.params.defaults()) for e in experiments(first)},
+                                       experiments(first)[0].id)
+        return Session(topics, self.current_topic if self.current_topic in topics else None)
 
     def save_session_to(self, path: str | Path) -> None:
         write_session(path, self.session())
@@ -282,7 +332,10 @@ class MainWindow(QMainWindow):
         """Read and validate the whole file first; apply only if all of it is good."""
         session = read_session(path)
         for topic, state in session.topics.items():
-            self.panels[topic].restore(state)
+            if self.panels.is_built(topic):
+                self.panels[topic].restore(state)
+            else:
+                self._pending[topic] = state
         if session.active_topic:
             self.show_topic(session.active_topic)
 
@@ -302,12 +355,27 @@ class MainWindow(QMainWindow):
             except SessionError as exc:
                 QMessageBox.warning(self, "Cannot open session", f"{exc}\n\nNothing was changed.")
 
+    def open_last_session(self) -> None:
+        """The session as the last window that closed cleanly left it (``last-session.json``)."""
+        path = last_session_path()
+        if not path.exists():
+            self.statusBar().showMessage(f"No last session yet ({path} is written when the window closes)", 8000)
+            return
+        try:
+            self.open_session_from(path)
+        except SessionError as exc:
+            QMessageBox.warning(self, "Cannot open the last session", f"{exc}\n\nNothing was changed.")
+
     # --- closing --------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
+        self.panels.close()  # no panel is built from here on (a queued build would outlive the window)
         for topic, panel in self.panels.items():
             if not panel.shutdown():
                 print(f"warning: the {topic} run did not stop within 3 s; closing anyway", file=sys.stderr)
+        if self.autosave is not None:
+            self.autosave.close()
+            self.autosave = None
         super().closeEvent(event)

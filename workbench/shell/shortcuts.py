@@ -14,6 +14,7 @@ class Shortcut:
 
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("open_session", "File", "Open session…", "Ctrl+O"),
+    Shortcut("open_last_session", "File", "Reopen the last session", ""),
     Shortcut("save_session", "File", "Save session…", "Ctrl+S"),
     Shortcut("export_png", "File", "Export PNG…", "Ctrl+E"),
     Shortcut("export_svg", "File", "Export SVG…", ""),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFrame, QGridLayout, Q
 
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
+from widgets.plot_style import hold_range
 from workbench.pages import themes
 from workbench.pages.experiment_view import ExperimentView
 from workbench.topics.rope.rope3d import Rope3DTab
@@ -130,8 +131,11 @@ class SteadyView(ExperimentView):
         s, x, _, z, tension = shape.T
         self.shape_plot.set_data(x, z, tension)
         self._label_axes(self.params["scenario"])
-        self._draw_overlays(frame)
+        overlays = self._draw_overlays(frame)
+        hold_range(self.shape_plot.plot_item.getViewBox(), np.concatenate([x, *overlays[0]]),
+                   np.concatenate([z, *overlays[1]]))
         self.tension_plot.set_series("tension", s, tension)
+        hold_range(self.tension_plot.plot_item.getViewBox(), s, tension)
         ends = {"hanging": "hanging", "troposkein": "hands", "jump": "hands"}.get(self.params["scenario"], "none")
         self.page3d.set_shape(shape, ends)
         self._draw_secondary_soon()
@@ -199,7 +203,8 @@ class SteadyView(ExperimentView):
         else:
             self.shape_plot.set_labels("distance from the axis x (m)", "height z (m)")
 
-    def _draw_overlays(self, frame: Frame) -> None:
+    def _draw_overlays(self, frame: Frame) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Draw the comparison curves; return their x and y arrays (the view's range holds them too)."""
         overlays = {}
         if "su_code" in frame.arrays:
             _, sx, sy = frame.arrays["su_code"].T
@@ -221,6 +226,8 @@ class SteadyView(ExperimentView):
             if name not in self._overlays:
                 self._overlays[name] = self.shape_plot.plot_item.plot(name=name, pen=pen)
             self._overlays[name].setData(ox, oy)
+        return ([np.asarray(o[0], float) for o in overlays.values()],
+                [np.asarray(o[1], float) for o in overlays.values()])
 
     def _draw_bifurcation(self, frame: Frame) -> None:
         """Redraw the branches only when the diagram itself changed (it does not depend on ω)."""

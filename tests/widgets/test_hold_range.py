@@ -1,0 +1,37 @@
+"""hold_range: a view keeps its range while the data stay inside and fill it, so a slider drag
+does not re-lay out the axes every frame."""
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+
+@pytest.fixture
+def box(qtbot):
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    yield widget.getPlotItem().getViewBox()  # the widget lives as long as the test
+
+
+def test_a_small_change_keeps_the_range_and_a_large_one_refits(box):
+    from widgets.plot_style import hold_range
+
+    x = np.linspace(0.0, 1.0, 50)
+    assert hold_range(box, x, 2 * x)  # the first fit
+    first = box.viewRange()
+    assert first[0][0] < 0.0 and first[0][1] > 1.0 and first[1][1] > 2.0
+    assert not hold_range(box, x, 2.02 * x) and box.viewRange() == first
+    assert hold_range(box, x, 3 * x)  # leaves the view
+    assert box.viewRange()[1][1] > 3.0
+    assert hold_range(box, x, 0.5 * x)  # uses under half of it
+    assert box.viewRange()[1][1] < 1.0
+
+
+def test_with_a_locked_aspect_one_direction_filling_the_view_is_enough(box):
+    from widgets.plot_style import hold_range
+
+    box.setAspectLocked(True, ratio=1.0)
+    x = np.linspace(0.0, 0.2, 20)
+    z = np.linspace(-1.0, 0.0, 20)
+    hold_range(box, x, z)
+    assert not hold_range(box, 1.01 * x, z)  # x fills little of a view widened by the aspect lock
+    assert hold_range(box, x, 0.2 * z)

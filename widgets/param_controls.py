@@ -143,7 +143,24 @@ class _FocusWheel:
             event.ignore()
 
 
-class FloatSpin(_FocusWheel, _BoundedSteps, QtWidgets.QDoubleSpinBox):
+class AppUndo:
+    """Ctrl+Z / Ctrl+Shift+Z in a number or text box reach the window's undo of the parameters
+    (the form's history), not the box's own undo of the characters typed: the shortcut override
+    is declined, so the application's shortcut fires."""
+
+    def event(self, event: QtCore.QEvent) -> bool:  # noqa: D401 - Qt API
+        if event.type() == QtCore.QEvent.Type.ShortcutOverride and (
+                event.matches(QtGui.QKeySequence.StandardKey.Undo) or event.matches(QtGui.QKeySequence.StandardKey.Redo)):
+            event.ignore()
+            return True
+        return super().event(event)
+
+
+class TextBox(AppUndo, QtWidgets.QLineEdit):
+    """A text parameter's box."""
+
+
+class FloatSpin(AppUndo, _FocusWheel, _BoundedSteps, QtWidgets.QDoubleSpinBox):
     """A double spin box that accepts any finite typed number (also ``1e-3``) and formats it nicely."""
 
     def __init__(self, lo: float | None, hi: float | None, step: float | None, log: bool,
@@ -190,7 +207,7 @@ class FloatSpin(_FocusWheel, _BoundedSteps, QtWidgets.QDoubleSpinBox):
         return self.sizeHint()
 
 
-class IntSpin(_FocusWheel, _BoundedSteps, QtWidgets.QSpinBox):
+class IntSpin(AppUndo, _FocusWheel, _BoundedSteps, QtWidgets.QSpinBox):
     """An integer spin box that accepts any typed integer; arrows stay inside the bounds."""
 
     def __init__(self, lo: float | None, hi: float | None, step: float | None,

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .param_controls import ComboBox, FloatSpin, IntSpin, Slider, SliderScale
+from .param_controls import ComboBox, FloatSpin, IntSpin, Slider, SliderScale, TextBox
 
 LIVE_TIP = "live: applied to the running simulation as you change it"
 RESTART_TIP = "restart: changing it starts a new run"
@@ -107,6 +107,13 @@ class ParamRow(QtWidgets.QWidget):
         if body.count():
             outer.addLayout(body)
 
+        self.derived_label = None
+        if getattr(param, "derived", None) is not None:
+            self.derived_label = QtWidgets.QLabel()
+            self.derived_label.setObjectName("paramDerived")
+            self.derived_label.setStyleSheet("color: #5d6d7e;")
+            outer.addWidget(self.derived_label)
+
         self.error_label = QtWidgets.QLabel()
         self.error_label.setObjectName("paramError")
         self.error_label.setWordWrap(True)
@@ -136,7 +143,9 @@ class ParamRow(QtWidgets.QWidget):
         if p.kind in ("float", "int"):
             bounded = p.lo is not None and p.hi is not None and p.hi > p.lo
             if bounded:
-                self.scale = SliderScale(p.lo, p.hi, log=bool(p.log), integer=p.kind == "int",
+                # The slider spans the typical range when one is declared (the box takes the rest).
+                s_lo, s_hi = getattr(p, "typical", None) or (p.lo, p.hi)
+                self.scale = SliderScale(s_lo, s_hi, log=bool(p.log), integer=p.kind == "int",
                                          step=p.step)
                 self.slider = Slider()
                 self.slider.setRange(0, self.scale.ticks)
@@ -167,7 +176,7 @@ class ParamRow(QtWidgets.QWidget):
                 lambda i: self._propose(p.choices[i], gesture=True) if i >= 0 else None)
             body.addWidget(self.combo, 1)
         elif p.kind == "str":
-            self.line_edit = QtWidgets.QLineEdit()
+            self.line_edit = TextBox()
             self.line_edit.editingFinished.connect(
                 lambda: self._propose(self.line_edit.text(), gesture=True))
             body.addWidget(self.line_edit, 1)
@@ -178,6 +187,16 @@ class ParamRow(QtWidgets.QWidget):
     def error(self) -> str:
         """The inline error message now shown, or "" when none."""
         return self._error
+
+    def show_derived(self, values: dict[str, Any]) -> None:
+        """Refresh the derived quantity (e.g. λ beside ω) from the form's current values."""
+        if self.derived_label is not None:
+            try:
+                text = self.param.derived(values)
+            except (ArithmeticError, KeyError, ValueError):
+                text = ""
+            self.derived_label.setText(text)
+            self.derived_label.setVisible(bool(text))
 
     def set_value(self, value: Any, emit: bool = False) -> None:
         """Set from the program (undo, restore); raises ValueError from ``validate`` when invalid."""

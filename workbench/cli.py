@@ -32,8 +32,23 @@ class CliError(Exception):
     """Bad arguments: printed to stderr, exit status 2."""
 
 
+def gui_parser() -> argparse.ArgumentParser:
+    """The window's options (``main.py`` without a command); ``main.py --help`` lists them too."""
+    parser = argparse.ArgumentParser(prog="main.py", description="Open the Scientific Spaces Workbench")
+    parser.add_argument("--topic", choices=TOPIC_IDS, help="raise this topic's panel")
+    parser.add_argument("--theme", choices=("light", "dark"), help="the window's theme (default: the last one used)")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="open, let the panels solve, save a picture of the window and quit")
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="Scientific Spaces Workbench")
+    options = [a for a in gui_parser()._actions if a.option_strings and a.option_strings[0] != "-h"]
+    usage = " ".join(f"[{a.option_strings[0]} {'|'.join(a.choices) if a.choices else a.metavar}]" for a in options)
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="Scientific Spaces Workbench", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"without a command, opens the window:\n  main.py {usage}\n"
+               + "\n".join(f"  {a.option_strings[0]:<14} {a.help}" for a in options))
     sub = parser.add_subparsers(dest="command", required=True)
     ls = sub.add_parser("list", help="one line per built topic: ID<TAB>title; with a topic, one line "
                                      "per experiment: TOPIC:EXPERIMENT<TAB>title, the main one first")

@@ -52,9 +52,9 @@ DESCENT_PARAMS = ParamSchema([
     Param("start_x", -1.0, lo=-5.0, hi=5.0, step=0.1, label="start θ1", help="first coordinate of θ₀"),
     Param("start_y", 2.3, lo=-5.0, hi=5.0, step=0.1, label="start θ2", help="second coordinate of θ₀"),
     Param("steps", 60, kind="int", lo=1, hi=500, help="number of gradient-descent steps"),
-    Param("probe_step", 0, kind="int", lo=0, hi=500, label="probe at step",
+    Param("probe_step", 0, advanced=True, kind="int", lo=0, hi=500, label="probe at step",
           help="the iterate θₖ whose gradient line is probed (clipped to the last iterate)"),
-    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seeds the logistic data set"),
+    Param("seed", 0, advanced=True, kind="int", lo=0, hi=2**31 - 1, help="seeds the logistic data set"),
 ])
 
 

@@ -16,7 +16,7 @@ from engines.batchnorm.noisy_run import NOISY_PARAMS, run_noisy
 from engines.batchnorm.params import PARAMS, relevant
 from engines.batchnorm.projection import PROJECTION_PARAMS, run_projection
 from engines.batchnorm.sweep import SWEEP_GROUP_PARAM, SWEEP_PARAMS, run_sweep
-from engines.core.experiment import Experiment, Series, SweepSpec, Table
+from engines.core.experiment import Experiment, Preset, Series, SweepSpec, Table
 from engines.core.frame import Frame, RunContext
 
 NETS_AB = ("a", "b")
@@ -121,16 +121,38 @@ EXPERIMENTS = (
                summary="two MLPs trained on identical batches, Santurkar's probes and the loss surfaces",
                sweep=SweepSpec(SWEEP_PARAMS, run_sweep, group_param=SWEEP_GROUP_PARAM, default_metric="test_acc",
                                error_of={"test_acc": "test error", "train_acc": "training error"},
-                               title="Learning-rate sweep")),
+                               title="Learning-rate sweep"),
+               presets=(Preset("centring alone (Su)", {"variant_b": "center", "steps": 100},
+                               "centring smooths as much as BN: effective β of B lower by ≥ 3×"),
+                        Preset("a large step, lr = 2", {"lr": 2.0, "surface_resolution": 0},
+                               "the plain net diverges and stops; the BN net trains on"),
+                        Preset("torch's default init", {"init": "default", "steps": 200},
+                               "the plain net sits on the ln 10 plateau, and its probes read 'flat'"))),
     Experiment("descent", "Descent lemma", DESCENT_PARAMS, run_descent, mode="instant", outputs=DESCENT_OUTPUTS,
-               summary="gradient descent against eq. (4)'s quadratic bound, η = 1/L and 2/L"),
+               summary="gradient descent against eq. (4)'s quadratic bound, η = 1/L and 2/L",
+               presets=(Preset("a step just over 2/L", {"eta_over_L": 2.1},
+                               "the quadratic's iterates grow: the descent lemma promises nothing above 2/L"),
+                        Preset("the safe step 1/L", {"eta_over_L": 1.0},
+                               "every step lowers the loss by at least ‖g‖²/(2L)"))),
     Experiment("neuron", "Su's single neuron", NEURON_PARAMS, run_neuron, mode="instant", outputs=NEURON_OUTPUTS,
-               summary="centring vs scaling the inputs of one neuron: the Hessian and the stable step"),
+               summary="centring vs scaling the inputs of one neuron: the Hessian and the stable step",
+               presets=(Preset("raw pixel values 0…16", {"gain": 16.0, "eta": 0.001},
+                               "E[x²] = 3843.6 for raw pixels: only a tiny step is stable; centring lowers it to 1201.5"),
+                        Preset("a common offset", {"offset": 1.5},
+                               "a mean shared by every pixel raises E[x²]; centring removes exactly its square"))),
     Experiment("projection", "BN gradient projection", PROJECTION_PARAMS, run_projection, mode="instant",
-               outputs=PROJECTION_OUTPUTS, summary="Santurkar's Theorem 4.1 checked on one batch"),
+               outputs=PROJECTION_OUTPUTS, summary="Santurkar's Theorem 4.1 checked on one batch",
+               presets=(Preset("a tiny batch, m = 4", {"m": 4}, "the projection still removes the mean and the ŷ direction exactly"),
+                        Preset("rescaled weights", {"scale_c": 10.0}, "BN's gradient shrinks by exactly 1/c"))),
     Experiment("ics", "Internal covariate shift", ICS_PARAMS, run_ics, outputs=ICS_OUTPUTS, in_process=True,
                relevant=relevant_ics,
-               summary="Definition 2.1: how much a layer's gradient changes when the layers below it step"),
+               summary="Definition 2.1: how much a layer's gradient changes when the layers below it step",
+               presets=(Preset("deep linear net", {"model": "deep_linear", "lr": 0.01},
+                               "Santurkar's deep linear network: BN does not reduce the shift"),
+                        Preset("centring vs BN", {"variant_a": "center"}, "the two normalisations side by side"))),
     Experiment("noisy", "Noisy BN", NOISY_PARAMS, run_noisy, outputs=NOISY_OUTPUTS, in_process=True,
-               summary="BN with moving noise: a unit's distribution drifts, training does not suffer"),
+               summary="BN with moving noise: a unit's distribution drifts, training does not suffer",
+               presets=(Preset("strong noise", {"noise_mean": 2.0, "noise_scale_lo": 1.0, "noise_scale_hi": 3.0},
+                               "this much moving noise breaks training: test accuracy under 0.5, BN's stays above"),
+                        Preset("per-example noise", {"noise_sample": 1.0}, "noise on every example adds to the drift"))),
 )

@@ -36,16 +36,17 @@ ICS_PARAMS = ParamSchema([
     Param("model", "digits_mlp", kind="choice", choices=MODELS,
           help="digits_mlp: the note's ReLU MLP on digits; deep_linear: 25 linear layers of width 10 "
                "on y = Ax (Santurkar's DLN)"),
-    Param("variant_a", "none", kind="choice", choices=VARIANTS, label="network A"),
-    Param("variant_b", "bn", kind="choice", choices=VARIANTS, label="network B"),
+    Param("variant_a", "none", kind="choice", choices=VARIANTS, label="network A",
+          help="the first net's normalisation (none, bn, input_norm, …; see the Nets A and B page)"),
+    Param("variant_b", "bn", kind="choice", choices=VARIANTS, label="network B", help="the second net's normalisation"),
     Param("depth", 6, kind="int", lo=1, hi=10, label="hidden layers", help="digits MLP only"),
     Param("width", 100, kind="int", lo=4, hi=256, label="units per layer", help="digits MLP only"),
     Param("lr", 0.1, lo=1e-4, hi=5.0, log=True, label="learning rate",
           help="plain SGD; the deep linear net needs ≤ 0.01 (the note used 0.01 and 0.001)"),
-    Param("steps", 400, kind="int", lo=10, hi=5000),
-    Param("measure_every", 20, kind="int", lo=1, hi=1000, unit="steps", label="measure every",
+    Param("steps", 400, kind="int", lo=10, hi=5000, help="SGD steps of each net"),
+    Param("measure_every", 20, advanced=True, kind="int", lo=1, hi=1000, unit="steps", label="measure every",
           help="each measurement costs one extra forward/backward pass per layer"),
-    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1),
+    Param("seed", 0, advanced=True, kind="int", lo=0, hi=2**31 - 1, help="seeds the shared initial weights and the batches"),
 ])
 
 

@@ -33,14 +33,16 @@ PROBE_BATCH = 512
 NOISY_PARAMS = ParamSchema([
     Param("noise_mean", 0.5, lo=0.0, hi=5.0, label="noise mean range a", help="shift m ~ U(−a, a) per unit and step"),
     Param("noise_scale_lo", 0.5, lo=0.0, hi=5.0, label="noise scale low", help="scale s ~ U(low, high)"),
-    Param("noise_scale_hi", 1.5, lo=0.0, hi=5.0, label="noise scale high"),
+    Param("noise_scale_hi", 1.5, lo=0.0, hi=5.0, label="noise scale high",
+          help="upper end of the scale's range, s ~ U(low, high); at least the low end"),
     Param("noise_sample", 0.0, lo=0.0, hi=5.0, label="per-sample noise c", help="ε ~ N(0, c²) per example and unit"),
     Param("layer", 3, kind="int", lo=1, hi=6, label="layer shown", help="hidden layer whose ReLU input is recorded"),
-    Param("unit", 0, kind="int", lo=0, hi=99, label="unit shown"),
-    Param("lr", 0.1, lo=1e-3, hi=5.0, log=True, label="learning rate"),
-    Param("steps", 400, kind="int", lo=10, hi=5000),
-    Param("record_every", 10, kind="int", lo=1, hi=500, unit="steps", label="record every"),
-    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1),
+    Param("unit", 0, kind="int", lo=0, hi=99, label="unit shown", help="which of the layer's 100 units is recorded"),
+    Param("lr", 0.1, lo=1e-3, hi=5.0, log=True, label="learning rate", help="plain SGD step of all three nets"),
+    Param("steps", 400, kind="int", lo=10, hi=5000, help="SGD steps of each net"),
+    Param("record_every", 10, advanced=True, kind="int", lo=1, hi=500, unit="steps", label="record every",
+          help="how often the unit's pre-activations over the probe batch are recorded"),
+    Param("seed", 0, advanced=True, kind="int", lo=0, hi=2**31 - 1, help="seeds the initial weights, batches and noise"),
 ], relations=[NOISE_SCALE_ORDER])
 DEPTH, WIDTH = 6, 100
 

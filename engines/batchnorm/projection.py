@@ -50,7 +50,7 @@ PROJECTION_PARAMS = ParamSchema([
           help="scale invariance: y → c·y (e.g. all weights of the layer × c) divides ∇_y by c"),
     Param("loss", "tanh", kind="choice", choices=LOSSES, label="downstream loss",
           help="tanh: Σ w_b·tanh(z_b) + 0.1‖z‖² (§3.6); square: ½‖z − t‖² with random targets t"),
-    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seeds y, w and t (torch generator)"),
+    Param("seed", 0, advanced=True, kind="int", lo=0, hi=2**31 - 1, help="seeds y, w and t (torch generator)"),
 ])
 
 

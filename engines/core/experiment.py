@@ -65,6 +65,16 @@ class SweepSpec:
 
 
 @dataclass(frozen=True)
+class Preset:
+    """A "Try this" starting point: a name, the values it sets (the others keep their defaults)
+    and what to look for, in a sentence (the topic note's reference runs and the README examples)."""
+
+    name: str
+    values: Mapping[str, Any]
+    look_for: str = ""
+
+
+@dataclass(frozen=True)
 class Experiment:
     """One schema + one run.
 
@@ -77,6 +87,7 @@ class Experiment:
     in_process: compute-bound; the GUI runs it in a child process (its own GIL).
     memory: estimates the memory of validated values (engines.core.memory); settings above what
         the machine has are refused before the run starts.  None: small by construction.
+    presets: "Try this" starting points, one click each on the page (validated at declaration).
     """
 
     id: str
@@ -91,6 +102,7 @@ class Experiment:
     selected_by: tuple[str, str] | None = None
     in_process: bool = False
     memory: Callable[[Mapping[str, Any]], MemoryEstimate] | None = None
+    presets: tuple[Preset, ...] = ()
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -100,6 +112,8 @@ class Experiment:
         names = [o.name for o in self.outputs]
         if len(set(names)) != len(names):
             raise ValueError(f"experiment {self.id}: duplicate output names")
+        for preset in self.presets:  # a preset that the schema refuses is a bug of the declaration
+            self.params.validate(dict(preset.values))
 
     def series(self) -> tuple[Series, ...]:
         return tuple(o for o in self.outputs if isinstance(o, Series))

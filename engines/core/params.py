@@ -36,6 +36,12 @@ class Param:
     log: True when the natural control is logarithmic (the form uses a log slider).
     zero: with ``log``, exactly 0 is allowed too (a log slider cannot reach it; the form adds an
         "exactly 0" check box), e.g. a KL weight β where β = 0 is a different model, not a small β.
+    advanced: a technical setting (seeds, devices, measurement intervals, resolutions): the form
+        keeps it in a collapsed "Advanced" section.
+    typical: (low, high) inside [lo, hi]: the span a slider covers, where the interesting values
+        are (a rope's ω to λ5, not to 200 rad/s); the value box still takes the whole range.
+    derived: values → a short text shown under the control, the quantity the value means in the
+        physics (ω → "λ = ω²L/g = 3.67"); "" shows nothing.
     """
 
     name: str
@@ -51,6 +57,9 @@ class Param:
     live: bool = False
     label: str = ""
     zero: bool = False
+    advanced: bool = False
+    typical: tuple[float, float] | None = None
+    derived: Any = None  # Callable[[Mapping[str, Any]], str]; Any keeps the dataclass hashable
 
     def __post_init__(self):
         if self.kind not in ("float", "int", "choice", "bool", "str"):
@@ -61,6 +70,12 @@ class Param:
             raise ValueError(f"log-scaled {self.name} needs a positive lower bound")
         if self.zero and not self.log:
             raise ValueError(f"{self.name}: 'zero' only applies to a log-scaled parameter")
+        if self.typical is not None:
+            t_lo, t_hi = self.typical
+            if not (t_lo < t_hi and (self.lo is None or t_lo >= self.lo) and (self.hi is None or t_hi <= self.hi)):
+                raise ValueError(f"{self.name}: typical range {self.typical} must lie inside [{self.lo}, {self.hi}]")
+            if self.log and t_lo <= 0:
+                raise ValueError(f"{self.name}: a log-scaled typical range needs a positive low end")
         self.validate(self.default)
 
     @property
@@ -146,6 +161,8 @@ class Param:
             "unit": self.unit,
             "choices": list(self.choices),
             "live": self.live,
+            "advanced": self.advanced,
+            "typical": list(self.typical) if self.typical else None,
             "help": self.help,
         }
 

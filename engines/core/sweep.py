@@ -24,7 +24,8 @@ GROUP_COLUMN = "group"
 def sweep_schema(sweepable: Sequence[str], values: str, seeds: str = "0", *extra: Param) -> ParamSchema:
     """The sweep's own parameters: which parameter, its values, the seeds, and any ``extra``."""
     return ParamSchema([
-        Param("sweep_param", sweepable[0], kind="choice", choices=tuple(sweepable), label="swept parameter"),
+        Param("sweep_param", sweepable[0], kind="choice", choices=tuple(sweepable), label="swept parameter",
+              help="the parameter that takes each of the values; the others keep the main page's values"),
         Param("sweep_values", values, kind="str", label="values",
               help="comma-separated values of the swept parameter, each checked against its own range"),
         Param("sweep_seeds", seeds, kind="str", label="seeds", help="comma-separated seeds; every value runs with each"),

@@ -8,10 +8,10 @@ from the virtual axis, on the rope's side, so the rope is a piece of the ellipti
 
     r(z) = R cd(cz | m),  c = 2k/(R k'²),   with   R cd(ch | m) = d   and   arc length = L,
 
-and ch < K (d = 0 with ch = K is the troposkien).  Unknowns (R, k) are reduced to one root find:
+and ch < K (d = 0 with ch = K is the troposkein).  Unknowns (R, k) are reduced to one root find:
 for each k, the length condition L = 2h + 4h J(u)/u (lobe.py, u = ch; J(u)/u increases with u)
 fixes u = ch, then the hand condition 2kh cd(u)/(u k'²) = d fixes k.  The hand residual runs from
--d at k = k_troposkien (u = K, cd = 0) to +∞ as k → 1, so for every ω > 0 and L > 2h there is a
+-d at k = k_troposkein (u = K, cd = 0) to +∞ as k → 1, so for every ω > 0 and L > 2h there is a
 solution, and every lobe has T = H(1 + 2k² sd²) > 0.
 
 Output coordinates: x = r - d, the distance from the HANDS' axis (the real rotation axis), so
@@ -125,7 +125,7 @@ def solve_jump(params: dict) -> RopeSolution:
 
 
 def _no_gravity_shape(length: float, span: float, points: int) -> np.ndarray:
-    """The g = 0 troposkien between the same hands, for comparison (columns z, x)."""
+    """The g = 0 troposkein between the same hands, for comparison (columns z, x)."""
     h = 0.5 * span
     R, k, c = solve_lobe(length, span, 0.0)
     z, _ = lobe.z_at_uniform_arclength(h, c, k * k, points)

@@ -1,5 +1,5 @@
 """The elliptic lobe r(z) = R cd(cz | m): every tension-positive planar rope in a pure centrifugal
-field (rope.md §2.2 troposkien, §2.4 jump rope about the virtual axis).
+field (rope.md §2.2 troposkein, §2.4 jump rope about the virtual axis).
 
 With the axial tension H constant and T = T0 - ½ρω²r², the lobe through its widest point R at
 z = 0 with modulus k (m = k², k'² = 1 - m) is

@@ -1,7 +1,7 @@
 """The rope's experiments and what each one streams (engines.core.experiment)."""
 from __future__ import annotations
 
-from engines.core.experiment import Experiment, Series, Table
+from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.rope import run_chain, run_steady
 from engines.rope.params import DYNAMICS_PARAMS, STEADY_PARAMS, relevant, relevant_dynamics
 
@@ -60,8 +60,19 @@ DYNAMICS_OUTPUTS = (
 EXPERIMENTS = (
     Experiment("steady", "Steady shapes", STEADY_PARAMS, run_steady, mode="instant", outputs=STEADY_OUTPUTS,
                summary="the hanging rope, the troposkein, the jump rope and the essay's own code, "
-                       "solved as boundary-value problems", relevant=relevant),
+                       "solved as boundary-value problems", relevant=relevant,
+               presets=(Preset("hanging at λ = 2", {"omega": 4.42945},
+                               "the free end swings out to r_f/L = 0.70064 at θ_top = 33.293° (rope note table)"),
+                        Preset("skipping rope, no gravity", {"scenario": "troposkein", "length": 2.7, "span": 0.6},
+                               "the troposkein: widest R = 1.27439 m, modulus k = 0.902539"),
+                        Preset("jump rope at 2 rev/s", {"scenario": "jump", "length": 2.7, "span": 0.6, "omega": 12.566},
+                               "the rope sags 1.2739 m below the hands, beside its g = 0 shape"))),
     Experiment("dynamics", "Live bead chain", DYNAMICS_PARAMS, run_chain, outputs=DYNAMICS_OUTPUTS,
                relevant=relevant_dynamics, selected_by=("scenario", "dynamics"),
-               summary="a chain of beads on rigid links, spun up, damped and dragged by the air"),
+               summary="a chain of beads on rigid links, spun up, damped and dragged by the air",
+               presets=(Preset("spin up through λ1", {"omega": 2.0, "omega_ramp": 0.15, "duration": 30.0},
+                               "the chain swings out late, near λ ≈ 3.5, not at λ1(40) = 1.428: growth is zero there"),
+                        Preset("skipping rope in air", {"ends": "skipping", "gravity": 0.0, "hand_radius": 0.1, "omega": 10.0,
+                                                        "drag": 0.2, "beads": 30, "duration": 25.0},
+                               "air drag bends the loop out of its plane by ≈ 0.30 m"))),
 )

@@ -14,14 +14,16 @@ PARAMS = ParamSchema(
         Param("ends", "hanging", kind="choice", choices=("hanging", "skipping"),
               help="dynamics: hanging = top fixed at top_radius on the rotating rod, lower end free; "
                    "skipping = both ends in the hands at span, turned about the axis through them"),
-        Param("length", 1.0, lo=0.05, hi=20.0, step=0.01, unit="m",
+        Param("length", 1.0, lo=0.05, hi=20.0, step=0.01, unit="m", typical=(0.1, 5.0),
               help="rope length L (su_original: the arc length integrated, Su's T)"),
         Param("span", 0.6, lo=0.01, hi=20.0, step=0.01, unit="m",
               help="distance 2h between the hands on the rotation axis (troposkein, jump); "
                    "must be shorter than the rope"),
-        Param("omega", 6.0, lo=0.0, hi=200.0, step=0.01, unit="rad/s", live=True,
-              help="angular velocity of the rotation"),
-        Param("gravity", 9.81, lo=0.0, hi=100.0, step=0.01, unit="m/s²",
+        Param("omega", 6.0, lo=0.0, hi=200.0, step=0.01, unit="rad/s", live=True, typical=(0.0, 30.0),
+              derived=lambda v: f"λ = ω²L/g = {v['omega'] ** 2 * v['length'] / v['gravity']:.4g}" if v.get("gravity") else "",
+              help="angular velocity of the rotation; λ = ω²L/g (a 1 m hanging rope: λ1…λ5 at ω ≈ 3.8…23 rad/s). "
+                   "The slider spans 0–30 rad/s; type larger values in the box"),
+        Param("gravity", 9.81, lo=0.0, hi=100.0, step=0.01, unit="m/s²", typical=(0.0, 30.0),
               help="gravitational acceleration g (ignored by troposkein, which is the g = 0 case)"),
         Param("density", 0.03, lo=1e-4, hi=100.0, log=True, unit="kg/m",
               help="linear mass density ρ of the rope; only scales the tension"),
@@ -37,7 +39,7 @@ PARAMS = ParamSchema(
               help="su_original: start point x0 (Su's code: 1)"),
         Param("start_y", 0.0, lo=-10.0, hi=10.0, step=0.01, unit="m",
               help="su_original: start point y0 (Su's code: 0)"),
-        Param("beads", 40, kind="int", lo=2, hi=800, step=1,
+        Param("beads", 40, kind="int", lo=2, hi=800, step=1, typical=(2, 200),
               help="dynamics: number of beads N (hanging: N links; skipping: N + 1 links); the "
                    "critical speeds approach the continuum's as 1/N"),
         Param("damping", 1.0, lo=0.0, hi=50.0, step=0.05, unit="1/s", live=True,
@@ -56,12 +58,12 @@ PARAMS = ParamSchema(
         Param("frame", "rotating", kind="choice", choices=("rotating", "lab"), live=True,
               help="dynamics: show and save the rope in the rotating frame (still when steady) or "
                    "in the lab (turning)"),
-        Param("duration", 60.0, lo=0.01, hi=3600.0, step=1.0, unit="s",
+        Param("duration", 60.0, lo=0.01, hi=3600.0, step=1.0, unit="s", typical=(1.0, 300.0),
               help="dynamics: simulated time of the run"),
-        Param("initial_tilt_deg", 3.0, lo=0.0, hi=90.0, step=0.5, unit="°",
+        Param("initial_tilt_deg", 3.0, advanced=True, lo=0.0, hi=90.0, step=0.5, unit="°",
               help="dynamics: the run starts from the straight rope (skipping: a circular arc) "
                    "tilted by this angle, so that instabilities can grow"),
-        Param("points", 201, kind="int", lo=11, hi=5001, step=10,
+        Param("points", 201, advanced=True, kind="int", lo=11, hi=5001, step=10,
               help="number of samples along the rope in the output shape"),
     ]
 )

@@ -1,4 +1,4 @@
-"""Scenario A — the troposkien: a skipping rope without gravity, both ends on the axis
+"""Scenario A — the troposkein: a skipping rope without gravity, both ends on the axis
 (rope.md §2.2; Nordmark & Essén 2007).
 
 Ends at z = ±h, widest radius R at z = 0, modulus k, m = k², K = K(m), E = E(m):
@@ -145,7 +145,7 @@ def solve_troposkein(params: dict) -> RopeSolution:
         "axial_tension": H,
         "length_over_span": length / span,
     }
-    msg = (f"troposkien k = {k:.6f}: widest {R:.4g} m from the axis, end angle "
+    msg = (f"troposkein k = {k:.6f}: widest {R:.4g} m from the axis, end angle "
            f"{end_angle_deg(k):.2f}°")
     if params["omega"] == 0.0:
         msg += "; omega = 0: shape shown, tension is zero"

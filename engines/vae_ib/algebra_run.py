@@ -33,13 +33,13 @@ ALGEBRA_PARAMS = ParamSchema([
     Param("kind", "normal", kind="choice", choices=na.KINDS, label="inputs z₁, z₂",
           help="normal: N(0, 1), the sum is N(0, α² + β²); uniform: U(−1, 1), the sum is a "
                "trapezoid, not a uniform"),
-    Param("samples", 100_000, kind="int", lo=1_000, hi=1_000_000, log=True,
+    Param("samples", 100_000, advanced=True, kind="int", lo=1_000, hi=1_000_000, log=True,
           help="number of draws of αz₁ + βz₂ in the histogram"),
     Param("d", 64, kind="int", lo=1, hi=1024, log=True, label="dimension d",
           help="latent dimension of the interpolated pairs z₁, z₂ ~ N(0, I_d)"),
-    Param("pairs", 5_000, kind="int", lo=100, hi=20_000, step=100,
+    Param("pairs", 5_000, advanced=True, kind="int", lo=100, hi=20_000, step=100,
           help="Monte-Carlo pairs (z₁, z₂) per point along the paths"),
-    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seeds both Monte-Carlo parts"),
+    Param("seed", 0, advanced=True, kind="int", lo=0, hi=2**31 - 1, help="seeds both Monte-Carlo parts"),
 ])
 
 

@@ -183,3 +183,9 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_help_lists_the_window_options_too():
+    out = cli("--help").stdout
+    assert "without a command, opens the window" in out
+    assert all(option in out for option in ("--topic", "--theme light|dark", "--screenshot PNG"))

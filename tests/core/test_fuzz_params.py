@@ -89,3 +89,9 @@ def test_the_command_line_refuses_an_invalid_value_with_exit_2_and_writes_nothin
     assert code == 2, stderr.getvalue()
     assert not out.exists() and list(out.parent.iterdir()) == []
     assert param.name in stderr.getvalue() and "Traceback" not in stderr.getvalue()
+
+
+@pytest.mark.parametrize("ref, schema", SCHEMAS, ids=[ref for ref, _ in SCHEMAS])
+def test_every_parameter_says_what_it_is(ref, schema):
+    """``params`` and the form's tooltips print the help: a newcomer should never meet a bare name."""
+    assert [p.name for p in schema if not p.help.strip()] == []

@@ -41,7 +41,7 @@ def test_r13_jump_table(row):
     assert sc["bottom_tension"] / mu_w2 == pytest.approx(t_bottom, abs=1e-4)
 
 
-def test_r13_no_gravity_is_the_troposkien():
+def test_r13_no_gravity_is_the_troposkein():
     sol = _jump(2.0, gravity=0.0)
     assert sol.scalars["k"] == pytest.approx(0.902539, abs=1e-6)
     assert sol.scalars["sag"] == pytest.approx(1.27439, abs=1e-5)
@@ -61,7 +61,7 @@ def test_jump_shape_is_consistent():
     mu_w2 = 0.03 * (4 * math.pi) ** 2
     r = sol.x + d
     assert np.ptp(sol.tension + 0.5 * mu_w2 * r ** 2) < 1e-9
-    # the g = 0 comparison shape is the troposkien between the same hands
+    # the g = 0 comparison shape is the troposkein between the same hands
     ng, cols = sol.extras["no_gravity"]
     assert cols == ("z", "x") and ng[:, 1].max() == pytest.approx(1.27439, abs=1e-4)
 

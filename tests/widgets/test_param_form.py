@@ -239,3 +239,69 @@ def test_zero_check_box_reaches_exact_zero_and_returns_to_the_last_value(qtbot):
     assert seen == [0.0, 1e-3] and row.slider.isEnabled()
     form.set_values({"beta": 0.0}, emit=False)
     assert row.zero_check.isChecked() and seen == [0.0, 1e-3]
+
+
+@pytest.mark.parametrize("kind, default", [("float", 0.5), ("int", 3), ("str", "a, b")])
+def test_undo_keys_in_a_box_reach_the_application(qtbot, kind, default):
+    """The box declines Ctrl+Z / Ctrl+Shift+Z as shortcut overrides, so the window's undo of the
+    parameters fires instead of the box's own undo of characters."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    form = ParamForm([Param("x", default, kind=kind, lo=0 if kind != "str" else None, hi=10 if kind != "str" else None)])
+    qtbot.addWidget(form)
+    row = form._row("x")
+    box = row.line_edit if kind == "str" else row.spin
+    for modifiers in (Qt.KeyboardModifier.ControlModifier,
+                      Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+        override = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Z, modifiers)
+        QApplication.sendEvent(box, override)
+        assert not override.isAccepted()
+    other = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    QApplication.sendEvent(box, other)
+    assert other.isAccepted()  # copy stays the box's
+
+
+def test_technical_parameters_wait_in_a_collapsed_advanced_section(qtbot):
+    form = ParamForm([Param("lr", 0.1, lo=0.0, hi=1.0), Param("seed", 0, kind="int", lo=0, hi=9, advanced=True),
+                      Param("every", 5, kind="int", lo=1, hi=9, advanced=True)])
+    qtbot.addWidget(form)
+    form.show()
+    assert form.row_widget("lr").isVisible() and not form.row_widget("seed").isVisible()
+    assert form.advanced_toggle.isVisible() and "2 technical settings" in form.advanced_toggle.text()
+    assert form.values()["seed"] == 0 and form.is_row_visible("seed")  # relevant, only folded away
+    form.advanced_toggle.setChecked(True)
+    assert form.row_widget("seed").isVisible()
+    form.advanced_toggle.setChecked(False)
+    form.set_error("every", "every = 0 is out of range")  # an error is never hidden: the section opens
+    assert form.row_widget("every").isVisible()
+    form.set_row_visible("seed", False)
+    form.set_row_visible("every", False)
+    assert not form.advanced_toggle.isVisible()  # nothing relevant left in it
+
+
+def test_a_typical_range_sets_the_slider_and_the_box_keeps_the_whole_range(qtbot):
+    form = ParamForm([Param("omega", 6.0, lo=0.0, hi=200.0, step=0.01, typical=(0.0, 30.0))])
+    qtbot.addWidget(form)
+    row = form.row_widget("omega")
+    row.slider.setValue(row.slider.maximum())
+    assert form.values()["omega"] == 30.0  # the slider's end is the typical range's
+    row.spin.setValue(150.0)
+    assert form.values()["omega"] == 150.0 and row.slider.value() == row.slider.maximum()
+    row.slider.setValue(row.slider.maximum() // 2)
+    assert abs(form.values()["omega"] - 15.0) < 0.1
+    with pytest.raises(ValueError, match="typical range"):
+        Param("x", 1.0, lo=0.0, hi=2.0, typical=(0.5, 3.0))
+
+
+def test_a_derived_quantity_follows_every_value_it_reads(qtbot):
+    form = ParamForm([Param("omega", 6.0, lo=0.0, hi=30.0, derived=lambda v: f"λ = {v['omega'] ** 2 * v['length']:.3g}"),
+                      Param("length", 1.0, lo=0.1, hi=5.0)])
+    qtbot.addWidget(form)
+    label = form.row_widget("omega").derived_label
+    assert label.text() == "λ = 36"
+    form.row_widget("length").spin.setValue(2.0)  # a user change of the other parameter
+    assert label.text() == "λ = 72"
+    form.set_values({"omega": 3.0})  # undo, restore
+    assert label.text() == "λ = 18"

@@ -79,6 +79,10 @@ def test_sweep_draws_one_line_per_variant(panel, qtbot):
     plain_at_3 = table[(table[:, 0] == 5) & (table[:, columns.index("group")] == 0)][0]
     assert np.isfinite(plain_at_3[columns.index("diverged_step")])  # the plain net blows up at lr 5
     assert "diverged: none, learning rate = 5" in panel.sweep.status.text()
+    panel.sweep._redraw()
+    group = columns.index("group")
+    shown = {panel.sweep.table_widget.item(r, group).text() for r in range(panel.sweep.table_widget.rowCount())}
+    assert shown == {"none", "bn"}  # the variants by name in the visible table
 
 
 def test_export_everything_writes_the_surfaces_and_the_probe_series(panel, qtbot, tmp_path):

@@ -254,3 +254,49 @@ def test_the_csv_export_names_this_experiment_and_the_values_of_the_shown_result
     assert lines[0] == "# topic: test" and lines[1] == "# experiment: test:tiny"
     assert '"a": 2.5' in lines[2] and "plot,series,x,y" in lines
     assert auto_tab.state().params["a"] == 2.5
+
+
+def test_play_is_pinned_above_the_scrolling_form_and_a_hint_waits_for_the_first_result(qtbot, button_tab):
+    assert not button_tab.form_scroll.isAncestorOf(button_tab.run_button)
+    assert not button_tab.form_scroll.isAncestorOf(button_tab.progress)
+    assert button_tab.form_scroll.isAncestorOf(button_tab.form)
+    assert button_tab.first_hint.isVisibleTo(button_tab) and "Press ▶ Play" in button_tab.first_hint.text()
+    run_to_end(qtbot, button_tab)
+    assert not button_tab.first_hint.isVisibleTo(button_tab)
+    button_tab.reset_run()
+    assert button_tab.first_hint.isVisibleTo(button_tab)
+
+
+def test_an_instant_page_says_it_is_computing_until_its_first_result(qtbot, auto_tab):
+    assert not auto_tab.first_hint.isVisibleTo(auto_tab)  # the fixture waited for the first result
+    assert "Computing" in auto_tab.first_hint.text()
+
+
+def test_every_experiment_offers_try_this_presets_its_schema_accepts():
+    from engines.registry import built_topics, experiments
+
+    for topic in built_topics():
+        for experiment in experiments(topic):
+            assert len(experiment.presets) >= 2, f"{topic}:{experiment.id} has no Try-this presets"
+            for preset in experiment.presets:
+                assert preset.look_for and experiment.validate(dict(preset.values))
+
+
+def test_a_preset_sets_its_values_in_one_undo_step_runs_and_says_what_to_look_for(qtbot):
+    from engines.core.experiment import Preset
+
+    experiment = Experiment("tiny", "Tiny line", TINY_PARAMS, run_tiny,
+                            presets=(Preset("steep", {"a": 4.0, "steps": 3}, "a line four times steeper"),))
+    from workbench.topics.generic import GenericView
+
+    tab = ExperimentHost("test", experiment, None, view=GenericView(experiment), run_factory=run_tiny)
+    qtbot.addWidget(tab)
+    tab.set_values({"gain": 2.0})
+    with qtbot.waitSignal(tab.controller.runEnded, timeout=TIMEOUT_MS):
+        tab.preset_buttons[0].click()
+    assert tab.values()["a"] == 4.0 and tab.values()["steps"] == 3 and tab.values()["gain"] == 1.0  # defaults + preset
+    assert tab.record.recorded == 3 and "look for: a line four times steeper".lower() in tab.first_hint.text().lower()
+    assert tab.first_hint.isVisibleTo(tab)
+    tab.history.stack.undo()
+    assert tab.values()["a"] == 1.0 and tab.values()["gain"] == 2.0
+    assert tab.shutdown()

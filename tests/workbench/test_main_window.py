@@ -111,6 +111,7 @@ def test_panel_export_menu_reaches_the_window(qtbot, window, monkeypatch, tmp_pa
     monkeypatch.setattr(window, "_ask_path", lambda *a, **k: str(target))
     panel = window.panels["rope"]
     qtbot.waitUntil(lambda: panel.steady.latest is not None, timeout=20000)
+    panel.main.export_button.menu().aboutToShow.emit()  # the menu is filled as it opens
     actions = panel.main.export_button.menu().actions()
     assert [a.text() for a in actions][2].startswith("CSV")
     actions[2].trigger()
@@ -165,3 +166,38 @@ def test_dock_titles_come_from_the_engines_without_importing_them(window):
 
     for topic in built_topics():
         assert window.docks[topic].windowTitle() == topic_title(topic) == load_engine(topic).TITLE
+
+
+def test_the_status_bar_speaks_for_the_raised_panel_only(qtbot, window):
+    window.show_topic("rope")
+    rope = window.panels["rope"]
+    rope.statusMessage.emit("rope: solved")
+    assert window.statusBar().currentMessage() == "rope: solved"
+    window.show_start()
+    qtbot.waitUntil(lambda: window.current_topic is None, timeout=3000)
+    assert window.statusBar().currentMessage() == ""
+    rope.statusMessage.emit("rope: solved again")
+    assert window.statusBar().currentMessage() == ""
+
+
+def test_the_file_menu_greys_out_exports_the_page_cannot_make_yet(qtbot, window):
+    window._update_export_actions()
+    assert not window.actions["export_png"].isEnabled()  # the start page has no page to export
+    window.show_topic("rope")
+    window.panels["rope"].show_page("dynamics")
+    window._update_export_actions()
+    assert window.actions["export_png"].isEnabled() and not window.actions["export_npz"].isEnabled()
+    window._enable_export_actions()
+    assert window.actions["export_npz"].isEnabled()
+
+
+def test_no_page_widens_the_window_past_a_1280_px_laptop(qtbot, window):
+    widest = {}
+    for topic in window.panels.topics:
+        window.show_topic(topic)
+        panel = window.panels[topic]
+        for index in range(panel.tabs.count()):
+            panel.tabs.setCurrentIndex(index)
+            qtbot.wait(1)
+            widest[f"{topic}: {panel.tabs.tabText(index)}"] = window.minimumSizeHint().width()
+    assert max(widest.values()) <= 1280, {k: v for k, v in widest.items() if v > 1280}

@@ -96,7 +96,14 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self.stale_banner = QLabel(wordWrap=True, visible=False)
         self.stale_banner.setObjectName("staleBanner")
         self.stale_banner.setStyleSheet("background: #fdebd0; color: #7e5109; padding: 4px; border-radius: 3px;")
+        # Until the first result, the page says what to do (a streaming run waits for Play) or
+        # what is happening (an instant one is computing), instead of showing bare axes.
+        self._hint_is_preset = False
+        self.first_hint = QLabel(wordWrap=True)
+        self.first_hint.setObjectName("firstHint")
+        self.first_hint.setStyleSheet("background: #eaf2fb; color: #1b4f72; padding: 6px; border-radius: 3px;")
         self._build_layout(form_width, transport, not self.auto if status_line is None else status_line)
+        self._show_first_hint()
         if not help_text:
             self.help_label.hide()
         self.apply_theme(themes.current_theme(QApplication.instance()))
@@ -153,6 +160,16 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
             self._show_status("")
         return generation
 
+    def _show_first_hint(self) -> None:
+        if self.auto:
+            text = "Computing… (the first result of a session can take a few seconds: kernels load once)"
+        else:
+            text = (f"Nothing computed yet. Press ▶ Play (or Space) to run “{self.experiment.title}”; "
+                    "the plots fill as it runs, and Stop keeps what it computed.")
+        self.first_hint.setText(text)
+        self.first_hint.show()
+        self._hint_is_preset = False
+
     @property
     def page_key(self) -> str:
         """The page's name within its topic (files and autosave): the experiment's id."""
@@ -187,6 +204,7 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self.record = RunRecord(self.topic, {}, experiment=self.experiment_id)
         self._frame, self._frame_params = None, {}
         self.view.clear()
+        self._show_first_hint()
         if self.progress is not None:
             self.progress.reset()
 
@@ -204,6 +222,9 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
             self.form.set_row_visible(name, names is None or name in names)
 
     def _on_value(self, name: str, value: Any) -> None:
+        if self._hint_is_preset:  # the user moved on from the preset
+            self._hint_is_preset = False
+            self.first_hint.hide()
         self._update_rows()
         self.form.clear_error(name)
         if name == self._engine_error:
@@ -269,6 +290,8 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self.view.take(frames, self._params)
         self._frame, self._frame_params = frames[-1], self._params
         self.stale_banner.hide()
+        if not self._hint_is_preset:  # a preset's "look for" stays while its run goes on
+            self.first_hint.hide()
         self._clear_engine_error()
         messages = [frame.message for frame in frames if frame.message]
         if messages and self.status is not None:
@@ -352,6 +375,16 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         """Values checked against their ranges (missing names keep theirs) as one undoable step;
         recomputes as a change would.  A broken relation is marked on the form, as typing it is."""
         self.history.replace_all(self.schema.validate({**self.values(), **values}, relations=False), text)
+
+    def apply_preset(self, preset) -> None:
+        """A "Try this" preset: the defaults with its values (one undo step), run at once, and the
+        page says what to look for."""
+        self.set_values({**self.schema.defaults(), **preset.values}, f"try: {preset.name}")
+        self.first_hint.setText(f"<b>Try this — {preset.name}.</b> Look for: {preset.look_for}")
+        self.first_hint.show()
+        self._hint_is_preset = True
+        if not self.auto:
+            self.start()
 
     def reset_defaults(self) -> None:
         self.history.replace_all(self.schema.defaults(), "reset to defaults")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton
 from workbench.pages import export
 
 EXPORTS = (("png", "PNG image…", "PNG image (*.png)"),
-           ("svg", "SVG (vector) of the main plot…", "SVG image (*.svg)"),
+           ("svg", "SVG (vector) of a plot", "SVG image (*.svg)"),
            ("csv", "CSV of every plotted series…", "CSV (*.csv)"),
            ("npz", "NPZ of the arrays…", "NumPy arrays (*.npz)"),
            ("everything", "Everything into a folder…", ""))
@@ -46,13 +46,33 @@ class HostExport:
         export.render_widget_png(self.view_widget(), path, scale)
 
     def export_svg(self, path: str | Path, plot: str | None = None) -> None:
+        """One plot as SVG: ``plot`` by name, else the first one on screen."""
         self.view.draw()
         plots = self.view.plots()
         if not plots:
             raise ValueError(f"{self.experiment.title} has no plot to export")
-        export.plot_svg(plots[plot or next(iter(plots))], path)
+        export.plot_svg(plots[plot or self.visible_plot()], path)
+
+    def visible_plot(self) -> str | None:
+        """The name of the first plot the user can see (a plot in a hidden tab is not)."""
+        plots = self.view.plots()
+        for name, item in plots.items():
+            views = item.scene().views() if item.scene() is not None else []
+            if any(view.isVisible() for view in views):
+                return name
+        return next(iter(plots), None)
+
+    def can_export(self, kind: str) -> bool:
+        """Whether this export has anything to write now (the menus disable it otherwise)."""
+        if kind == "npz":
+            return bool(self.record.arrays)
+        if kind == "svg":
+            return bool(self.view.plots())
+        return True
 
     def export_npz(self, path: str | Path) -> None:
+        if not self.record.arrays:
+            raise ValueError(f"{self.experiment.title} has no arrays yet: run it first")
         export.write_npz(self.record.arrays, path)
 
     def export_everything(self, folder: str | Path, scale: float = 2.0) -> list[Path]:
@@ -80,19 +100,38 @@ class HostExport:
         self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup,
                                          toolTip="This experiment's plots or data, labelled with its own parameters")
         menu = QMenu(self.export_button)
-        for kind, text, _ in EXPORTS:
-            menu.addAction(text).setData(kind)
-        menu.triggered.connect(self._on_export_action)  # a bound method: no cycle keeps the page alive
-        self.export_button.setMenu(menu)
+        menu.aboutToShow.connect(self._fill_export_menu)  # bound methods: no cycle keeps the page alive
+        menu.triggered.connect(self._on_export_action)
+        self.export_button.setMenu(menu)  # filled as it opens: the view may not be built yet here
         return self.export_button
 
+    def _fill_export_menu(self) -> None:
+        """The entries that can run now; SVG offers each plot, the one on screen first."""
+        menu = self.export_button.menu()
+        menu.clear()
+        for kind, text, _ in EXPORTS:
+            if kind == "svg":
+                plots = list(self.view.plots())
+                shown = self.visible_plot()
+                svg = menu.addMenu(text)
+                svg.setEnabled(bool(plots))
+                for name in sorted(plots, key=lambda n: n != shown):
+                    svg.addAction(f"{name}…" + (" (on screen)" if name == shown else "")).setData(f"svg:{name}")
+                continue
+            action = menu.addAction(text)
+            action.setData(kind)
+            action.setEnabled(self.can_export(kind))
+
     def _on_export_action(self, action) -> None:
+        if action.data() is None:
+            return
         if self.export_handler is not None:
             self.export_handler(self, action.data())
         else:
             self._ask_export(action.data())
 
     def _ask_export(self, kind: str) -> None:
+        kind, _, plot = kind.partition(":")
         pattern = next(p for k, _, p in EXPORTS if k == kind)
         title = f"Export {self.experiment.title}"
         if kind == "everything":
@@ -102,6 +141,6 @@ class HostExport:
         if not path:
             return
         try:
-            getattr(self, f"export_{kind}")(path)
+            getattr(self, f"export_{kind}")(path, *([plot] if plot else []))
         except (OSError, ValueError, KeyError) as exc:
             self._show_error(f"export failed: {exc}")

@@ -33,7 +33,7 @@ from workbench.core.atomic import write_text_atomic
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.core.recording import array_csv
 from workbench.core.session import ExperimentState
-from workbench.core.sweep_summary import (AxisPlan, SweepSummary, diverged_text, log_ticks, metric_columns,
+from workbench.core.sweep_summary import (GROUP_COLUMN, AxisPlan, SweepSummary, diverged_text, log_ticks, metric_columns,
                                      parse_values, plan_axis, summarize)
 
 ERROR_COLOR = "#c0392b"
@@ -339,9 +339,13 @@ class SweepView(ExperimentHost):
             widget.setHorizontalHeaderLabels(list(self._columns))
         first = widget.rowCount()
         widget.setRowCount(rows)
+        group = self._columns.index(GROUP_COLUMN) if GROUP_COLUMN in self._columns and self._groups else -1
         for r in range(first, rows):
             for c, value in enumerate(self._table[r]):
-                item = QTableWidgetItem("—" if math.isnan(value) else f"{value:.6g}")
+                text = "—" if math.isnan(value) else f"{value:.6g}"
+                if c == group and not math.isnan(value) and 0 <= int(value) < len(self._groups):
+                    text = self._groups[int(value)]  # the variant's name, not its index
+                item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 widget.setItem(r, c, item)
         if rows > first:

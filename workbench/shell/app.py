@@ -1,14 +1,13 @@
 """Start the GUI: ``python main.py [--topic ID]``."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
 import time
 from typing import Sequence
 
-from engines.registry import TOPIC_IDS, built_topics, load_engine
+from engines.registry import built_topics, load_engine
 
 
 SCREENSHOT_DELAY_MS = 300  # after the panels settle: two repaint ticks and a paint
@@ -42,12 +41,9 @@ def make_settings():
 
 
 def launch(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="main.py", description="Open the Scientific Spaces Workbench")
-    parser.add_argument("--topic", choices=TOPIC_IDS, help="raise this topic's panel")
-    parser.add_argument("--theme", choices=("light", "dark"))
-    parser.add_argument("--screenshot", metavar="PNG",
-                        help="open, let the panels solve, save a picture of the window and quit")
-    args = parser.parse_args(list(argv))
+    from workbench.cli import gui_parser
+
+    args = gui_parser().parse_args(list(argv))
     if args.topic and args.topic not in built_topics():
         print(f"error: topic {args.topic!r} is not built yet; built: {', '.join(built_topics())}", file=sys.stderr)
         return 2
@@ -72,7 +68,8 @@ def launch(argv: Sequence[str]) -> int:
     window.show()
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(WARM_UP_DELAY_MS, warm_up_kernels)  # after the first paint: never slows the start
+    warm_up: list[threading.Thread] = []
+    QTimer.singleShot(WARM_UP_DELAY_MS, lambda: warm_up.append(warm_up_kernels()))  # after the first paint
     if args.screenshot:
         from PySide6.QtCore import QTimer
 
@@ -94,4 +91,7 @@ def launch(argv: Sequence[str]) -> int:
             app.exit(0 if ok else 1)
 
         QTimer.singleShot(200, shoot)
-    return app.exec()
+    status = app.exec()
+    for thread in warm_up:  # an import cut off by the interpreter's exit prints a traceback
+        thread.join(timeout=30)
+    return status

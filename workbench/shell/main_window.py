@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
     def _build_panel(self, topic: str):
         """The topic's panel, made on first need: themed, wired, given any restored state."""
         panel = panel_class(topic)(topic, load_engine(topic))
-        panel.statusMessage.connect(self._show_panel_message)
+        panel.statusMessage.connect(partial(self._show_panel_message, topic))
         for host in panel.pages:
             host.export_handler = self._export_page
         if hasattr(panel, "apply_theme"):
@@ -91,8 +92,10 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         return panel
 
-    def _show_panel_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
+    def _show_panel_message(self, topic: str, text: str) -> None:
+        """A panel's status reaches the status bar while that panel is the one raised."""
+        if topic == self.current_topic:
+            self.statusBar().showMessage(text, 8000)
 
     def _offer_recovery(self):
         try:
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
     def _on_dock_visible(self, key: str, visible: bool) -> None:
         if visible:
             self.current_topic = key if key in self.panels else None
+            self.statusBar().clearMessage()  # the previous panel's words are not about this one
             if key in self.panels and not self.panels.is_built(key):
                 QTimer.singleShot(0, self, lambda: self._build_if_open(key))  # after the dock's layout pass
 
@@ -179,10 +183,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(getattr(self, entry.action))
             menus[entry.menu].addAction(action)
             self.actions[entry.action] = action
+        menus["File"].aboutToShow.connect(self._update_export_actions)
+        menus["File"].aboutToHide.connect(self._enable_export_actions)  # shortcuts then say why, if they cannot
         view = menus["View"]
         view.addSeparator()
         for dock in [self.start_dock, *self.docks.values()]:
             view.addAction(dock.toggleViewAction())
+
+    def _update_export_actions(self) -> None:
+        """The File menu greys out the exports the page in view cannot make yet."""
+        panel = self.current_panel()
+        host = panel.current_host() if panel is not None else None
+        for kind in ("png", "svg", "csv", "npz", "everything"):
+            self.actions[f"export_{kind}"].setEnabled(host is not None and (kind == "everything" or host.can_export(kind)))
+
+    def _enable_export_actions(self) -> None:
+        for kind in ("png", "svg", "csv", "npz", "everything"):
+            self.actions[f"export_{kind}"].setEnabled(True)
 
     def current_panel(self):
         return self.panels.get(self.current_topic)
@@ -288,12 +305,22 @@ class MainWindow(QMainWindow):
 
     def _export(self, kind: str, host=None) -> None:
         """Ask where, then export: one page (its Export button, or the page in view from the menu),
-        or, for "everything" from the menu, every page of the panel."""
+        or, for "everything" from the menu, every page of the panel.  ``svg:NAME`` names the plot;
+        a plain ``svg`` from the menu asks which, the one on screen first."""
+        kind, _, plot = kind.partition(":")
         panel = self.current_panel()
         if host is None and panel is None:
             self.statusBar().showMessage("open a topic's panel first (the start page has none)", 5000)
             return
         target = host or (panel if kind == "everything" else panel.current_host())
+        if kind != "everything" and not target.can_export(kind):
+            self.statusBar().showMessage(f"nothing to export as {kind.upper()} yet: run {target.experiment.title} first", 5000)
+            return
+        if kind == "svg" and not plot:
+            names = sorted(target.view.plots(), key=lambda n: n != target.visible_plot())
+            plot, ok = QInputDialog.getItem(self, "Export SVG", "Plot:", names, 0, False)
+            if not ok:
+                return
         if kind == "everything":
             path = QFileDialog.getExistingDirectory(self, "Export everything into folder",
                                                     str(self.settings.value("last_folder", str(Path.home()))))
@@ -303,7 +330,7 @@ class MainWindow(QMainWindow):
             path = self._ask_path(f"Export {kind.upper()}", EXPORT_PATTERNS[kind])
         if not path:
             return
-        args = [path]
+        args = [path, plot] if kind == "svg" else [path]
         if kind == "png":
             scale, ok = QInputDialog.getDouble(self, "Resolution", "Scale factor (1 = screen):", 2.0, 0.25, 8.0, 2)
             if not ok:

@@ -34,7 +34,7 @@ class IcsView(ExperimentHost):
         self._variants = {"a": "none", "b": "bn"}
         super().__init__("batchnorm", load_experiment("batchnorm:ics")[1], parent, run_factory=run_factory, process=process)
         self.mean_check = QCheckBox("average over the run", checked=True, toggled=self.mark_dirty)
-        self.side_layout.insertWidget(self.side_layout.indexOf(self.progress), self.mean_check)
+        self.side_layout.insertWidget(self.side_layout.indexOf(self.form) + 1, self.mean_check)
         self.readout.setText(CAVEAT)
 
     def build_plots(self) -> QGridLayout:

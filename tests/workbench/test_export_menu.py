@@ -36,3 +36,24 @@ def test_npz_waits_for_a_run_and_svg_lists_the_plots_shown_one_first(qtbot, tmp_
     assert "<svg" in (tmp_path / "t.svg").read_text()[:400]
     assert steady.visible_plot() == "shape"
     assert panel.shutdown()
+
+
+def test_pictures_are_light_even_from_the_dark_theme_and_the_window_stays_dark(qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    panel = RopePanel("rope", rope)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 800)
+    panel.show()
+    steady = panel.main
+    qtbot.waitUntil(lambda: bool(steady.record.arrays), timeout=20_000)
+    panel.apply_theme("dark")
+    background = steady.view.shape_plot.plot_widget.backgroundBrush().color().lightness()
+    assert background < 100
+    steady.export_png(tmp_path / "page.png", scale=1.0)
+    image = QImage(str(tmp_path / "page.png"))
+    plot = steady.view.shape_plot.plot_widget
+    corner = plot.mapTo(steady.view_widget(), plot.rect().topLeft())
+    assert image.pixelColor(corner.x() + 5, corner.y() + 5).lightness() > 200  # a light plot in the file
+    assert plot.backgroundBrush().color().lightness() == background  # the window keeps its theme
+    assert panel.shutdown()

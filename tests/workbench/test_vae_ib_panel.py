@@ -55,9 +55,12 @@ def test_live_beta_change_reaches_the_running_model(panel, qtbot):
     panel.set_params({**panel.params, "epochs": 40})
     panel.play()
     qtbot.waitUntil(lambda: panel.record.recorded > 5, timeout=30000)
+    qtbot.waitUntil(lambda: panel.training._beta_first is not None, timeout=5000)
+    assert not panel.training.curves["beta"].isVisibleTo(panel)  # a constant β is not worth a plot
     panel.form.set_values({"beta": 0.25}, emit=True)
     qtbot.waitUntil(lambda: 0.25 in np.round(panel.record.column("beta"), 12), timeout=10000)
     assert panel.controller.is_busy()                          # live: the same run goes on
+    qtbot.waitUntil(lambda: panel.training.curves["beta"].isVisibleTo(panel), timeout=5000)  # now β moves
     generation = panel.record.generation
     panel.stop()
     qtbot.waitUntil(lambda: not panel.controller.is_busy(), timeout=2000)

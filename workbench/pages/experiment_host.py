@@ -400,6 +400,7 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self.set_values(state.params, "open session")
 
     def apply_theme(self, name: str) -> None:
+        self.theme = name
         for host in self.plot_hosts():
             themes.style_plot_widget(host.plot_widget, name)
         if self.view is not self:

@@ -8,6 +8,7 @@ and every CSV header names the experiment and the parameters of the result it ho
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton
@@ -28,6 +29,21 @@ class HostExport:
     the window remembers the last folder and the resolution; a page on its own asks itself."""
 
     export_handler = None
+    theme = "light"          # the page's theme (ExperimentHost.apply_theme keeps it)
+    export_theme = "light"   # pictures are made light, for papers and slides, whatever the window's theme
+
+    @contextmanager
+    def _export_styled(self):
+        """Plots in the export theme while a picture is made, then back to the window's."""
+        shown = self.theme
+        if shown == self.export_theme:
+            yield
+            return
+        self.apply_theme(self.export_theme)
+        try:
+            yield
+        finally:
+            self.apply_theme(shown)
 
     def provenance(self) -> tuple[str, ...]:
         return (f"topic: {self.topic}", *self.provenance_block(), export.versions_line())
@@ -43,7 +59,8 @@ class HostExport:
 
     def export_png(self, path: str | Path, scale: float = 2.0) -> None:
         self.view.draw()
-        export.render_widget_png(self.view_widget(), path, scale)
+        with self._export_styled():
+            export.render_widget_png(self.view_widget(), path, scale)
 
     def export_svg(self, path: str | Path, plot: str | None = None) -> None:
         """One plot as SVG: ``plot`` by name, else the first one on screen."""
@@ -51,7 +68,8 @@ class HostExport:
         plots = self.view.plots()
         if not plots:
             raise ValueError(f"{self.experiment.title} has no plot to export")
-        export.plot_svg(plots[plot or self.visible_plot()], path)
+        with self._export_styled():
+            export.plot_svg(plots[plot or self.visible_plot()], path)
 
     def visible_plot(self) -> str | None:
         """The name of the first plot the user can see (a plot in a hidden tab is not)."""
@@ -83,10 +101,11 @@ class HostExport:
         self.view.draw()
         written = [folder / f"{self.topic}_{self.experiment_id}.png"]
         self.export_png(written[0], scale)
-        for name, item in self.view.plots().items():
-            export.plot_svg(item, folder / f"{name}.svg")
-            export.plot_png(item, folder / f"{name}.png", scale)
-            written += [folder / f"{name}.svg", folder / f"{name}.png"]
+        with self._export_styled():
+            for name, item in self.view.plots().items():
+                export.plot_svg(item, folder / f"{name}.svg")
+                export.plot_png(item, folder / f"{name}.png", scale)
+                written += [folder / f"{name}.svg", folder / f"{name}.png"]
         written.append(folder / "plotted_series.csv")
         self.export_csv(written[-1])
         written += self.record.write(folder, self.provenance())

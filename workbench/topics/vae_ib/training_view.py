@@ -43,7 +43,7 @@ class TrainingView(ExperimentView):
         self._pending: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
         self._budget_line = None
         training = QWidget()
-        grid = QGridLayout(training)
+        self._grid = grid = QGridLayout(training)
         grid.setContentsMargins(0, 0, 0, 0)
         for i, (name, y_label, smoothing, _) in enumerate(CURVE_GROUPS):
             curves = TrainingCurves(max_runs=6)
@@ -60,6 +60,8 @@ class TrainingView(ExperimentView):
                               (self.information, "Information"), (self.images, "Images (VAE)"),
                               (self.decoupling, "Decoupling (VAE)")):
             self.view_tabs.addTab(widget, title)
+        self._beta_first: float | None = None
+        self._set_beta_shown(False)
         self.device_label = QLabel("device: not started")
         self.device_label.setObjectName("deviceLabel")
         layout = QVBoxLayout(self)
@@ -79,6 +81,8 @@ class TrainingView(ExperimentView):
             curves.begin_run(f"run{self._run_count}", label, text)
         self._show_model(p["model"])
         self._show_budget(p)
+        self._beta_first = None
+        self._set_beta_shown(p["penalty"] == "adaptive")
         self.information.clear()
         n = p["train_size"] if p["model"] == "vib" else ALL_DIGITS
         self.information.set_model(p["model"], n)
@@ -92,6 +96,11 @@ class TrainingView(ExperimentView):
             self.device_label.setText(frame.message)
         s = frame.scalars
         seconds = s.get("seconds", 0.0)
+        if "beta" in s and not self.beta_shown:  # a constant β is said in the run's label, not plotted
+            if self._beta_first is None:
+                self._beta_first = s["beta"]
+            elif abs(s["beta"] - self._beta_first) > 1e-6 * max(abs(self._beta_first), 1e-12):
+                self._set_beta_shown(True)  # β was changed during the run: now its curve says something
         for name in self.curves:
             for metric in self._metrics[name]:
                 if metric in s:
@@ -103,6 +112,13 @@ class TrainingView(ExperimentView):
             self.latent.take(frame.arrays)
             self.images.take(frame.arrays)
             self.decoupling.take(frame.arrays, s)
+
+    def _set_beta_shown(self, on: bool) -> None:
+        """The β plot takes its quarter only while β moves (adaptive penalty, or changed live);
+        otherwise the quality plot spans the row."""
+        self.beta_shown = bool(on)
+        self.curves["beta"].setVisible(self.beta_shown)
+        self._grid.addWidget(self.curves["quality"], 1, 0, 1, 1 if self.beta_shown else 2)
 
     def end(self, status: str, message: str) -> None:
         if status == "diverged":

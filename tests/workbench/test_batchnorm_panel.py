@@ -130,3 +130,10 @@ def test_settings_the_machine_cannot_hold_are_refused_in_the_panel_before_a_run(
     monkeypatch.delenv("WORKBENCH_MEMORY_LIMIT")
     panel.form.set_values({"probe_points": 4}, emit=True)
     assert panel.form.error("probe_points") == ""
+
+
+def test_the_ratio_legend_fits_inside_its_plot(panel):
+    ratio = panel.pair.probes.ratio.plot_item
+    legend = ratio.legend.mapRectToScene(ratio.legend.boundingRect())
+    view = ratio.getViewBox().mapRectToScene(ratio.getViewBox().boundingRect())
+    assert view.left() - 1 <= legend.left() and legend.right() <= view.right() + 1

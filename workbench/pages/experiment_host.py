@@ -40,6 +40,7 @@ from workbench.pages import themes
 from workbench.pages.controller import RunController
 from workbench.pages.experiment_view import ExperimentView
 from workbench.pages.host_export import HostExport
+from workbench.pages.host_guidance import ENDED_INVALID, HostGuidance
 from workbench.pages.host_layout import HostLayout
 from workbench.core.recording import RunRecord
 from workbench.core.session import ExperimentState
@@ -48,10 +49,10 @@ from workbench.pages.undo import ParamHistory
 REDRAW_MS = 50                      # ≤ 20 Hz for streaming runs
 STATUS_INTERVAL_S = 0.1             # frame messages reach the status line ≤ 10 times a second
 ERROR_STYLE = "<span style='color:#cf222e'>{}</span>"
-ENDED_TEXT = {"invalid": "not computed", "error": "engine error", "diverged": "diverged"}
+ENDED_TEXT = {"invalid": ENDED_INVALID, "error": "engine error", "diverged": "diverged"}
 
 
-class ExperimentHost(HostLayout, HostExport, ExperimentView):
+class ExperimentHost(HostLayout, HostExport, HostGuidance, ExperimentView):
     """Form → own RunController → view; see the module docstring for the modes and the protocol."""
 
     finished = Signal(str)  # how each run ended: finished, stopped, invalid, diverged or error
@@ -160,16 +161,6 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
             self._show_status("")
         return generation
 
-    def _show_first_hint(self) -> None:
-        if self.auto:
-            text = "Computing… (the first result of a session can take a few seconds: kernels load once)"
-        else:
-            text = (f"Nothing computed yet. Press ▶ Play (or Space) to run “{self.experiment.title}”; "
-                    "the plots fill as it runs, and Stop keeps what it computed.")
-        self.first_hint.setText(text)
-        self.first_hint.show()
-        self._hint_is_preset = False
-
     @property
     def page_key(self) -> str:
         """The page's name within its topic (files and autosave): the experiment's id."""
@@ -232,20 +223,6 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         self._check_relations({name})
         self._after_change({name})
 
-    def _check_relations(self, changed: set[str]) -> None:
-        """A value that breaks a declared relation (probe η min above probe η max) is marked at
-        once under the parameter just moved (one of ``changed``), with the range it can take
-        beside the others."""
-        if self._relation_error:
-            self.form.clear_error(self._relation_error)
-            self._relation_error = ""
-        try:
-            self.schema.check_relations({**self.schema.defaults(), **self.form.values()}, given=set(changed))
-        except ParameterError as exc:
-            if exc.name in self.form.names():
-                self.form.set_error(exc.name, str(exc))
-                self._relation_error = exc.name
-
     def _after_change(self, changed: set[str]) -> None:
         """Instant: recompute.  Stream: live values to the running run; a restart value restarts it
         (``restart_on_change``) or applies from the next run."""
@@ -299,14 +276,6 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         if self.progress is not None:
             self.progress.update_progress(before_end(frames[-1].progress))
         self.mark_dirty()
-
-    def _refuse(self, exc: ParameterError) -> None:
-        """Settings refused before a run starts (the memory budget): said as an engine's would be."""
-        if exc.name in self.form.names():
-            self.form.set_error(exc.name, str(exc))
-            self._engine_error = exc.name
-        self._show_error(f"{ENDED_TEXT['invalid']}: {exc}")
-        self.finished.emit("invalid")
 
     def _on_ended(self, status: str, message: str, param: str) -> None:
         if self._pending_status:  # the run's last message, not yet shown by the throttle
@@ -375,16 +344,6 @@ class ExperimentHost(HostLayout, HostExport, ExperimentView):
         """Values checked against their ranges (missing names keep theirs) as one undoable step;
         recomputes as a change would.  A broken relation is marked on the form, as typing it is."""
         self.history.replace_all(self.schema.validate({**self.values(), **values}, relations=False), text)
-
-    def apply_preset(self, preset) -> None:
-        """A "Try this" preset: the defaults with its values (one undo step), run at once, and the
-        page says what to look for."""
-        self.set_values({**self.schema.defaults(), **preset.values}, f"try: {preset.name}")
-        self.first_hint.setText(f"<b>Try this — {preset.name}.</b> Look for: {preset.look_for}")
-        self.first_hint.show()
-        self._hint_is_preset = True
-        if not self.auto:
-            self.start()
 
     def reset_defaults(self) -> None:
         self.history.replace_all(self.schema.defaults(), "reset to defaults")

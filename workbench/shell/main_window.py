@@ -10,13 +10,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
                                QMessageBox)
 
-from engines.registry import built_topics, experiments, load_engine, topic_title
+from engines.registry import built_topics, load_engine, topic_title
 from workbench import __version__
 from workbench.pages import themes
-from workbench.core.session import ExperimentState, Session, SessionError, TopicState, read_session, write_session
+from workbench.core.session import TopicState
 from workbench.core.recovery import state_dir
-from workbench.shell.autosave import Autosave, last_session_path, offer_recovery
+from workbench.shell.autosave import Autosave, offer_recovery
 from workbench.shell.lazy_panels import LazyPanels
+from workbench.shell.window_sessions import WindowSessions
 from workbench.shell.shortcuts import SHORTCUTS, keyboard_help_html
 from workbench.shell.start_page import StartPage
 from workbench.topics import panel_class
@@ -44,7 +45,7 @@ def _as_bytes(value) -> QByteArray | None:
     return None
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowSessions, QMainWindow):
     def __init__(self, settings: QSettings | None = None, theme: str | None = None):
         super().__init__()
         self.setWindowTitle("Scientific Spaces Workbench")
@@ -340,58 +341,6 @@ class MainWindow(QMainWindow):
             getattr(target, f"export_{kind}")(*args)
         except (OSError, ValueError, KeyError, StopIteration) as exc:
             QMessageBox.warning(self, "Export failed", f"{exc}")
-
-    # --- sessions -------------------------------------------------------------------------------
-    def session(self, complete: bool = True) -> Session:
-        """Every topic's state: built panels', restored states waiting for their panel, and (when
-        ``complete``, and nothing else is there) the defaults of the first topic."""
-        topics = {**self._pending, **{t: p.state() for t, p in self.panels.items()}}
-        if not topics and complete:
-            first = self.panels.topics[0]
-            topics[first] = TopicState({e.id: ExperimentState(e.params.defaults()) for e in experiments(first)},
-                                       experiments(first)[0].id)
-        return Session(topics, self.current_topic if self.current_topic in topics else None)
-
-    def save_session_to(self, path: str | Path) -> None:
-        write_session(path, self.session())
-
-    def open_session_from(self, path: str | Path) -> None:
-        """Read and validate the whole file first; apply only if all of it is good."""
-        session = read_session(path)
-        for topic, state in session.topics.items():
-            if self.panels.is_built(topic):
-                self.panels[topic].restore(state)
-            else:
-                self._pending[topic] = state
-        if session.active_topic:
-            self.show_topic(session.active_topic)
-
-    def save_session(self) -> None:
-        path = self._ask_path("Save session", "Workbench session (*.json)")
-        if path:
-            try:
-                self.save_session_to(path)
-            except OSError as exc:
-                QMessageBox.warning(self, "Save failed", str(exc))
-
-    def open_session(self) -> None:
-        path = self._ask_path("Open session", "Workbench session (*.json)", save=False)
-        if path:
-            try:
-                self.open_session_from(path)
-            except SessionError as exc:
-                QMessageBox.warning(self, "Cannot open session", f"{exc}\n\nNothing was changed.")
-
-    def open_last_session(self) -> None:
-        """The session as the last window that closed cleanly left it (``last-session.json``)."""
-        path = last_session_path()
-        if not path.exists():
-            self.statusBar().showMessage(f"No last session yet ({path} is written when the window closes)", 8000)
-            return
-        try:
-            self.open_session_from(path)
-        except SessionError as exc:
-            QMessageBox.warning(self, "Cannot open the last session", f"{exc}\n\nNothing was changed.")
 
     # --- closing --------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -17,7 +17,8 @@ from workbench.pages import themes
 
 COLORS = {"a": "#d62728", "b": "#1f77b4"}
 RATIO_COLORS = {"loss_range": "#8c564b", "grad_pred": "#9467bd", "beta_eff": "#2ca02c"}
-RATIO_NAMES = {"loss_range": "loss range", "grad_pred": "gradient predictiveness", "beta_eff": "effective β"}
+# Short: the legend sits in a third of the window (the title says which is which).
+RATIO_NAMES = {"loss_range": "(a) loss range", "grad_pred": "(b) gradient change", "beta_eff": "(c) effective β"}
 EARLY_STEPS = 100
 
 
@@ -36,7 +37,7 @@ class ProbeView(QWidget):
         for name, color in RATIO_COLORS.items():
             self.ratio.add_series(RATIO_NAMES[name], color=color, width=1.2)
         self.ratio.plot_item.addLine(y=0.0, pen=(150, 150, 150))  # log axis: 10⁰ = 1
-        self.ratio.plot_item.legend.setColumnCount(3)  # one row along the top: the lines fill the right
+        self.ratio.plot_item.legend.setColumnCount(1)  # three entries in a row do not fit a third of the window
         self.readout = QLabel("Press Play: A and B train on the same batches from the same weights.")
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -76,9 +76,12 @@ def test_a_second_run_keeps_the_first_as_a_ghost(panel, qtbot):
 
 
 def test_switching_to_the_vae_enables_its_views(panel, qtbot):
+    panel.set_params({**panel.params, "epochs": 1})
+    _run_to_end(panel, qtbot)  # a VIB run first
     panel.set_params({**panel.params, "model": "vae", "latent_dim": 3, "epochs": 1, "eval_every": 18})
     assert not panel.form.is_row_visible("train_size")
     _run_to_end(panel, qtbot)
+    assert len(panel.training.curves["loss"].runs()) == 1  # the VIB run is no ghost for the VAE
     assert panel.training.view_tabs.isTabEnabled(3) and panel.training.view_tabs.isTabEnabled(4)
     assert panel.training.images.inputs.image_array().size > 0
     assert panel.training.decoupling.heat.matrix().shape == (3, 3)

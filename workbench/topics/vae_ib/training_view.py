@@ -37,6 +37,7 @@ class TrainingView(ExperimentView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._run_count = 0
+        self._model = ""  # the model of the runs on the curves (ghosts are kept only for the same model)
         self._last_step = 0
         self.curves: dict[str, TrainingCurves] = {}
         self._metrics: dict[str, tuple[str, ...]] = {}
@@ -74,6 +75,10 @@ class TrainingView(ExperimentView):
     def begin(self, p: dict[str, Any]) -> None:
         """A new run: the previous one's last points go to it, and it becomes a ghost."""
         self._flush_curves()
+        if p["model"] != self._model:  # a VIB's curves are no ghosts for a VAE: other quantities, other scales
+            for curves in self.curves.values():
+                curves.clear()
+        self._model = p["model"]
         self._run_count += 1
         label = f"#{self._run_count} {p['model']} β={p['beta']:g} K={p['latent_dim']}"
         text = ", ".join(f"{k}={p[k]}" for k in SHOWN_IN_LABEL if k in relevant(p))

@@ -17,6 +17,18 @@ def set_grid(plot_item: pg.PlotItem, on: bool, alpha: float = 0.15) -> None:
     plot_item.showGrid(x=on, y=on, alpha=alpha)
 
 
+def _extent(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray):
+    """The view's range, the finite data's (lo_x, hi_x, lo_y, hi_y), and whether any point lies
+    outside the view; None when there is no finite point."""
+    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+    if not (x.size and y.size):
+        return None
+    (x0, x1), (y0, y1) = view_box.viewRange()
+    lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
+    return (x0, x1, y0, y1), (lo_x, hi_x, lo_y, hi_y), outside
+
+
 def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force: bool = False) -> bool:
     """Grow a view to hold (x, y) (view coordinates) with headroom, or leave it alone.
 
@@ -25,13 +37,11 @@ def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force:
     auto-range refits, and re-lays out both axes, on every new point of a live curve, which on a
     software-rendered screen costs more than drawing the curve.  Returns True when it refitted.
     """
-    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
-    if not (x.size and y.size):
+    extent = _extent(view_box, x, y)
+    if extent is None:
         return False
-    (x0, x1), (y0, y1) = view_box.viewRange()
-    lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    (_, _, y0, y1), (lo_x, hi_x, lo_y, hi_y), outside = extent
     span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
-    outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
     if not (force or outside or span_y < 0.5 * (y1 - y0)):
         return False
     span_x = max(hi_x - lo_x, 1.0)
@@ -50,14 +60,12 @@ def hold_range(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, margin: float
     repaint on a software-rendered screen.  With a locked aspect ratio the view is wider than asked
     in one direction, so there the data must fill ``min_use`` of it in one direction only.
     """
-    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
-    if not (x.size and y.size):
+    extent = _extent(view_box, x, y)
+    if extent is None:
         return False
-    (x0, x1), (y0, y1) = view_box.viewRange()
-    lo_x, hi_x, lo_y, hi_y = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    (x0, x1, y0, y1), (lo_x, hi_x, lo_y, hi_y), outside = extent
     span_x = max(hi_x - lo_x, 1e-9 * max(1.0, abs(hi_x)))
     span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
-    outside = lo_x < x0 or hi_x > x1 or lo_y < y0 or hi_y > y1
     sparse = (span_x < min_use * (x1 - x0), span_y < min_use * (y1 - y0))
     locked = view_box.state.get("aspectLocked", False)
     if not (outside or (all(sparse) if locked else any(sparse))):

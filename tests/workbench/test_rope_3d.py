@@ -14,16 +14,22 @@ def _pixels(image):
     return np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4].copy()
 
 
-def test_3d_tab_draws_the_rope_and_turns_it(qtbot):
+def _panel_on_the_3d_tab(qtbot, width: int, height: int):
+    """A shown rope panel whose steady shape is solved, with its 3-D tab open and drawn."""
     panel = RopePanel("rope", rope)
     qtbot.addWidget(panel)
-    panel.resize(1200, 800)
+    panel.resize(width, height)
     panel.show()
     view = panel.steady
     qtbot.waitUntil(lambda: view.latest is not None, timeout=20000)
     view.tabs.setCurrentWidget(view.page3d)
     qtbot.waitUntil(lambda: view.view3d is not None, timeout=5000)
     qtbot.wait(300)
+    return panel, view
+
+
+def test_3d_tab_draws_the_rope_and_turns_it(qtbot):
+    panel, view = _panel_on_the_3d_tab(qtbot, 1200, 800)
     first = _pixels(view.view3d.grab_image())
     background = first[5, 5]
     assert (np.abs(first.astype(int) - background.astype(int)).sum(axis=1) > 30).sum() > 200
@@ -66,15 +72,7 @@ def test_a_png_of_the_page_shows_the_3d_view(qtbot, tmp_path):
 
     from workbench.pages.export import render_widget_png
 
-    panel = RopePanel("rope", rope)
-    qtbot.addWidget(panel)
-    panel.resize(1000, 700)
-    panel.show()
-    view = panel.steady
-    qtbot.waitUntil(lambda: view.latest is not None, timeout=20000)
-    view.tabs.setCurrentWidget(view.page3d)
-    qtbot.waitUntil(lambda: view.view3d is not None, timeout=5000)
-    qtbot.wait(300)
+    panel, view = _panel_on_the_3d_tab(qtbot, 1000, 700)
     render_widget_png(view.page3d, tmp_path / "page.png")
     image = QImage(str(tmp_path / "page.png")).convertToFormat(QImage.Format.Format_RGBA8888)
     container = view.view3d.findChild(QWidget, "gl_view_container")

@@ -1,6 +1,6 @@
 """Click through every page of every topic as a user would and save a screenshot of each.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots_pages.py OUT_DIR
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots_pages.py OUT_DIR [light|dark]
 
 Each experiment page is shown; a run page is played with small values until it ends (the rope's
 chain for a few simulated seconds), a sweep page sweeps two values, an instant page solves as it
@@ -36,8 +36,8 @@ def wait_until(app, done, limit: float = 300.0) -> None:
     settle(app, 0.5)
 
 
-def main(out: str) -> None:
-    app, window, out_dir = open_window(out)
+def main(out: str, theme: str = "light") -> None:
+    app, window, out_dir = open_window(out, theme)
     for topic in window.panels.topics:
         window.show_topic(topic)  # builds the panel
         panel = window.panels[topic]
@@ -70,4 +70,4 @@ def main(out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "screens")
+    main(sys.argv[1] if len(sys.argv) > 1 else "screens", *(sys.argv[2:3]))

@@ -50,7 +50,7 @@ class LivePlot(PlotHost):
         self._vlines: list[pg.InfiniteLine] = []
         self._plot.setClipToView(True)
         self._plot.setDownsampling(auto=True, mode="peak")
-        self._legend = self._plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self._legend = self.add_legend(labelTextSize="9pt")
         self._hover = HoverReadout(self._plot, self._shown_data)
 
     @property

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from .plot_tidy import TidyLegend, fit_title
 
 
 def set_grid(plot_item: pg.PlotItem, on: bool, alpha: float = 0.15) -> None:
@@ -29,6 +31,11 @@ def _extent(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray):
     return (x0, x1, y0, y1), (lo_x, hi_x, lo_y, hi_y), outside
 
 
+def follows_data(view_box: pg.ViewBox) -> bool:
+    """False once the user has zoomed or panned the view, until they ask it to follow again."""
+    return getattr(view_box, "follow_data", True)
+
+
 def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force: bool = False) -> bool:
     """Grow a view to hold (x, y) (view coordinates) with headroom, or leave it alone.
 
@@ -38,7 +45,8 @@ def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force:
     software-rendered screen costs more than drawing the curve.  Returns True when it refitted.
     """
     extent = _extent(view_box, x, y)
-    if extent is None:
+    view_box.fits_itself = True
+    if extent is None or not follows_data(view_box):
         return False
     (_, _, y0, y1), (lo_x, hi_x, lo_y, hi_y), outside = extent
     span_y = max(hi_y - lo_y, 1e-9 * max(1.0, abs(hi_y)))
@@ -61,7 +69,8 @@ def hold_range(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, margin: float
     in one direction, so there the data must fill ``min_use`` of it in one direction only.
     """
     extent = _extent(view_box, x, y)
-    if extent is None:
+    view_box.fits_itself = True
+    if extent is None or not follows_data(view_box):
         return False
     (x0, x1, y0, y1), (lo_x, hi_x, lo_y, hi_y), outside = extent
     span_x = max(hi_x - lo_x, 1e-9 * max(1.0, abs(hi_x)))
@@ -80,8 +89,12 @@ class PlotHost(QtWidgets.QWidget):
     """A QWidget around one ``pg.PlotWidget``: the part every plot widget here shares.
 
     Axes show plain numbers (no SI-prefix rescaling: the labels carry the units) and the grid is
-    off unless asked for (see ``set_grid``).
+    off unless asked for (see ``set_grid``).  Titles fit the plot and a legend places itself where
+    no data is (see ``plot_tidy``).  The range follows the data until the user zooms or pans; then
+    it stays where they put it and a "follow data" button in the corner gives it back.
     """
+
+    followResumed = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, background=None, grid: bool = False):
         super().__init__(parent)
@@ -93,6 +106,19 @@ class PlotHost(QtWidgets.QWidget):
         set_grid(self._plot, grid)
         for side in ("bottom", "left"):
             self._plot.getAxis(side).enableAutoSIPrefix(False)
+        self._title = ""
+        self._fitted_width = 0.0
+        self._plot.vb.sigResized.connect(self._refit_title)
+        self.follow_button = QtWidgets.QToolButton(self._widget)
+        self.follow_button.setText("⤢ follow data")
+        self.follow_button.setToolTip("the view stays where you zoomed or panned it; click to fit the "
+                                      "data again and follow them as they come")
+        self.follow_button.setAutoRaise(True)
+        self.follow_button.move(4, 2)
+        self.follow_button.hide()
+        self.follow_button.clicked.connect(self.follow_data)
+        self._plot.vb.sigRangeChangedManually.connect(self._on_user_range)
+        self._plot.autoBtn.clicked.connect(self.follow_data)  # pyqtgraph's own "A" button does the same
 
     @property
     def plot_item(self) -> pg.PlotItem:
@@ -106,5 +132,51 @@ class PlotHost(QtWidgets.QWidget):
         self._plot.setLabel("bottom", bottom)
         self._plot.setLabel("left", left)
 
+    def _on_user_range(self, *_args) -> None:
+        self._plot.vb.follow_data = False
+        self.follow_button.adjustSize()
+        self.follow_button.show()
+        self.follow_button.raise_()
+
+    def follow_data(self, *_args) -> None:
+        """Fit the data now and follow them again (undoes a zoom or pan); ``followResumed`` lets a
+        view with its own fitting policy refit."""
+        view_box = self._plot.vb
+        view_box.follow_data = True
+        self.follow_button.hide()
+        if getattr(view_box, "fits_itself", False):
+            view_box.disableAutoRange()
+            view_box.autoRange(padding=0.05)   # the view's own hold/fit policy takes over from here
+        else:
+            view_box.enableAutoRange()
+        self.followResumed.emit()
+
+    @property
+    def title(self) -> str:
+        """The whole title, as set (the plot may show it wrapped or elided)."""
+        return self._title
+
     def set_title(self, title: str) -> None:
-        self._plot.setTitle(title)
+        self._title = title or ""
+        self._fitted_width = self._plot.vb.width()
+        fit_title(self._plot, self._title)
+
+    def add_legend(self, **options) -> TidyLegend:
+        """The plot's legend (made once): it places itself over the emptiest corner."""
+        if not isinstance(self._plot.legend, TidyLegend):
+            legend = TidyLegend(axis_label=lambda: self._plot.getAxis("left").labelText, **options)
+            legend.setParentItem(self._plot.vb)
+            self._plot.legend = legend
+        return self._plot.legend
+
+    def _refit_title(self, *_args) -> None:
+        """The view's width changed (it follows the widget's only after a layout pass, so the
+        widget's own resize event is too early to measure)."""
+        if self._title and abs(self._plot.vb.width() - self._fitted_width) > 0.5:
+            self._fitted_width = self._plot.vb.width()
+            fit_title(self._plot, self._title)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if isinstance(self._plot.legend, TidyLegend):
+            self._plot.legend.request_placement()

@@ -22,53 +22,13 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 from .colored_curve import auto_levels
+from .gl_shading import floor_color, headlight_program, label_color
 from .gl_view import context_safe_view, embed
 from .surface_map import checked_field, displayable
 
 DEFAULT_RELIEF = 0.5
 _PATH_COLOR = (0.9, 0.24, 0.16, 1.0)
 _END_COLOR = (1.0, 1.0, 1.0, 1.0)
-
-_VERTEX = """
-uniform mat4 u_mvp;
-uniform mat3 u_normal;
-attribute vec4 a_position;
-attribute vec3 a_normal;
-attribute vec4 a_color;
-varying vec4 v_color;
-varying vec3 v_normal;
-void main() {
-    v_normal = normalize(u_normal * a_normal);
-    v_color = a_color;
-    gl_Position = u_mvp * a_position;
-}
-"""
-_FRAGMENT = """
-#ifdef GL_ES
-precision mediump float;
-#endif
-varying vec4 v_color;
-varying vec3 v_normal;
-void main() {
-    float light = abs(dot(normalize(v_normal), normalize(vec3(0.25, 0.35, 0.9))));
-    gl_FragColor = vec4(v_color.rgb * (0.55 + 0.45 * light), v_color.a);
-}
-"""
-
-
-def _headlight_program():
-    """A fresh, unregistered shader program: colour per vertex, lit from the camera's direction."""
-    from pyqtgraph.opengl import shaders
-
-    name = "ssw-surface-headlight"
-    saved = shaders.ShaderProgram.names.get(name)
-    program = shaders.ShaderProgram(name, [shaders.VertexShader(_VERTEX), shaders.FragmentShader(_FRAGMENT)])
-    if saved is None:
-        del shaders.ShaderProgram.names[name]
-    else:
-        shaders.ShaderProgram.names[name] = saved
-    return program
-
 
 class SurfaceView3D(QtWidgets.QWidget):
     """A GLViewWidget showing one surface, a faint floor grid and an optional path on the surface."""
@@ -100,7 +60,7 @@ class SurfaceView3D(QtWidgets.QWidget):
 
         self._view.clear()
         self._grid = gl.GLGridItem(color=self._floor_color(), glOptions="translucent")
-        self._surface = gl.GLSurfacePlotItem(shader=_headlight_program(), smooth=True,
+        self._surface = gl.GLSurfacePlotItem(shader=headlight_program(), smooth=True,
                                              glOptions="opaque")
         self._line = gl.GLLinePlotItem(color=_PATH_COLOR, width=3.0, antialias=False, mode="lines",
                                        glOptions="opaque")
@@ -126,10 +86,10 @@ class SurfaceView3D(QtWidgets.QWidget):
             label.setData(color=self._label_color())
 
     def _floor_color(self) -> tuple[int, int, int, int]:
-        return (0, 0, 0, 40) if self._background.lightnessF() > 0.5 else (255, 255, 255, 45)
+        return floor_color(self._background)
 
     def _label_color(self) -> tuple[int, int, int]:
-        return (100, 100, 110) if self._background.lightnessF() > 0.5 else (170, 172, 180)
+        return label_color(self._background)
 
     def set_surface(self, z, x_axis, y_axis, levels: tuple[float, float] | None = None) -> None:
         """Show ``z`` (len(x_axis) × len(y_axis)); ``levels`` (lo, hi) fixes the colour and height

@@ -21,7 +21,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .hover_readout import HoverReadout
-from .plot_style import fit_with_headroom
+from .plot_style import fit_with_headroom, follows_data
 from .live_plot import DEFAULT_CAPACITY, PALETTE, LivePlot
 from .ema import debiased_ema
 from .smoothed_series import SMOOTHED_SUFFIX, SmoothedSeries as _Curve
@@ -102,10 +102,9 @@ class TrainingCurves(QtWidgets.QWidget):
         layout.addWidget(self._view, 1)
         self.plot_item.ctrl.logYCheck.toggled.connect(self._on_log_mode)
         self.plot_item.ctrl.logXCheck.toggled.connect(self._on_log_mode)
-        self._follow, self._refit = True, True
+        self._refit = True
         self.plot_item.getViewBox().disableAutoRange()
-        self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_user_range)
-        self.plot_item.autoBtn.clicked.connect(self._on_auto_button)
+        self._view.followResumed.connect(self._on_follow_resumed)
         self.set_smoothing(DEFAULT_SMOOTHING)
         self._apply_labels()
 
@@ -164,7 +163,7 @@ class TrainingCurves(QtWidgets.QWidget):
                     self._push(curve)
                     pushed = True
             self._place_marks(run)
-        if (pushed or self._refit) and self._follow:
+        if (pushed or self._refit) and follows_data(self.plot_item.getViewBox()):
             self._fit_view()
 
     def _fit_view(self) -> None:
@@ -173,7 +172,7 @@ class TrainingCurves(QtWidgets.QWidget):
 
         pyqtgraph's own auto-range refits, and re-lays out both axes, on every new point: on a
         software-rendered screen that was the larger part of a live curve's repaint.  A zoom or
-        pan by the user stops the following; the plot's "A" button resumes it."""
+        pan by the user stops the following; "follow data" (or pyqtgraph's "A") resumes it."""
         xs, ys = [], []
         for run in self._runs.values():
             for metric, curve in run.curves.items():
@@ -190,12 +189,9 @@ class TrainingCurves(QtWidgets.QWidget):
         if fit_with_headroom(self.plot_item.getViewBox(), x, y, force=self._refit):
             self._refit = False
 
-    def _on_user_range(self, *_) -> None:
-        self._follow = False
-
-    def _on_auto_button(self, *_) -> None:
+    def _on_follow_resumed(self) -> None:
         self.plot_item.getViewBox().disableAutoRange()
-        self._follow = self._refit = True
+        self._refit = True
         self._fit_view()
 
     def clear(self) -> None:

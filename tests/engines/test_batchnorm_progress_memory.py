@@ -47,8 +47,9 @@ def test_an_intermediate_surface_is_counted_too():
 
 @pytest.mark.slow
 def test_the_memory_estimate_is_above_the_measured_peak_and_not_absurdly_so():
-    """The peak RSS of the same two probed steps varies from run to run (116–710 MiB seen for
-    these settings, allocator and page reuse), so only the safe side is tight."""
+    """The peak RSS of the same two probed steps varies from run to run (26–710 MiB seen for these
+    settings: the allocator reuses pages freed after the imports), so only the safe side is tied
+    to the measurement; the other is a fixed ceiling of 1.5 GiB (the estimate is ~950 MiB)."""
     over = {"probe_points": 16, "batch_size": 512, "width": 256, "depth": 6, "steps": 2, "probe_every": 1,
             "eval_every": 1000, "surface_resolution": 0, "device": "cpu"}
     script = (
@@ -68,4 +69,4 @@ def test_the_memory_estimate_is_above_the_measured_peak_and_not_absurdly_so():
         peaks.append(float(done.stdout.split()[-1]))
     measured = max(peaks)
     estimate = train_memory(PARAMS.validate(over)).bytes
-    assert measured <= estimate <= 20 * measured, (measured / 2**20, estimate / 2**20)
+    assert measured <= estimate <= 1.5 * 2**30, (measured / 2**20, estimate / 2**20)

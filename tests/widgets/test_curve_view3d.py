@@ -70,11 +70,27 @@ def test_rotation_changes_the_picture(view):
 
 
 def test_values_colour_the_curve(view):
-    img = pixels(view.grab_image())
+    """The tube is shaded (55–100 % of its colour), so its top-value end shows viridis' yellow
+    darkened by some factor k: pixels within 40 of k × yellow for k in [0.5, 1.05]."""
+    img = pixels(view.grab_image()).reshape(-1, 3)
     import pyqtgraph as pg
 
-    yellow = np.array(pg.colormap.get("viridis").map(1.0, mode="byte")[:3], dtype=int)
-    assert (np.abs(img - yellow).sum(axis=-1) < 60).sum() > 5
+    yellow = np.array(pg.colormap.get("viridis").map(1.0, mode="byte")[:3], dtype=float)
+    k = img @ yellow / (yellow @ yellow)
+    shaded_yellow = (np.linalg.norm(img - k[:, None] * yellow, axis=1) < 40) & (k > 0.5) & (k < 1.05)
+    assert shaded_yellow.sum() > 5
+
+
+def test_the_tube_is_wider_than_a_line_and_the_trail_shows(view):
+    """A tube of 1.2 % of the curve's size spans several pixels; a trail adds red pixels."""
+    assert view.tube_radius() == pytest.approx(0.012 * 1.0, rel=1e-6)
+    before = pixels(view.grab_image())
+    view.set_trail(np.column_stack([0.3 * np.cos(np.linspace(0, 3, 50)), 0.3 * np.sin(np.linspace(0, 3, 50)),
+                                    np.full(50, -1.0)]))
+    after = pixels(view.grab_image())
+    assert (np.abs(after - before).sum(axis=-1) > 30).sum() > 30
+    view.set_trail(np.zeros((0, 3)))
+    assert (np.abs(pixels(view.grab_image()) - before).sum(axis=-1) > 30).sum() < 5
 
 
 def test_bad_values_length_rejected(view):

@@ -35,3 +35,28 @@ def test_with_a_locked_aspect_one_direction_filling_the_view_is_enough(box):
     hold_range(box, x, z)
     assert not hold_range(box, 1.01 * x, z)  # x fills little of a view widened by the aspect lock
     assert hold_range(box, x, 0.2 * z)
+
+
+def test_a_user_zoom_stops_the_view_following_until_asked(qtbot):
+    from widgets.live_plot import LivePlot
+    from widgets.plot_style import hold_range
+
+    plot = LivePlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    view_box = plot.plot_item.vb
+    x = np.linspace(0, 1, 50)
+    plot.set_series("a", x, x)
+    hold_range(view_box, x, x)
+    view_box.scaleBy((0.5, 0.5))
+    view_box.sigRangeChangedManually.emit([True, True])      # what a wheel or drag emits
+    zoomed = view_box.viewRange()
+    assert plot.follow_button.isVisible()
+    assert not hold_range(view_box, 3 * x, 3 * x)            # data left the view: it stays put
+    assert view_box.viewRange() == zoomed
+    plot.follow_button.click()
+    assert not plot.follow_button.isVisible()
+    assert hold_range(view_box, 3 * x, 3 * x)                # following again
+    (x0, x1), _ = view_box.viewRange()
+    assert x0 < 0 and x1 > 3

@@ -201,3 +201,17 @@ def test_no_page_widens_the_window_past_a_1280_px_laptop(qtbot, window):
             qtbot.wait(1)
             widest[f"{topic}: {panel.tabs.tabText(index)}"] = window.minimumSizeHint().width()
     assert max(widest.values()) <= 1280, {k: v for k, v in widest.items() if v > 1280}
+
+
+def test_a_preset_from_the_start_page_opens_its_page_with_the_values_applied(qtbot, window):
+    from engines.registry import experiments
+
+    preset = experiments("rope")[1].presets[0]
+    window.start_page.openPreset.emit("rope", "dynamics", preset.name)
+    panel = window.panels["rope"]
+    host = panel.tabs.currentWidget()
+    assert host.experiment_id == "dynamics" and window.current_topic == "rope"
+    assert all(host.values()[k] == v for k, v in preset.values.items())
+    assert preset.name in host.first_hint.text()
+    host.stop()
+    qtbot.waitUntil(lambda: not host.is_running(), timeout=10000)

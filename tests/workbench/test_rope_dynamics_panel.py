@@ -104,3 +104,16 @@ def test_the_steady_page_solves_instantly_beside_a_running_chain(qtbot, panel):
     qtbot.waitUntil(lambda: "k" in panel.steady.latest.scalars, timeout=10000)
     assert chain.controller.state == "running"  # pages run independently
     chain.stop()
+
+
+def test_the_free_end_leaves_a_trail_for_the_3d_view_that_a_new_run_clears(qtbot, panel):
+    chain = start_dynamics(qtbot, panel)
+    qtbot.waitUntil(lambda: len(panel.chain.page3d.trail()) > 5, timeout=10000)
+    trail = panel.chain.page3d.trail()
+    shape = panel.chain.latest.arrays["shape"]
+    assert np.linalg.norm(trail[-1] - shape[-1, 1:4]) < 0.2   # the newest point is (near) the free end
+    assert np.allclose(np.linalg.norm(trail, axis=1), 1.0, atol=0.05)  # a 1 m rope from the origin
+    chain.stop()
+    qtbot.waitUntil(lambda: not chain.controller.is_busy(), timeout=10000)
+    panel.chain.begin(chain.values())
+    assert len(panel.chain.page3d.trail()) == 0

@@ -163,3 +163,30 @@ def test_card_widget_draws_from_the_palette(make_page):
     image = card.grab().toImage()
     inside = image.pixelColor(image.width() // 2, image.height() - 4)
     assert inside == card.palette().color(QPalette.ColorRole.Base)
+
+
+def test_every_built_topic_has_a_picture_on_its_card(make_page):
+    from engines.registry import built_topics
+    from workbench.shell.card_extras import picture_path
+
+    page = make_page(built=built_topics())
+    for topic in built_topics():
+        card = page.card_widget(topic)
+        assert picture_path(topic).is_file(), f"run scripts/render_card_pictures.py for {topic}"
+        assert card.picture is not None and not card.picture.pixmap.isNull()
+        assert card.picture.height() > 60 and card.picture.width() > 200
+    unbuilt = next(w for w in page.cards if w.card.topic_id and w.card.topic_id not in built_topics())
+    assert unbuilt.picture is None
+
+
+def test_presets_fill_in_off_the_gui_thread_and_a_click_asks_for_them(qtbot, make_page):
+    from engines.registry import experiments
+
+    page = make_page(built=("rope",))
+    card = page.card_widget("rope")
+    qtbot.waitUntil(card.presets_label.isVisible, timeout=30000)
+    first = experiments("rope")[0].presets[0]
+    assert first.name in card.presets_label.text()
+    with qtbot.waitSignal(page.openPreset) as signal:
+        card.presets_label.linkActivated.emit(f"preset:rope/steady/{first.name}")
+    assert signal.args == ["rope", "steady", first.name]

@@ -41,9 +41,12 @@ def test_a_run_fills_curves_latent_and_information_views(panel, qtbot):
     loss = panel.training.curves["loss"].series_data()
     raw = [k for k in loss if k.endswith("loss (task + β·KL)")]
     assert raw and loss[raw[0]][0].size == 39                   # 3 epochs × 13 steps
-    quality = panel.training.curves["quality"].series_data()
-    assert any("test accuracy (z = μ)" in k for k in quality)
-    assert not any("active units" in k for k in quality)      # a VAE-only metric stays out of a VIB run
+    accuracy = panel.training.curves["accuracy"].series_data()
+    assert any("test accuracy (z = μ)" in k for k in accuracy)
+    assert not any("σ" in k for k in accuracy)                # one quantity per axis: σ has its own plot
+    assert any("mean encoder σ" in k for k in panel.training.curves["sigma"].series_data())
+    assert not panel.training.curves["units"].isVisibleTo(panel)  # a VAE-only plot stays out of a VIB run
+    assert not panel.training.curves["units"].series_data()
     latent = panel.training.latent.series()["latent"]
     assert sum(x.size for x, _ in latent.values()) == 540
     plane = panel.training.information.series()["information_plane"]["trajectory"]

@@ -61,6 +61,7 @@ class MainWindow(WindowSessions, QMainWindow):
         self.current_topic: str | None = None
         self.start_page = StartPage(set(built_topics()))
         self.start_page.openTopic.connect(self.show_topic)
+        self.start_page.openPreset.connect(self.open_preset)
         self.start_dock = self._add_dock("start", "Start", self.start_page)
         for topic in built_topics():
             placeholder = QLabel(f"Opening {topic_title(topic)}…")
@@ -166,6 +167,12 @@ class MainWindow(WindowSessions, QMainWindow):
         dock.show()
         dock.raise_()
         self.current_topic = topic
+
+    def open_preset(self, topic: str, experiment_id: str, name: str) -> None:
+        """Raise a topic on the page of an experiment and apply one of its "Try this" presets."""
+        self.show_topic(topic)
+        host = self.panels[topic].show_page(experiment_id)
+        host.apply_preset(next(p for p in host.experiment.presets if p.name == name))
 
     def show_start(self) -> None:
         self.start_dock.show()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from html import escape
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (
     QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.shell import tour
+from workbench.shell.card_extras import CardPicture, PresetCatalog, parse_preset_link, picture_path, preset_link
 from workbench.shell.timeline_ribbon import TimelineRibbon, accent, scaled_font
 from workbench.shell.tour import TourCard
 
@@ -50,11 +51,14 @@ def _link(url: str, text: str) -> str:
 
 
 class TourCardWidget(QFrame):
-    """One essay: titles, date · archive id · link, our summary, and what its panel offers.
+    """One essay: titles, a picture of its panel, date · archive id · link, our summary, what its
+    panel offers and its "Try this" presets (links that open the panel ready to go).
 
     ``open_button`` is the "Open" button for a built topic, ``None`` otherwise; ``status_label``
-    then explains why there is none.
+    then explains why there is none.  ``presets_label`` fills in when the presets are read.
     """
+
+    presetChosen = Signal(str, str, str)  # topic, experiment id, preset name
 
     def __init__(self, card: TourCard, built: bool, open_topic: Signal, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,6 +70,10 @@ class TourCardWidget(QFrame):
         layout.setSpacing(6)
 
         layout.addWidget(_label(card.title, factor=1.15, bold=True))
+        self.picture: CardPicture | None = None
+        if built and card.topic_id and picture_path(card.topic_id).is_file():
+            self.picture = CardPicture(picture_path(card.topic_id))
+            layout.addWidget(self.picture)
         zh = _label(card.essay_title_zh)
         zh.setToolTip(card.essay_title_en)
         layout.addWidget(zh)
@@ -79,6 +87,11 @@ class TourCardWidget(QFrame):
             layout.addWidget(_label(f"Continued in {parts}", factor=0.9, rich=True, muted=True))
         lead = "" if card.topic_id is None else "<b>In the panel:</b> "
         layout.addWidget(_label(lead + escape(card.what_you_can_do, quote=False), factor=0.95, rich=True))
+        self.presets_label = _label("", factor=0.95, rich=True)
+        self.presets_label.setOpenExternalLinks(False)
+        self.presets_label.linkActivated.connect(self._on_preset_link)
+        self.presets_label.hide()
+        layout.addWidget(self.presets_label)
         layout.addStretch(1)
 
         row = QHBoxLayout()
@@ -103,6 +116,22 @@ class TourCardWidget(QFrame):
         row.addWidget(self.status_label or self.open_button)
         row.addStretch(1)
         layout.addLayout(row)
+
+    def set_presets(self, entries) -> None:
+        """Show the presets (``[(experiment_id, experiment_title, preset), …]``) as links."""
+        if not entries or self.card.topic_id is None:
+            return
+        links = [f'<a href="{escape(preset_link(self.card.topic_id, experiment_id, preset.name))}">'
+                 f"{escape(preset.name, quote=False)}</a>" for experiment_id, _, preset in entries[:4]]
+        self.presets_label.setText("<b>Try this:</b> " + " · ".join(links))
+        self.presets_label.setToolTip("\n".join(f"{preset.name} ({title}): look for {preset.look_for}"
+                                                for _, title, preset in entries[:4]))
+        self.presets_label.show()
+
+    def _on_preset_link(self, href: str) -> None:
+        chosen = parse_preset_link(href)
+        if chosen is not None:
+            self.presetChosen.emit(*chosen)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         painter = QPainter(self)
@@ -194,9 +223,11 @@ class ThousandCalculator(QWidget):
 
 
 class StartPage(QWidget):
-    """The workbench's start page. ``openTopic(topic_id)`` asks the main window to raise a panel."""
+    """The workbench's start page. ``openTopic(topic_id)`` asks the main window to raise a panel;
+    ``openPreset(topic_id, experiment_id, preset_name)`` to raise it with a preset applied."""
 
     openTopic = Signal(str)
+    openPreset = Signal(str, str, str)
 
     def __init__(self, built_topics: Collection[str], parent: QWidget | None = None):
         super().__init__(parent)
@@ -227,7 +258,11 @@ class StartPage(QWidget):
         layout.addWidget(_label("The tour", factor=1.3, bold=True))
         self.cards = [TourCardWidget(card, card.topic_id in self.built_topics, self.openTopic)
                       for card in tour.TOUR]
+        for card in self.cards:
+            card.presetChosen.connect(self.openPreset)
         self.grid = CardGrid(self.cards)
+        self.presets = PresetCatalog(sorted(self.built_topics), self)
+        self.presets.loaded.connect(self._show_presets)
         layout.addWidget(self.grid)
 
         layout.addSpacing(10)
@@ -250,6 +285,27 @@ class StartPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.presets.start()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A rich-text label bakes the link colour in when its text is set: set it again when the
+        theme changes, or the dark theme shows the light theme's dark-blue links."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            QTimer.singleShot(0, self._refresh_links)  # after every child has its new palette
+
+    def _refresh_links(self) -> None:
+        for label in self.findChildren(QLabel):
+            if label.textFormat() == Qt.TextFormat.RichText:
+                text = label.text()
+                label.setText("")
+                label.setText(text)
+
+    def _show_presets(self, topic_id: str, entries) -> None:
+        self.card_widget(topic_id).set_presets(entries)
 
     def card_widget(self, topic_id: str | None) -> TourCardWidget:
         """The card of a topic (``None``: the 1000th article's card)."""

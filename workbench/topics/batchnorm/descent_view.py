@@ -14,6 +14,8 @@ from engines.registry import load_experiment
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.plot_helpers import finite_xy, marker, positive_xy
 
+SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
 N_LEVELS = 12
 HELP = ("<b>Descent lemma.</b> If the gradient changes at most L times as fast as θ, one "
         "gradient step of size η lowers the loss by at least η(1 − Lη/2)‖g‖². The guarantee "
@@ -49,7 +51,6 @@ class DescentView(ExperimentHost):
         self.line_plot.add_series("bound f − η‖g‖² + (L/2)η²‖g‖²", color="#ff7f0e", width=2.0)
         self.line_plot.add_series("true f(θₖ − ηg)", color="#1f77b4", width=2.0)
         plot = self.line_plot.plot_item
-        plot.legend.setOffset((70, 10))          # top left: the parabola fills the top right
         self.one_over_L_line = marker(1.0, "η = 1/L", where=0.06)
         self.two_over_L_line = marker(2.0, "η = 2/L", where=0.06)
         self.eta_line = marker(1.0, "chosen η", color=(44, 160, 44), where=0.16)
@@ -88,8 +89,8 @@ class DescentView(ExperimentHost):
         self.line_plot.set_series("bound f − η‖g‖² + (L/2)η²‖g‖²", line["eta_L"], line["bound"])
         self.eta_line.setValue(s["eta_over_L"])
         self.f_line.setValue(float(line["bound"][0]))
-        self.line_plot.plot_item.setTitle(
-            f"along the gradient line at θ<sub>{int(s['probe_step'])}</sub>: true loss vs the eq.-(4) bound")
+        step = str(int(s["probe_step"])).translate(SUBSCRIPT_DIGITS)
+        self.line_plot.set_title(f"along the gradient line at θ{step}: true loss vs the eq.-(4) bound")
         self.loss_plot.set_series("f − f*", *positive_xy(a["loss"][:, 0], a["loss"][:, 2]))
         self.readout.setText(readout_text(s, params))
 

@@ -54,8 +54,6 @@ class NeuronView(ExperimentHost):
             self.hessian_plot.add_series(name, color=COLORS[name], width=1.8)
             self.hessian_plot.add_series(f"bound L ({name})", color=COLORS[name], width=1.0, faint=True)
         self.hessian_plot.set_log_y(True)
-        self.hessian_plot.plot_item.legend.setColumnCount(2)
-        self.hessian_plot.plot_item.legend.setOffset((-10, 90))  # mid-height: the lines sit near 11, 7 and 1
 
         grid = QGridLayout()
         grid.addWidget(self.before_plot, 0, 0)
@@ -83,7 +81,7 @@ class NeuronView(ExperimentHost):
             ends = [0.0, float(params["steps"])]
             self.hessian_plot.set_series(f"bound L ({name})", ends, [s[f"L_{name}"]] * 2)
         kind = "½·MSE" if params["loss"] == "mse" else "logistic (sigmoid + cross-entropy)"
-        self.loss_plot.plot_item.setTitle(f"{kind}: GD at η = {params['eta']:.4g} from θ = 0")
+        self.loss_plot.set_title(f"{kind}: GD at η = {params['eta']:.4g} from θ = 0")
         self.readout.setText(readout_text(s, params))
 
     def plots(self) -> dict[str, pg.PlotItem]:

@@ -37,7 +37,6 @@ class ProbeView(QWidget):
         for name, color in RATIO_COLORS.items():
             self.ratio.add_series(RATIO_NAMES[name], color=color, width=1.2)
         self.ratio.plot_item.addLine(y=0.0, pen=(150, 150, 150))  # log axis: 10⁰ = 1
-        self.ratio.plot_item.legend.setColumnCount(1)  # three entries in a row do not fit a third of the window
         self.readout = QLabel("Press Play: A and B train on the same batches from the same weights.")
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

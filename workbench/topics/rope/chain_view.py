@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from engines.core.frame import Frame
 from workbench.pages.experiment_view import ExperimentView
@@ -22,7 +22,11 @@ class ChainView(ExperimentView):
         self.dynamics = DynamicsViews()
         note = QLabel("the simulated rope, drawn as it moves (frame: rotating = still when steady, "
                       "lab = turning with it)")
-        self.page3d = Rope3DTab([note])
+        self.trail = QCheckBox("trail of the free end")
+        self.trail.setChecked(True)
+        self.trail.setToolTip("where the free end (or the second hand) has been, fading with age")
+        self.trail.toggled.connect(self._on_trail_toggled)
+        self.page3d = Rope3DTab([self.trail, note], frame_by_reach=True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dynamics, "Plots")
         self.tabs.addTab(self.page3d, "3-D view")
@@ -40,13 +44,19 @@ class ChainView(ExperimentView):
             self.page3d.ensure_view()
         self.draw()
 
+    def _on_trail_toggled(self, on: bool) -> None:
+        self.page3d.show_trail(on)
+
     def begin(self, params: dict[str, Any]) -> None:
         self.params, self.latest = params, None
         self.dynamics.clear()
+        self.page3d.clear_trail()
 
     def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
         for frame in frames:
             self.dynamics.consume(frame)
+            if "shape" in frame.arrays:
+                self.page3d.add_to_trail(frame.arrays["shape"][-1, 1:4])
         self.latest = frames[-1]
 
     def draw(self) -> None:
@@ -60,6 +70,7 @@ class ChainView(ExperimentView):
     def clear(self) -> None:
         self.latest = None
         self.dynamics.clear()
+        self.page3d.clear_trail()
 
     def plots(self):
         return self.dynamics.plots()

@@ -20,6 +20,7 @@ from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
 from workbench.pages import themes
 from widgets.plot_style import fit_with_headroom
+from widgets.plot_tidy import mark_as_context
 from workbench.pages.plot_helpers import marker
 
 CURVES = (  # (plot key, scalar, y label, series name)
@@ -194,7 +195,7 @@ class DynamicsViews(QWidget):
                 for mode in np.unique(table[:, 2]).astype(int)[:3]:
                     rows = table[table[:, 2] == mode]
                     name = f"steady mode {mode} (continuum)" if mode else "steady vertical"
-                    plot.add_series(name, color="#7f7f7f", faint=True)
+                    mark_as_context(plot.add_series(name, color="#7f7f7f", faint=True))
                     plot.set_series(name, rows[:, 0], rows[:, 1])
             plot.add_series("this run", color="#d62728", width=2)
             critical = first.arrays["critical"]

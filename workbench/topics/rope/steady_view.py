@@ -59,16 +59,13 @@ class SteadyView(ExperimentView):
         self.shape_plot = ColoredCurvePlot(colorbar_title="tension (N)", name="rope (x, z)", value_name="tension along x")
         self.shape_plot.set_labels("radius x (m)", "height z (m)")
         self.shape_plot.set_equal_aspect(True)
-        self._legend = self.shape_plot.plot_item.addLegend(offset=(10, 10))
+        self._legend = self.shape_plot.add_legend()
         self._overlays: dict[str, pg.PlotDataItem] = {}
         self.tension_plot = LivePlot()
         self.tension_plot.set_labels("arc length s from the fixed end (m)", "tension (N)")
         self.tension_plot.add_series("tension", color="#1f77b4")
         self.bifurcation_plot = LivePlot()
         self.bifurcation_plot.set_labels("λ = ω²L/g", "free-end radius r_f / L")
-        legend = self.bifurcation_plot.plot_item.legend
-        if legend is not None:
-            legend.setOffset((-10, 45))  # below the mode-1 branch, which hugs r_f/L = 1
         # A text browser, not a QLabel: QLabel.setText asks for a new layout every frame, and the
         # tab widget answers that by repainting every plot in it.
         self.readout = QTextBrowser(frameShape=QFrame.Shape.NoFrame)
@@ -250,7 +247,7 @@ class SteadyView(ExperimentView):
             for mode, lam in frame.arrays.get("thresholds", np.zeros((0, 2))):
                 if lam <= table[:, 0].max():
                     plot.add_vline(float(lam), f"λ{int(mode)}")
-            plot.add_series("this solution", color="#000000", style="dots")
+            plot.add_series("this solution", color="#e377c2", style="dots", width=2.5)  # seen on both themes
         lam_now = frame.scalars.get("lambda", math.nan)
         radius = frame.scalars.get("free_end_radius", 0.0) / float(self.params["length"])
         if math.isfinite(lam_now):

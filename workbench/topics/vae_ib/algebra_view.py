@@ -55,8 +55,6 @@ class NormalAlgebraView(ExperimentHost):
         self.limit_line = marker(1.0 / math.sqrt(2.0), "1/√2: linear midpoint as d → ∞", angle=0,
                                  color=(120, 120, 120), where=0.02, anchor=(0, 1))
         self.norm_plot.plot_item.addItem(self.limit_line)      # in the auto-range: always in view
-        self.norm_plot.plot_item.legend.setColumnCount(2)
-        self.norm_plot.plot_item.legend.anchor((0.5, 0), (0.5, 0), offset=(0, 38))
 
         self.logpdf_plot = LivePlot()
         self.logpdf_plot.set_title("prior log-density along t")

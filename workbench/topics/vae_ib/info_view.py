@@ -30,8 +30,6 @@ class InformationView(QWidget):
         self.plane.add_series("now", color="#d62728", style="dots", width=3)
         self.plane.add_series("sweep end points", color="#2ca02c", style="dots", width=2.5)
         self._endpoint_labels: list[pg.TextItem] = []
-        if self.plane.plot_item.legend is not None:
-            self.plane.plot_item.legend.setOffset((-40, -60))  # bottom right: the data crowd the top right
         self._endpoints: tuple[np.ndarray, np.ndarray] | None = None
         pen = pg.mkPen(120, 120, 120, 200, width=1.2, style=QtCore.Qt.PenStyle.DashLine)
         self.h_y_line = pg.InfiniteLine(pos=H_Y_BITS, angle=0, pen=pen, label="H(Y)",

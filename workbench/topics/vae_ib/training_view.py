@@ -24,8 +24,11 @@ CURVE_GROUPS = (  # (name, y label, smoothing, {model: metrics}); evaluations ar
                                        "vae": ("loss", "recon", "kl_nats", "elbo")}),
     ("information", "bits", 0.0, {"vib": ("kl_bound_bits", "mi_bits", "izy_bits"),
                                   "vae": ("kl_bound_bits", "mi_bits")}),
-    ("quality", "accuracy, σ, units", 0.0, {"vib": ("train_acc", "test_acc", "test_acc_sampled", "mean_sigma"),
-                                            "vae": ("active_units", "total_correlation", "mean_sigma")}),
+    ("accuracy", "accuracy (fraction correct)", 0.0, {"vib": ("train_acc", "test_acc", "test_acc_sampled"),
+                                                      "vae": ()}),
+    ("units", "active units (of K)", 0.0, {"vib": (), "vae": ("active_units",)}),
+    ("correlation", "total correlation (nats)", 0.0, {"vib": (), "vae": ("total_correlation",)}),
+    ("sigma", "mean encoder σ", 0.0, {"vib": ("mean_sigma",), "vae": ("mean_sigma",)}),
     ("beta", "β", 0.0, {"vib": ("beta",), "vae": ("beta",)}),
 )
 METRIC_LABELS = {series.name: series.title for series in EXPERIMENTS[0].series()}  # declared by the engine
@@ -46,12 +49,11 @@ class TrainingView(ExperimentView):
         training = QWidget()
         self._grid = grid = QGridLayout(training)
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, (name, y_label, smoothing, _) in enumerate(CURVE_GROUPS):
+        for name, y_label, smoothing, _ in CURVE_GROUPS:
             curves = TrainingCurves(max_runs=6)
             curves.set_labels(y_label)
             curves.set_smoothing(smoothing)
             self.curves[name] = curves
-            grid.addWidget(curves, i // 2, i % 2)
         self.latent = LatentView()
         self.information = InformationView()
         self.images = ImagesView()
@@ -119,11 +121,24 @@ class TrainingView(ExperimentView):
             self.decoupling.take(frame.arrays, s)
 
     def _set_beta_shown(self, on: bool) -> None:
-        """The β plot takes its quarter only while β moves (adaptive penalty, or changed live);
-        otherwise the quality plot spans the row."""
+        """The β plot is shown only while β moves (adaptive penalty, or changed live): a plot of a
+        constant says nothing the parameter column does not."""
         self.beta_shown = bool(on)
-        self.curves["beta"].setVisible(self.beta_shown)
-        self._grid.addWidget(self.curves["quality"], 1, 0, 1, 1 if self.beta_shown else 2)
+        self._lay_out_curves()
+
+    def _lay_out_curves(self) -> None:
+        """The plots that have something to show for this model, one quantity each, two per row
+        (a last odd one spans its row)."""
+        shown = [name for name, *_ in CURVE_GROUPS
+                 if self._metrics.get(name) and (name != "beta" or getattr(self, "beta_shown", False))]
+        hidden = [name for name in self.curves if name not in shown]
+        for index, name in enumerate(hidden):  # kept in the layout (out of sight), as Qt likes its plots
+            self.curves[name].setVisible(False)
+            self._grid.addWidget(self.curves[name], 10, index)
+        for index, name in enumerate(shown):
+            self.curves[name].setVisible(True)
+            last_alone = index == len(shown) - 1 and len(shown) % 2 == 1
+            self._grid.addWidget(self.curves[name], index // 2, index % 2, 1, 2 if last_alone else 1)
 
     def end(self, status: str, message: str) -> None:
         if status == "diverged":
@@ -185,6 +200,7 @@ class TrainingView(ExperimentView):
     def _show_model(self, model: str) -> None:
         for name, _, _, metrics in CURVE_GROUPS:
             self._metrics[name] = metrics[model]
+        self._lay_out_curves()
         is_vae = model == "vae"
         for index, widget in ((3, self.images), (4, self.decoupling)):
             self.view_tabs.setTabEnabled(index, is_vae)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QTextBrowser, QVBoxLayout, QW
 from engines.core.frame import Frame
 from widgets import ColoredCurvePlot, LivePlot
 from workbench.pages import themes
-from widgets.plot_style import fit_with_headroom
+from widgets.plot_style import fit_with_headroom, follows_data
 from widgets.plot_tidy import mark_as_context
 from workbench.pages.plot_helpers import marker
 
@@ -156,13 +156,14 @@ class DynamicsViews(QWidget):
     def _hold_across(self, widest: float) -> None:
         """A symmetric range that moves only when the rope leaves it or uses under a third of it."""
         half = self._across_half
-        if widest > half or widest < half / 3:
+        if (widest > half or widest < half / 3) and follows_data(self.across.plot_item.getViewBox()):
             self._across_half = max(1.5 * widest, 1e-4)
             self.across.plot_item.setXRange(-self._across_half, self._across_half, padding=0)
 
     def _redraw_curves(self) -> None:
         s = self.scalars
-        if s.get("lambda", 0.0) > 0.9 * self._lambda_shown:  # the traced λ ran off the right edge
+        if (s.get("lambda", 0.0) > 0.9 * self._lambda_shown  # the traced λ ran off the right edge
+                and follows_data(self.phase.plot_item.getViewBox())):
             self._lambda_shown = 1.5 * s["lambda"]
             self.phase.plot_item.setXRange(0.0, self._lambda_shown, padding=0)
         for plot in (self.phase, *self.curves.values()):

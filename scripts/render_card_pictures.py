@@ -73,7 +73,19 @@ def normal_algebra_curves():
     return [(steps_x, steps_y, COLOURS[0], 2.0), (exact[:, 0], exact[:, 1], COLOURS[1], 3.5)]
 
 
-PICTURES = {"rope": rope_curves, "batchnorm": descent_curves, "vae_ib": normal_algebra_curves}
+def shift_curves():
+    """The explorer's L2 penalty along a scale shift a (log axis) against the flat, invariant Σlog‖W‖
+    (both relative to their value at the balanced split)."""
+    frame = last_frame("regularization:explorer", fit_steps=200)
+    curve = frame.arrays["l2_curve"]
+    keep = np.abs(curve[:, 0]) <= 1.2
+    l2 = curve[keep, 1] / frame.scalars["l2_min"]
+    flat = np.ones(keep.sum())
+    return [(curve[keep, 0], l2, COLOURS[0], 3.0), (curve[keep, 0], flat, COLOURS[1], 3.0)]
+
+
+PICTURES = {"rope": rope_curves, "batchnorm": descent_curves, "vae_ib": normal_algebra_curves,
+            "regularization": shift_curves}
 
 
 def render(curves, path: Path, equal_aspect: bool = False) -> None:

@@ -1,6 +1,6 @@
 """Click through every page of every topic as a user would and save a screenshot of each.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots_pages.py OUT_DIR [light|dark]
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots_pages.py OUT_DIR [light|dark] [TOPIC]
 
 Each experiment page is shown; a run page is played with small values until it ends (the rope's
 chain for a few simulated seconds), a sweep page sweeps two values, an instant page solves as it
@@ -24,6 +24,7 @@ SMALL = {
     ("batchnorm", "ics"): {"steps": 60, "measure_every": 20},
     ("batchnorm", "noisy"): {"steps": 60, "record_every": 20},
     ("rope", "dynamics"): {"beads": 30, "omega": 8.0, "duration": 4.0},
+    ("regularization", "conservation"): {"steps": 20_000, "record_every": 100},
 }
 SWEEPS = {"vae_ib": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "backend": "sequential"},
           "batchnorm": {"sweep_values": "0.1, 2", "sweep_seeds": "0", "sweep_variants": "none, bn"}}
@@ -36,9 +37,11 @@ def wait_until(app, done, limit: float = 300.0) -> None:
     settle(app, 0.5)
 
 
-def main(out: str, theme: str = "light") -> None:
+def main(out: str, theme: str = "light", only: str = "") -> None:
     app, window, out_dir = open_window(out, theme)
     for topic in window.panels.topics:
+        if only and topic != only:
+            continue
         window.show_topic(topic)  # builds the panel
         panel = window.panels[topic]
         for index, host in enumerate(panel.pages):
@@ -70,4 +73,4 @@ def main(out: str, theme: str = "light") -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "screens", *(sys.argv[2:3]))
+    main(sys.argv[1] if len(sys.argv) > 1 else "screens", *(sys.argv[2:4]))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 
 PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics.vae_ib:VaeIbPanel",
-          "batchnorm": "workbench.topics.batchnorm:BatchNormPanel"}
+          "batchnorm": "workbench.topics.batchnorm:BatchNormPanel",
+          "regularization": "workbench.topics.regularization:RegularizationPanel"}
 
 
 def panel_class(topic_id: str):

@@ -1,0 +1,125 @@
+"""``regularization:explorer`` (panel W1): shift scale between layers of a fitted ReLU MLP and read
+what changes (the L2 penalty) and what does not (the function, Σlog‖W‖, the WEISSI value, the
+product of norms, the input-gradient bound) — acceptance facts W-1, W-2, W-3, W-7.
+
+One frame per solve, in milliseconds: the fitted network is cached per (depth, width, bias,
+activation, seed), so dragging the shift slider only re-scales and re-measures.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any, Iterator
+
+import numpy as np
+
+from engines.core.frame import Frame, RunContext
+from engines.core.params import Param, ParamSchema
+from engines.core.relations import Order
+from engines.regularization import mlp
+from engines.regularization.train import fit
+
+MODES = ("pair", "balance", "random")
+GRID = 41  # the decision map's resolution per side
+
+EXPLORER_PARAMS = ParamSchema([
+    Param("depth", 3, kind="int", lo=2, hi=4, help="number of weight layers of the MLP (2–4)"),
+    Param("width", 16, kind="int", lo=2, hi=64, help="units per hidden layer"),
+    Param("pair", 1, kind="int", lo=1, hi=3, live=True,
+          help="the shift scales layer `pair` by a and layer `pair`+1 by 1/a (layers counted from 1)"),
+    Param("log10_a", 0.0, lo=-2.0, hi=2.0, live=True, help="log₁₀ of the shift factor a"),
+    Param("mode", "pair", kind="choice", choices=MODES, live=True,
+          help="pair: the slider's shift; balance: rescale every layer to the same norm at a fixed "
+               "function (the L2 minimum, eq. 6); random: a random shift with ∏γ = 1"),
+    Param("bias", "cumulative", kind="choice", choices=mlp.BIAS_RULES, live=True,
+          help="biases under the shift: none (bias-free net), cumulative b_l → Γ_l·b_l (correct), "
+               "literal b_l → γ_l·b_l (the essay's formula: breaks invariance)"),
+    Param("activation", "relu", kind="choice", choices=mlp.ACTIVATIONS,
+          help="ReLU is positively homogeneous (exact invariance); GELU only approximately"),
+    Param("noise", 0.2, lo=0.0, hi=0.5, help="noise of the two-moons data"),
+    Param("points", 200, kind="int", lo=20, hi=2000, help="number of two-moons points"),
+    Param("fit_steps", 400, kind="int", lo=0, hi=5000, advanced=True,
+          help="full-batch gradient-descent steps fitting the net before the shift (0: random net)"),
+    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the data, the init and the random shift"),
+], relations=[Order("pair", "depth", strict=True, blame="pair")])
+
+
+def moons(points: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import make_moons
+
+    x, y = make_moons(points, noise=noise, random_state=seed)
+    return (x - x.mean(axis=0)) / x.std(axis=0), y.astype(float)
+
+
+@lru_cache(maxsize=8)
+def fitted(depth: int, width: int, bias: bool, activation: str, noise: float, points: int, steps: int,
+           seed: int) -> tuple[tuple, np.ndarray, np.ndarray]:
+    """(layers, x, y): the fitted net on its data (cached; treat as read-only)."""
+    x, y = moons(points, noise, seed)
+    layers = mlp.make_mlp([2] + [width] * (depth - 1) + [1], np.random.default_rng(seed), bias=bias)
+    if activation == "relu" and steps:
+        layers = fit(layers, x, y, steps, lr=0.2)
+    return tuple(layers), x, y
+
+
+def shift_gammas(p: dict[str, Any], layers: mlp.Layers) -> np.ndarray:
+    if p["mode"] == "balance":
+        return mlp.balance_gammas(layers)
+    if p["mode"] == "random":
+        logs = np.random.default_rng(p["seed"] + 1).normal(0.0, 1.0, p["depth"])
+        return np.exp(logs - logs.mean())
+    return np.array(mlp.pair_gammas(p["depth"], p["pair"], 10.0 ** p["log10_a"]))
+
+
+def explore(p: dict[str, Any]) -> Frame:
+    """One frame: read-outs of the original and the shifted net, the L2(a) curve of the pair, the
+    per-layer norms and the shifted net's decision map."""
+    layers, x, y = fitted(p["depth"], p["width"], p["bias"] != "none", p["activation"], p["noise"],
+                          p["points"], p["fit_steps"], p["seed"])
+    layers = list(layers)
+    gammas = shift_gammas(p, layers)
+    shifted = mlp.shift(layers, gammas, "cumulative" if p["bias"] == "none" else p["bias"])
+    before, after = mlp.forward(layers, x, p["activation"]), mlp.forward(shifted, x, p["activation"])
+    frob, spec = mlp.frobenius(shifted), mlp.spectral(shifted)
+    grads = mlp.input_gradient_norms(shifted, x) if p["activation"] == "relu" else np.full(len(x), np.nan)
+    l, n0 = p["pair"] - 1, mlp.frobenius(layers)
+    a = np.logspace(-2.0, 2.0, 201)
+    l2_rest = float(np.sum(n0 ** 2) - n0[l] ** 2 - n0[l + 1] ** 2)
+    curve = np.column_stack([np.log10(a), a ** 2 * n0[l] ** 2 + n0[l + 1] ** 2 / a ** 2 + l2_rest,
+                             np.full(a.size, mlp.log_norm_sum(layers))])
+    a_star = math.sqrt(n0[l + 1] / n0[l])
+    scalars = {
+        "max_output_change": float(np.abs(after - before).max()),
+        "l2": mlp.l2_penalty(shifted), "l2_original": mlp.l2_penalty(layers), "l2_min": mlp.min_l2(layers),
+        "log_norm_sum": mlp.log_norm_sum(shifted), "l1_direction": mlp.l1_direction(shifted),
+        "product_frobenius": float(np.prod(frob)), "product_spectral": float(np.prod(spec)),
+        "max_input_gradient": float(np.nanmax(grads)) if np.isfinite(grads).any() else math.nan,
+        "a_star_log10": math.log10(a_star), "train_accuracy": float(np.mean((before[:, 0] > 0) == (y > 0.5))),
+    }
+    arrays = {"l2_curve": curve, "norms": np.column_stack([np.arange(1, len(frob) + 1), frob, spec]),
+              "decision": decision_map(shifted, x, p["activation"]),
+              "decision_x": grid_axes(x)[0], "decision_y": grid_axes(x)[1],
+              "data": np.column_stack([x, y])}
+    columns = {"l2_curve": ("log10_a", "l2", "log_norm_sum"), "norms": ("layer", "frobenius", "spectral"),
+               "data": ("x1", "x2", "label")}
+    change = scalars["max_output_change"]
+    message = (f"max |Δoutput| {change:.2g} · L2 {scalars['l2']:.4g} (min {scalars['l2_min']:.4g} at equal norms) "
+               f"· Σlog‖W‖ {scalars['log_norm_sum']:.6g}")
+    return Frame(step=0, progress=1.0, scalars=scalars, arrays=arrays, columns=columns, message=message)
+
+
+def grid_axes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5
+    return np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID)
+
+
+def decision_map(layers: mlp.Layers, x: np.ndarray, activation: str) -> np.ndarray:
+    """P(class 1) of the net on a GRID × GRID square around the data: ``[i, j]`` at
+    (grid_x[i], grid_y[j])."""
+    gx, gy = np.meshgrid(*grid_axes(x), indexing="ij")
+    logits = mlp.forward(layers, np.column_stack([gx.ravel(), gy.ravel()]), activation)[:, 0]
+    return (1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))).reshape(GRID, GRID)
+
+
+def run_explorer(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    yield explore(EXPLORER_PARAMS.validate(params))

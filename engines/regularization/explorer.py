@@ -45,10 +45,18 @@ EXPLORER_PARAMS = ParamSchema([
 
 
 def moons(points: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import make_moons
-
-    x, y = make_moons(points, noise=noise, random_state=seed)
-    return (x - x.mean(axis=0)) / x.std(axis=0), y.astype(float)
+    """Two interleaved half circles with Gaussian noise, standardised (scikit-learn's make_moons
+    construction, drawn here: importing scikit-learn in a worker thread can stall on the import
+    lock behind a busy GUI thread)."""
+    rng = np.random.default_rng(seed)
+    outer, inner = points // 2, points - points // 2
+    t_out, t_in = np.linspace(0.0, np.pi, outer), np.linspace(0.0, np.pi, inner)
+    x = np.concatenate([np.column_stack([np.cos(t_out), np.sin(t_out)]),
+                        np.column_stack([1.0 - np.cos(t_in), 0.5 - np.sin(t_in)])])
+    y = np.concatenate([np.zeros(outer), np.ones(inner)])
+    order = rng.permutation(points)
+    x = x[order] + rng.normal(0.0, noise, (points, 2))
+    return (x - x.mean(axis=0)) / x.std(axis=0), y[order]
 
 
 @lru_cache(maxsize=8)

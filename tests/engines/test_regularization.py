@@ -165,3 +165,14 @@ def test_the_pair_must_lie_below_the_depth_and_theta0_is_checked():
     p = DECAY_PARAMS.validate({"theta0": "1, 0"})
     with pytest.raises(ParameterError, match="theta0"):
         list(run_decay(p, RunContext(p)))
+
+
+def test_our_moons_are_two_interleaved_half_circles():
+    from engines.regularization.explorer import moons
+
+    x, y = moons(400, 0.0, 3)
+    assert x.shape == (400, 2) and set(np.unique(y)) == {0.0, 1.0} and y.sum() == 200
+    assert np.allclose(x.mean(axis=0), 0.0, atol=1e-12) and np.allclose(x.std(axis=0), 1.0)
+    design = np.column_stack([x, np.ones(len(x))])                 # not linearly separable:
+    fit = design @ np.linalg.lstsq(design, 2 * y - 1, rcond=None)[0]
+    assert np.mean((fit > 0) == (y > 0.5)) < 0.95

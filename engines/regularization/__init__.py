@@ -13,7 +13,7 @@ from engines.regularization.explorer import EXPLORER_PARAMS, run_explorer
 
 TITLE = "L2 regularisation and weight-scale shifting"
 
-METHOD_NAMES = {"sgd_l2": "SGD + L2", "adam_l2": "Adam + L2", "adamw": "AdamW"}
+METHOD_NAMES = {"sgd_l2": "SGD + L2 (decay 2λ)", "adam_l2": "Adam + L2", "adamw": "AdamW (decay λ)"}
 
 EXPLORER_OUTPUTS = (
     Series("max_output_change", "max |Δoutput| on the data", "", "function"),
@@ -26,7 +26,9 @@ EXPLORER_OUTPUTS = (
     Series("product_spectral", "∏ ‖W_l‖₂", "", "bounds"),
     Series("max_input_gradient", "max ‖∂f/∂x‖₂ on the data", "", "bounds"),
     Series("a_star_log10", "log₁₀ a* (the pair's L2 minimum)", "", "function"),
-    Series("train_accuracy", "training accuracy", "", "function"),
+    Series("train_accuracy", "training accuracy of the shifted net", "", "function"),
+    Series("train_accuracy_original", "training accuracy before the shift", "", "function"),
+    Series("relative_output_change", "max |Δoutput| / max |output|", "", "function"),
     Table("l2_curve", ("log10_a", "l2", "log_norm_sum"), "Σ‖W‖² and Σlog‖W‖ along the pair's shift"),
     Table("norms", ("layer", "frobenius", "spectral"), "per-layer norms after the shift"),
     Table("decision", (), "P(class 1) of the shifted net around the data (rows: x1, columns: x2)"),
@@ -40,6 +42,7 @@ CONSERVATION_OUTPUTS = (
     Series("balance_l2_predicted", "D(0)·e^(−4λ·lr·k), L2 predicted", "squared weight", "balance D = ‖W₁‖² − ‖W₂‖²"),
     *(Series(f"norm2_{m}", f"‖W₁‖², {PENALTY_NAMES[m]}", "squared weight", "first layer's ‖W₁‖²")
       for m in ("none", "l2", "log")),
+    Series("norm2_log_predicted", "‖W₁(0)‖² − 2λ·lr·k (log, penalty alone)", "squared weight", "first layer's ‖W₁‖²"),
 )
 
 EXPERIMENTS = (
@@ -60,6 +63,9 @@ EXPERIMENTS = (
                        "with the log penalty, driven to 0 by L2",
                presets=(Preset("the note's reference run", {"lam": 0.05, "lr": 1e-3, "steps": 20_000},
                                "D(L2)/D(0) ends at e^(−4) ≈ 0.0183; none and log stay within 0.01 %"),
+                        Preset("the penalties alone", {"task": "none", "steps": 2000},
+                               "‖W₁‖² under the log penalty falls on the line ‖W₁(0)‖² − 2λ·lr·k and D "
+                               "stays, until the smaller layer's norm reaches 0 (at ‖W₂(0)‖²/2λ·lr steps)"),
                         Preset("a large step", {"lr": 0.02, "steps": 2000},
                                "the discrete scheme drifts from gradient flow: D(none) moves by O(lr)"))),
     Experiment("decay", "Where does the decay go?", DECAY_PARAMS, run_decay,

@@ -27,6 +27,9 @@ CONSERVATION_PARAMS = ParamSchema([
     Param("inputs", 5, kind="int", lo=1, hi=50, help="input dimension"),
     Param("hidden", 16, kind="int", lo=1, hi=256, help="hidden units"),
     Param("samples", 64, kind="int", lo=4, hi=4096, help="regression points (a fixed random teacher)"),
+    Param("task", "regression", kind="choice", choices=("regression", "none"),
+          help="regression: fit a fixed random teacher; none: the penalties alone, where the log "
+               "penalty's ‖W₁‖² falls by 2λ·lr per step (W-6)"),
     Param("init_scale", 2.0, lo=0.1, hi=10.0, help="first layer's initial weights × this, second ÷ this: "
                                                     "the initial imbalance D(0)"),
     Param("record_every", 100, kind="int", lo=1, hi=10_000, advanced=True, help="steps between recorded points"),
@@ -44,11 +47,12 @@ def initial_state(p: dict[str, Any]):
     return x, y, w1, w2
 
 
-def step(w1: np.ndarray, w2: np.ndarray, x: np.ndarray, y: np.ndarray, penalty: str, lam: float, lr: float):
-    """One gradient-descent step of ½·mean‖f(x) − y‖² + penalty on both layers."""
+def step(w1: np.ndarray, w2: np.ndarray, x: np.ndarray, y: np.ndarray, penalty: str, lam: float, lr: float,
+         task: bool = True):
+    """One gradient-descent step of ½·mean‖f(x) − y‖² (when ``task``) + penalty on both layers."""
     z = x @ w1.T
     h = np.maximum(z, 0.0)
-    delta = (h @ w2.T - y) / len(x)
+    delta = (h @ w2.T - y) / len(x) * float(task)
     g2 = delta.T @ h
     g1 = ((delta @ w2) * (z > 0)).T @ x
     return (w1 - lr * (g1 + penalty_grad(w1, penalty, lam)), w2 - lr * (g2 + penalty_grad(w2, penalty, lam)))
@@ -66,9 +70,19 @@ def run_conservation(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]
             scalars = {f"balance_{name}": float(np.sum(a ** 2) - np.sum(b ** 2)) for name, (a, b) in nets.items()}
             scalars["balance_l2_predicted"] = d0 * math.exp(-4.0 * p["lam"] * p["lr"] * k)
             scalars.update({f"norm2_{name}": float(np.sum(nets[name][0] ** 2)) for name in ("none", "l2", "log")})
+            if p["task"] == "none":  # the penalty alone: ‖W‖² loses 2λ·lr per step (exactly, up to δ)
+                scalars["norm2_log_predicted"] = float(np.sum(w1 ** 2)) - 2.0 * p["lam"] * p["lr"] * k
+            bad = sorted(name for name, value in scalars.items() if not math.isfinite(value))
+            if bad:
+                yield Frame(step=k, progress=k / steps, diverged=f"{bad[0]} is not finite at step {k}",
+                            message=f"diverged at step {k}: lower lr·λ (the log step overshoots once "
+                                    f"lr·λ > ‖W‖²)")
+                return
             drift = abs(scalars["balance_none"] - d0) / abs(d0)
             yield Frame(step=k, progress=k / steps, scalars=scalars,
                         message=f"step {k}: D none {scalars['balance_none']:.6g} (drift {drift:.1e}), "
                                 f"L2 {scalars['balance_l2']:.4g} vs predicted {scalars['balance_l2_predicted']:.4g}")
         if k < steps:
-            nets = {name: step(a, b, x, y, name, p["lam"], p["lr"]) for name, (a, b) in nets.items()}
+            with np.errstate(over="ignore", invalid="ignore"):
+                nets = {name: step(a, b, x, y, name, p["lam"], p["lr"], p["task"] == "regression")
+                        for name, (a, b) in nets.items()}

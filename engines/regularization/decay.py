@@ -22,7 +22,9 @@ BETAS, EPS = (0.9, 0.999), 1e-8
 DECAY_PARAMS = ParamSchema([
     Param("theta0", "10, 1, 0.1, -0.5", kind="str",
           help="initial coordinates θ₀, comma-separated (1–8 nonzero values of very different sizes)"),
-    Param("lam", 1e-2, lo=1e-6, hi=1.0, log=True, live=True, help="decay coefficient λ (L2: λ‖θ‖²; AdamW: torch's)"),
+    Param("lam", 1e-2, lo=1e-6, hi=1.0, log=True, live=True,
+          help="decay coefficient λ: L2 adds λ‖θ‖² (gradient 2λθ, so SGD + L2 decays by 2·lr·λ per step); "
+               "AdamW decays by lr·λ (torch's convention)"),
     Param("lr", 1e-3, lo=1e-5, hi=0.5, log=True, live=True, help="learning rate of the three optimisers"),
     Param("decay_task", "zero", kind="choice", choices=TASKS, live=True,
           help="task gradient: zero (decay alone), noise (Gaussian, scale `noise_scale`), quadratic "
@@ -82,7 +84,8 @@ def run_decay(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             break
         lam, lr, task = ctx.live("lam"), ctx.live("lr"), ctx.live("decay_task")
         noise = ctx.live("noise_scale")
-        grads = {m: task_gradient(thetas[m], task, noise, rng) for m in METHODS}  # one draw per method per step
+        shared = noise * rng.standard_normal(theta0.size) if task == "noise" else None  # paired: one draw for all
+        grads = {m: shared if shared is not None else task_gradient(thetas[m], task, noise, rng) for m in METHODS}
         thetas["sgd_l2"] = thetas["sgd_l2"] - lr * (grads["sgd_l2"] + 2.0 * lam * thetas["sgd_l2"])
         thetas["adam_l2"] = thetas["adam_l2"] - adams["adam_l2"].step(grads["adam_l2"] + 2.0 * lam * thetas["adam_l2"], lr)
         decayed = thetas["adamw"] * (1.0 - lr * lam)

@@ -38,6 +38,17 @@ def activate(z: np.ndarray, activation: str) -> np.ndarray:
     raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
 
 
+def activation_slope(z: np.ndarray, activation: str) -> np.ndarray:
+    """φ′(z): ReLU's step, or GELU's Φ(z) + z·φ(z) (which peaks at ≈ 1.13: GELU is not 1-Lipschitz)."""
+    if activation == "relu":
+        return (z > 0).astype(float)
+    if activation == "gelu":
+        from scipy.special import ndtr
+
+        return ndtr(z) + z * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+
+
 def forward(layers: Layers, x: np.ndarray, activation: str = "relu") -> np.ndarray:
     """Outputs (N, out) of inputs ``x`` (N, in); the last layer is linear."""
     h = x

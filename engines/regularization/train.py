@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engines.regularization.mlp import LOG_GUARD, Layers, activate
+from scipy.special import expit
+
+from engines.regularization.mlp import LOG_GUARD, Layers, activate, activation_slope
 
 PENALTIES = ("none", "l2", "log", "l1dir")
 
@@ -28,7 +30,7 @@ def loss_and_grads(layers: Layers, x: np.ndarray, y: np.ndarray, loss: str = "lo
     if loss == "logistic":
         logit = out[:, 0]
         value = float(np.mean(np.logaddexp(0.0, logit) - y * logit))
-        delta = ((1.0 / (1.0 + np.exp(-logit)) - y) / n)[:, None]
+        delta = ((expit(logit) - y) / n)[:, None]
     elif loss == "mse":
         diff = out - y.reshape(out.shape)
         value = float(0.5 * np.mean(np.sum(diff ** 2, axis=1)))
@@ -40,7 +42,7 @@ def loss_and_grads(layers: Layers, x: np.ndarray, y: np.ndarray, loss: str = "lo
         w, b = layers[index]
         grads[index] = (delta.T @ hs[index], None if b is None else delta.sum(axis=0))
         if index:
-            delta = (delta @ w) * (zs[index - 1] > 0)  # ReLU's derivative (GELU nets are not trained here)
+            delta = (delta @ w) * activation_slope(zs[index - 1], activation)
     return value, grads
 
 
@@ -59,10 +61,10 @@ def penalty_grad(w: np.ndarray, penalty: str, lam: float) -> np.ndarray:
     raise ValueError(f"penalty must be one of {', '.join(PENALTIES)}, got {penalty!r}")
 
 
-def fit(layers: Layers, x: np.ndarray, y: np.ndarray, steps: int, lr: float) -> Layers:
+def fit(layers: Layers, x: np.ndarray, y: np.ndarray, steps: int, lr: float, activation: str = "relu") -> Layers:
     """Plain full-batch gradient descent on the logistic loss (the explorer's quick fit)."""
     layers = [(w.copy(), None if b is None else b.copy()) for w, b in layers]
     for _ in range(steps):
-        _, grads = loss_and_grads(layers, x, y)
+        _, grads = loss_and_grads(layers, x, y, activation=activation)
         layers = [(w - lr * gw, None if b is None else b - lr * gb) for (w, b), (gw, gb) in zip(layers, grads)]
     return layers

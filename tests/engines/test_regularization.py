@@ -118,30 +118,55 @@ def test_our_adam_is_torchs():
     assert np.allclose(ours, theta.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
-def test_w9_sgd_with_l2_in_the_gradient_is_weight_decay():
-    rng = np.random.default_rng(0)
-    theta_a = theta_b = rng.normal(size=6)
-    eta, lam = 0.05, 0.2
+def test_w9_sgd_with_l2_in_the_gradient_is_weight_decay_of_two_lambda():
+    """The decay page's SGD + L2 (gradient 2λθ) against SGDW with decay 2λ, on the quadratic task."""
+    p = DECAY_PARAMS.validate({"theta0": "3, -0.2", "lam": 0.2, "lr": 0.05, "decay_task": "quadratic",
+                               "steps": 200, "record_every": 200})
+    last = list(run_decay(p, RunContext(p)))[-1]
+    theta, curvature = np.array([3.0, -0.2]), np.array([1.0, 0.1])
     for _ in range(200):
-        g = np.sin(theta_a) + 0.1                                    # any task gradient
-        theta_a = theta_a - eta * (g + 2 * lam * theta_a)
-        g_b = np.sin(theta_b) + 0.1
-        theta_b = (1 - 2 * eta * lam) * theta_b - eta * g_b
-    assert np.allclose(theta_a, theta_b, rtol=1e-13, atol=1e-15)
+        theta = (1 - 2 * 0.05 * 0.2) * theta - 0.05 * curvature * theta
+    assert [last.scalars["abs_theta_0_sgd_l2"], last.scalars["abs_theta_1_sgd_l2"]] == pytest.approx(np.abs(theta), rel=1e-12)
 
 
-def test_backpropagation_matches_finite_differences():
+def test_w6_on_the_page_the_log_penalty_alone_lowers_the_squared_norm_linearly_and_keeps_d():
+    """Until a layer's norm reaches 0 (in ‖W(0)‖²/2λ time units: W₂ here starts small)."""
+    p = CONSERVATION_PARAMS.validate({"task": "none", "lam": 0.05, "lr": 1e-3, "steps": 1000, "record_every": 500})
+    first, _, last = list(run_conservation(p, RunContext(p)))
+    assert last.scalars["norm2_log"] == pytest.approx(last.scalars["norm2_log_predicted"], rel=1e-6)
+    assert last.scalars["norm2_log"] < first.scalars["norm2_log"] - 0.099     # 2λ·lr·k = 0.1
+    assert last.scalars["balance_log"] == pytest.approx(first.scalars["balance_log"], rel=1e-6)
+
+
+def test_a_diverging_conservation_run_stops_and_says_so():
+    p = CONSERVATION_PARAMS.validate({"lam": 1.0, "lr": 0.05, "steps": 2000, "record_every": 10, "init_scale": 0.1})
+    frames = list(run_conservation(p, RunContext(p)))
+    if frames[-1].diverged:                                          # the log step overshoots at small ‖W‖
+        assert "not finite" in frames[-1].diverged and "lower lr·λ" in frames[-1].message
+    assert all(np.isfinite(list(f.scalars.values())).all() for f in frames)
+
+
+def test_w1_holds_to_1e5_relative_in_float32():
+    layers = [(w.astype(np.float32), b.astype(np.float32)) for w, b in mlp.make_mlp([5, 16, 16, 3], np.random.default_rng(4))]
+    x = np.random.default_rng(5).normal(size=(100, 5)).astype(np.float32)
+    out = mlp.forward(layers, x)
+    shifted = mlp.forward(mlp.shift(layers, [np.float32(4.0), np.float32(0.5), np.float32(0.5)]), x)
+    assert np.abs(shifted - out).max() / np.abs(out).max() < 1e-5
+
+
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_backpropagation_matches_finite_differences(activation):
     rng = np.random.default_rng(2)
     layers = mlp.make_mlp([3, 7, 5, 1], rng)
     x, y = rng.normal(size=(30, 3)), (rng.random(30) > 0.5).astype(float)
-    _, grads = loss_and_grads(layers, x, y)
+    _, grads = loss_and_grads(layers, x, y, activation=activation)
     w, b = layers[1]
     h, (i, j) = 1e-6, (2, 4)
     plus, minus = w.copy(), w.copy()
     plus[i, j] += h
     minus[i, j] -= h
-    numeric = (loss_and_grads([layers[0], (plus, b), layers[2]], x, y)[0]
-               - loss_and_grads([layers[0], (minus, b), layers[2]], x, y)[0]) / (2 * h)
+    numeric = (loss_and_grads([layers[0], (plus, b), layers[2]], x, y, activation=activation)[0]
+               - loss_and_grads([layers[0], (minus, b), layers[2]], x, y, activation=activation)[0]) / (2 * h)
     assert grads[1][0][i, j] == pytest.approx(numeric, rel=1e-6)
 
 
@@ -153,6 +178,7 @@ def test_the_explorer_reads_invariants_and_the_l2_curve_bottoms_at_a_star():
     assert s["l2"] > s["l2_original"] > s["l2_min"]
     curve = frame.arrays["l2_curve"]
     assert curve[np.argmin(curve[:, 1]), 0] == pytest.approx(s["a_star_log10"], abs=0.03)
+    assert np.ptp(curve[:, 2]) < 1e-12                               # measured on every shifted net
     assert s["max_input_gradient"] <= s["product_spectral"] <= s["product_frobenius"]
     balanced = explore({**p, "mode": "balance"}).scalars
     assert balanced["l2"] == pytest.approx(balanced["l2_min"], rel=1e-10) and balanced["max_output_change"] < 1e-10

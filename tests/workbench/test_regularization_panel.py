@@ -45,6 +45,6 @@ def test_the_decay_page_plots_each_coordinate_with_the_three_optimisers(qtbot, p
     page.view.draw()
     assert len(page.view.coordinate_plots) == 3
     series = page.view.series()["theta_0"]
-    assert set(series) == {"SGD + L2", "Adam + L2", "AdamW"}
+    assert set(series) == {"SGD + L2 (decay 2λ)", "Adam + L2", "AdamW (decay λ)"}
     steps, adam = series["Adam + L2"]
     assert steps[-1] == 200 and 10 - adam[-1] == pytest.approx(0.2, abs=0.01)   # ≈ lr per step, λ aside

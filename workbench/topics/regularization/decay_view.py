@@ -11,7 +11,9 @@ from engines.regularization.decay import METHODS, parse_theta0
 from widgets.live_plot import LivePlot
 from workbench.pages.experiment_view import ExperimentView
 
-METHOD_STYLE = {"sgd_l2": ("SGD + L2", "#2ca02c"), "adam_l2": ("Adam + L2", "#d62728"), "adamw": ("AdamW", "#1f77b4")}
+METHOD_STYLE = {"sgd_l2": ("SGD + L2 (decay 2λ)", "#2ca02c"), "adam_l2": ("Adam + L2", "#d62728"),
+                "adamw": ("AdamW (decay λ)", "#1f77b4")}
+FLOOR = 1e-16  # |θ| shown on a log axis: an exact 0 would stretch it over hundreds of decades
 
 
 class DecayView(ExperimentView):
@@ -49,7 +51,7 @@ class DecayView(ExperimentView):
                 for method in METHODS:
                     value = frame.scalars.get(f"abs_theta_{i}_{method}")
                     if value is not None:
-                        plot.append(METHOD_STYLE[method][0], frame.step, max(value, 1e-300))
+                        plot.append(METHOD_STYLE[method][0], frame.step, max(value, FLOOR))
 
     def draw(self) -> None:
         for plot in self.coordinate_plots:

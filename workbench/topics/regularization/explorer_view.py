@@ -21,7 +21,7 @@ HELP = ("<b>Scale-shift explorer.</b> Multiply layer <i>pair</i> by a and the ne
         "a², lowest at equal norms. Σlog‖W‖, the product of norms and the input-gradient bounds do "
         "not move. Try the essay's literal bias rule or GELU to break the invariance.")
 CLASS_BRUSHES = (pg.mkBrush("#d62728"), pg.mkBrush("#1f77b4"))  # the two moons, over the map's colours
-L2_NAME, PRODUCT_NAME = "Σ‖W_l‖² (L2)", "∏‖W_l‖ = exp Σlog‖W_l‖ (WEISSI)"
+L2_NAME, PRODUCT_NAME = "Σ‖W_l‖² (L2)", "∏‖W_l‖ = exp Σlog‖W_l‖ (the log term)"
 
 
 class ExplorerView(ExperimentHost):
@@ -66,7 +66,7 @@ class ExplorerView(ExperimentHost):
         curve = a["l2_curve"]
         at_one = curve[np.argmin(np.abs(curve[:, 0])), 1]
         self.shift_plot.set_series(L2_NAME, curve[:, 0], curve[:, 1] / at_one)
-        self.shift_plot.set_series(PRODUCT_NAME, curve[:, 0], np.exp(curve[:, 2] - curve[0, 2]))
+        self.shift_plot.set_series(PRODUCT_NAME, curve[:, 0], np.exp(curve[:, 2] - curve[np.argmin(np.abs(curve[:, 0])), 2]))
         self.a_line.setValue(params["log10_a"] if params["mode"] == "pair" else math.nan)
         self.a_line.setVisible(params["mode"] == "pair")
         self.a_star_line.setValue(s["a_star_log10"])
@@ -92,13 +92,16 @@ def readout_text(s: dict, params: dict) -> str:
     verdict = ("<b>same function</b>" if invariant else
                "<b style='color:#d62728'>the function changed</b>")
     rows = [
-        ("max |Δoutput| on the data", f"{s['max_output_change']:.3g}", verdict),
+        ("max |Δoutput| on the data", f"{s['max_output_change']:.3g}",
+         f"{verdict} (relative {s['relative_output_change']:.2g})"),
         ("Σ‖W_l‖² (L2)", f"{s['l2']:.5g}", f"before {s['l2_original']:.5g}, lowest {s['l2_min']:.5g}"),
         ("Σ log‖W_l‖", f"{s['log_norm_sum']:.8g}", "invariant under ∏γ = 1"),
         ("Σ ‖W_l/‖W_l‖‖₁", f"{s['l1_direction']:.6g}", "invariant under any per-layer scale"),
-        ("max ‖∂f/∂x‖₂", f"{s['max_input_gradient']:.4g}", "≤ ∏ spectral ≤ ∏ Frobenius"),
+        ("max ‖∂f/∂x‖₂", *(("n/a", "the bound needs a 1-Lipschitz homogeneous activation (ReLU)")
+                           if not math.isfinite(s["max_input_gradient"]) else
+                           (f"{s['max_input_gradient']:.4g}", "≤ ∏ spectral ≤ ∏ Frobenius"))),
         ("∏ ‖W_l‖₂ · ∏ ‖W_l‖_F", f"{s['product_spectral']:.4g} · {s['product_frobenius']:.4g}", ""),
-        ("training accuracy", f"{s['train_accuracy']:.3f}", ""),
+        ("training accuracy", f"{s['train_accuracy']:.3f}", f"before the shift {s['train_accuracy_original']:.3f}"),
     ]
     body = "".join(f"<tr><td>{name}</td><td align='right'><b>{value}</b></td><td>&nbsp;{note}</td></tr>"
                    for name, value, note in rows)

@@ -22,6 +22,7 @@ EXPLORER_OUTPUTS = (
     Series("l2_min", "smallest Σ‖W_l‖² at this function (equal norms)", "", "penalties"),
     Series("log_norm_sum", "Σ log‖W_l‖", "", "invariants"),
     Series("l1_direction", "Σ ‖W_l/‖W_l‖‖₁", "", "invariants"),
+    Series("weissi", "λ₁·Σlog‖W_l‖ + λ₂·Σ‖W_l/‖W_l‖‖₁ (WEISSI, eq. 10)", "", "invariants"),
     Series("product_frobenius", "∏ ‖W_l‖_F", "", "bounds"),
     Series("product_spectral", "∏ ‖W_l‖₂", "", "bounds"),
     Series("max_input_gradient", "max ‖∂f/∂x‖₂ on the data", "", "bounds"),

@@ -40,7 +40,11 @@ EXPLORER_PARAMS = ParamSchema([
     Param("points", 200, kind="int", lo=20, hi=2000, help="number of two-moons points"),
     Param("fit_steps", 400, kind="int", lo=0, hi=5000, advanced=True,
           help="full-batch gradient-descent steps fitting the net before the shift (0: random net)"),
-    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the data, the init and the random shift"),
+    Param("lam1", 1e-2, lo=0.0, hi=10.0, live=True, help="λ₁ of the WEISSI value λ₁·Σlog‖W_l‖ + λ₂·Σ‖W_l/‖W_l‖‖₁"),
+    Param("lam2", 1e-3, lo=0.0, hi=10.0, live=True, help="λ₂ of the WEISSI value (the L1-direction term)"),
+    Param("shift_seed", 1, kind="int", lo=0, hi=2**31 - 1, live=True,
+          help="seed of mode = random's shift (∏γ = 1); change it for another random shift"),
+    Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the data and the initial weights"),
 ], relations=[Order("pair", "depth", strict=True, blame="pair")])
 
 
@@ -74,7 +78,7 @@ def shift_gammas(p: dict[str, Any], layers: mlp.Layers) -> np.ndarray:
     if p["mode"] == "balance":
         return mlp.balance_gammas(layers)
     if p["mode"] == "random":
-        logs = np.random.default_rng(p["seed"] + 1).normal(0.0, 1.0, p["depth"])
+        logs = np.random.default_rng(p["shift_seed"]).normal(0.0, 1.0, p["depth"])
         return np.exp(logs - logs.mean())
     return np.array(mlp.pair_gammas(p["depth"], p["pair"], 10.0 ** p["log10_a"]))
 
@@ -101,6 +105,7 @@ def explore(p: dict[str, Any]) -> Frame:
         "max_output_change": float(np.abs(after - before).max()),
         "l2": mlp.l2_penalty(shifted), "l2_original": mlp.l2_penalty(layers), "l2_min": mlp.min_l2(layers),
         "log_norm_sum": mlp.log_norm_sum(shifted), "l1_direction": mlp.l1_direction(shifted),
+        "weissi": mlp.weissi(shifted, p["lam1"], p["lam2"]),
         "product_frobenius": float(np.prod(frob)), "product_spectral": float(np.prod(spec)),
         "max_input_gradient": float(np.nanmax(grads)) if np.isfinite(grads).any() else math.nan,
         "a_star_log10": math.log10(a_star),

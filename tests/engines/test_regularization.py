@@ -183,6 +183,11 @@ def test_the_explorer_reads_invariants_and_the_l2_curve_bottoms_at_a_star():
     balanced = explore({**p, "mode": "balance"}).scalars
     assert balanced["l2"] == pytest.approx(balanced["l2_min"], rel=1e-10) and balanced["max_output_change"] < 1e-10
     assert explore({**p, "bias": "literal"}).scalars["max_output_change"] > 1e-3
+    unshifted = explore({**p, "log10_a": 0.0}).scalars
+    assert s["weissi"] == pytest.approx(unshifted["weissi"], rel=1e-12)   # WEISSI value: shift-invariant
+    assert s["weissi"] == pytest.approx(p["lam1"] * s["log_norm_sum"] + p["lam2"] * s["l1_direction"])
+    one, other = (explore({**p, "mode": "random", "shift_seed": k}).scalars for k in (1, 2))
+    assert one["l2"] != other["l2"] and max(one["max_output_change"], other["max_output_change"]) < 1e-10
 
 
 def test_the_pair_must_lie_below_the_depth_and_theta0_is_checked():

@@ -97,6 +97,7 @@ def readout_text(s: dict, params: dict) -> str:
         ("Σ‖W_l‖² (L2)", f"{s['l2']:.5g}", f"before {s['l2_original']:.5g}, lowest {s['l2_min']:.5g}"),
         ("Σ log‖W_l‖", f"{s['log_norm_sum']:.8g}", "invariant under ∏γ = 1"),
         ("Σ ‖W_l/‖W_l‖‖₁", f"{s['l1_direction']:.6g}", "invariant under any per-layer scale"),
+        ("WEISSI value", f"{s['weissi']:.6g}", f"λ₁ = {params['lam1']:g}, λ₂ = {params['lam2']:g} (eq. 10)"),
         ("max ‖∂f/∂x‖₂", *(("n/a", "the bound needs a 1-Lipschitz homogeneous activation (ReLU)")
                            if not math.isfinite(s["max_input_gradient"]) else
                            (f"{s['max_input_gradient']:.4g}", "≤ ∏ spectral ≤ ∏ Frobenius"))),

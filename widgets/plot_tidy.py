@@ -184,8 +184,9 @@ class TidyLegend(pg.LegendItem):
         self.setVisible(self._wanted_visible)
         if self.pinned or not isinstance(view_box, pg.ViewBox) or not self.items or not self.isVisible():
             return
-        if view_box.width() < 40 or view_box.height() < 40:  # not laid out yet (a hidden tab)
-            return
+        screen = view_box.getViewWidget()
+        if screen is None or not screen.isVisible() or view_box.width() < 40 or view_box.height() < 40:
+            return  # a hidden tab: it places itself when shown (PlotHost.showEvent), not on every frame
         self._follow_data(view_box)
         self._fit_columns(view_box.width(), view_box.height())
         samples = _pixel_samples(view_box)

@@ -84,7 +84,7 @@ def run_decay(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             break
         lam, lr, task = ctx.live("lam"), ctx.live("lr"), ctx.live("decay_task")
         noise = ctx.live("noise_scale")
-        shared = noise * rng.standard_normal(theta0.size) if task == "noise" else None  # paired: one draw for all
+        shared = task_gradient(theta0, task, noise, rng) if task != "quadratic" else None  # paired: one draw for all
         grads = {m: shared if shared is not None else task_gradient(thetas[m], task, noise, rng) for m in METHODS}
         thetas["sgd_l2"] = thetas["sgd_l2"] - lr * (grads["sgd_l2"] + 2.0 * lam * thetas["sgd_l2"])
         thetas["adam_l2"] = thetas["adam_l2"] - adams["adam_l2"].step(grads["adam_l2"] + 2.0 * lam * thetas["adam_l2"], lr)

@@ -14,6 +14,7 @@ QUICK: dict[str, dict] = {
     "batchnorm:projection": {},
     "batchnorm:ics": {"steps": 10, "measure_every": 5, "depth": 2, "width": 8},
     "batchnorm:noisy": {"steps": 10, "record_every": 5},
+    "regularization:race": {"steps": 20, "eval_every": 10, "train_size": 40, "width": 8},
     "regularization:explorer": {"fit_steps": 20, "points": 40},
     "regularization:conservation": {"steps": 200, "record_every": 50},
     "regularization:decay": {"steps": 100, "record_every": 10},

@@ -1,15 +1,17 @@
 """L2 vs weight-scale-shift-invariant regularisation (kexue.fm 7681; regularization.md).
 
-Experiments: ``explorer`` (W1: shift scale between layers and watch L2 change while the function,
-Σlog‖W‖ and the input-gradient bound do not), ``conservation`` (W3: the layer balance under
-gradient descent with no penalty, L2, the log penalty and the L1-direction term), ``decay`` (W4:
-SGD + L2, Adam + L2 and AdamW on a vector of very different coordinates).  The regulariser race
-(W2) comes next; until then the explorer is the topic's main page.
+Experiments: ``race`` (W2, the main one: seven regularisers trained side by side from one initial
+state on one batch sequence), ``explorer`` (W1: shift scale between layers and watch L2 change while
+the function, Σlog‖W‖ and the input-gradient bound do not), ``conservation`` (W3: the layer balance
+under gradient descent with no penalty, L2, the log penalty and the L1-direction term), ``decay``
+(W4: SGD + L2, Adam + L2 and AdamW on a vector of very different coordinates).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.regularization.conservation import CONSERVATION_PARAMS, run_conservation
 from engines.regularization.decay import DECAY_PARAMS, METHODS, run_decay
 from engines.regularization.explorer import EXPLORER_PARAMS, run_explorer
+from engines.regularization.race import FINAL_COLUMNS, MAX_DEPTH, RACE_PARAMS, relevant_race, run_race
+from engines.regularization.race_population import METHOD_RULES
 
 TITLE = "L2 regularisation and weight-scale shifting"
 
@@ -46,7 +48,37 @@ CONSERVATION_OUTPUTS = (
     Series("norm2_log_predicted", "‖W₁(0)‖² − 2λ·lr·k (log, penalty alone)", "squared weight", "first layer's ‖W₁‖²"),
 )
 
+RACE_MEASURES = (
+    ("train_loss", "training loss", "nats"), ("test_loss", "test loss", "nats"),
+    ("train_acc", "training accuracy", ""), ("test_acc", "test accuracy", ""),
+    ("fgsm_acc", "accuracy under FGSM at ε", ""), ("input_grad", "mean ‖∂f_y/∂x‖₂ on test", ""),
+    ("l2", "Σ‖W_l‖²", "squared weight"), ("log_norm_sum", "Σ log‖W_l‖", ""),
+    ("imbalance", "D = ‖W₁‖² − ‖W₂‖²", "squared weight"), ("product_frobenius", "∏ ‖W_l‖_F", ""),
+    ("product_spectral", "∏ ‖W_l‖₂ (bounds every ‖∂f/∂x‖₂)", ""),
+)
+RACE_OUTPUTS = (
+    *(Series(f"{key}_{m}", f"{label}, {rule.label}", unit, label)
+      for key, label, unit in RACE_MEASURES for m, rule in METHOD_RULES.items()),
+    *(Series(f"norm_{layer}_{m}", f"‖W_{layer}‖_F, {rule.label}", "weight norm", f"per-layer norms, {rule.label}")
+      for m, rule in METHOD_RULES.items() for layer in range(1, MAX_DEPTH + 1)),
+    Series("seconds", "training time (evaluations excluded)", "s", "time"),
+    Table("final", FINAL_COLUMNS, "the final standings, one row per method (method: its index in `methods`)"),
+)
+
 EXPERIMENTS = (
+    Experiment("race", "Regulariser race", RACE_PARAMS, run_race, outputs=RACE_OUTPUTS, relevant=relevant_race,
+               in_process=True,
+               summary="no penalty, L2 with SGD and Adam, AdamW, WEISSI and L2 with re-balancing, trained "
+                       "side by side from one initial state on the same batches",
+               presets=(Preset("overfit 100 noisy moons", {"dataset": "moons", "train_size": 100, "noise": 0.3},
+                               "training accuracy goes to 1 without a penalty; compare the methods' test "
+                               "and FGSM accuracy (WEISSI need not win: no published numbers exist)"),
+                        Preset("an imbalanced start", {"imbalance": 10.0, "steps": 2000},
+                               "the same function with W₁·10 and W₂/10: L2's path changes (Σ‖W‖² starts "
+                               "100× larger), re-balancing undoes it at once, Σlog‖W‖ starts where it did"),
+                        Preset("300 digits with label noise", {"dataset": "digits", "train_size": 300,
+                                                                "label_noise": 0.2, "fgsm_eps": 0.05},
+                               "a wide net memorises the flipped labels; the test labels are clean"))),
     Experiment("explorer", "Scale-shift explorer", EXPLORER_PARAMS, run_explorer, mode="instant",
                outputs=EXPLORER_OUTPUTS,
                summary="shift scale between two layers of a fitted ReLU net: the function and Σlog‖W‖ "

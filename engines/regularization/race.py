@@ -28,7 +28,7 @@ from engines.core.params import Param, ParamSchema, ParameterError
 from engines.core.torch_runtime import DEVICE_CHOICES, configure_threads, describe_device, resolve_device
 from engines.regularization.mlp import make_mlp
 from engines.regularization.race_data import DATASETS, make_race_data
-from engines.regularization.race_population import METHODS, Coefficients, RacePopulation
+from engines.regularization.race_population import METHOD_RULES, METHODS, Coefficients, RacePopulation
 from engines.training.guard import DivergenceGuard
 
 MAX_DEPTH = 5
@@ -83,6 +83,22 @@ RACE_PARAMS = ParamSchema([
     Param("device", "cpu", kind="choice", choices=DEVICE_CHOICES, advanced=True,
           help="cpu (fastest for these small nets), cuda, or auto"),
 ])
+
+
+def relevant_race(values: dict[str, Any]) -> set[str]:
+    """The parameters these values read: a coefficient only when a chosen method uses it."""
+    names = set(RACE_PARAMS.names())
+    try:
+        rules = [METHOD_RULES[m] for m in _methods(values.get("methods", ""))]
+    except ParameterError:
+        return names
+    optimizers = {values.get("optimizer", "adam") if r.optimizer == "shared" else r.optimizer for r in rules}
+    uses = {"lam": any(r.l2 for r in rules), "lam1": any(r.log for r in rules),
+            "lam2": any(r.l1_direction for r in rules), "wd": any(r.decoupled_decay for r in rules),
+            "lr": "adam" in optimizers, "sgd_lr": "sgd" in optimizers,
+            "optimizer": any(r.optimizer == "shared" for r in rules),
+            "noise": values.get("dataset") in ("moons", "circles")}
+    return names - {name for name, used in uses.items() if not used}
 
 
 def validate_race(params: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +190,7 @@ def run_race(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     live = {name: p[name] for name in LIVE_COEFFICIENTS}
     guard = {m: DivergenceGuard() for m in methods}
     alive = list(range(len(methods)))
+    stopped: dict[str, str] = {}  # method → why it stopped
     header = (f"{len(methods)} methods on {p['dataset']} ({n} training examples"
               f"{f', {race.flipped} labels flipped' if race.flipped else ''}) on {describe_device(device)}")
     yield Frame(0, 0.0, message=f"racing {header}")
@@ -183,11 +200,12 @@ def run_race(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         if step % every == 0 or step == steps:
             measured = evaluate(pop, data, p["fgsm_eps"], race.clip)
             scalars, dead = _scalars(methods, alive, measured, step, guard)
-            for member in dead:
+            for member, reason in dead.items():
                 pop.freeze(member)
                 alive.remove(member)
+                stopped[methods[member]] = reason
             scalars["seconds"] = trained_s
-            message = _message(methods, alive, measured, step, steps, dead)
+            message = _message(methods, alive, measured, step, steps, stopped)
             arrays, columns = {}, {}
             if step == steps or not alive:
                 arrays["final"] = _final_table(methods, alive, measured)
@@ -209,14 +227,17 @@ def run_race(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         trained_s += time.perf_counter() - started
 
 
-def _scalars(methods, alive, measured, step, guard) -> tuple[dict[str, float], list[int]]:
+def _scalars(methods, alive, measured, step, guard) -> tuple[dict[str, float], dict[int, str]]:
+    """The measured values of the members still running, and the members that diverged now (with
+    the guard's reason): a diverged method stops, the others race on."""
     scalars: dict[str, float] = {}
-    dead = []
+    dead = {}
     for member in list(alive):
         m = methods[member]
         values = {key: float(measured[key][member]) for key in SCALAR_KEYS}
-        if guard[m].check(step, {"train_loss": values["train_loss"], "l2": values["l2"]}):
-            dead.append(member)
+        reason = guard[m].check(step, {"train_loss": values["train_loss"], "l2": values["l2"]})
+        if reason:
+            dead[member] = reason
             continue
         scalars.update({f"{key}_{m}": value for key, value in values.items()})
         scalars.update({f"norm_{layer + 1}_{m}": float(v) for layer, v in enumerate(measured["norms"][member])})
@@ -230,14 +251,14 @@ def _final_table(methods, alive, measured) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def _message(methods, alive, measured, step, steps, dead) -> str:
+def _message(methods, alive, measured, step, steps, stopped: dict[str, str]) -> str:
     if not alive:
-        return f"step {step}: every method diverged (lower the learning rates)"
+        return f"step {step}: every method diverged (lower the learning rates): " + "; ".join(stopped.values())
     best = max(alive, key=lambda i: measured["test_acc"][i])
     text = (f"step {step}/{steps}: best test accuracy {measured['test_acc'][best]:.3f} ({methods[best]}); "
             f"FGSM accuracy " + ", ".join(f"{methods[i]} {measured['fgsm_acc'][i]:.2f}" for i in alive))
-    if dead:
-        text += f" · stopped (diverged): {', '.join(methods[i] for i in dead)}"
+    if stopped:
+        text += " · stopped: " + "; ".join(f"{m} ({reason})" for m, reason in stopped.items())
     return text
 
 

@@ -82,6 +82,7 @@ class ParamRow(QtWidgets.QWidget):
         self.label: QtWidgets.QLabel | None = None
         self.scale: SliderScale | None = None
         self.zero_check: QtWidgets.QCheckBox | None = None
+        self.checks: list[QtWidgets.QCheckBox] = []
         self._last_nonzero = self._value if self._value else getattr(param, "lo", 1) or 1
 
         outer = QtWidgets.QVBoxLayout(self)
@@ -175,11 +176,31 @@ class ParamRow(QtWidgets.QWidget):
             self.combo.currentIndexChanged.connect(
                 lambda i: self._propose(p.choices[i], gesture=True) if i >= 0 else None)
             body.addWidget(self.combo, 1)
+        elif p.kind == "multi":
+            self.checks = self._choice_checks(p, body)
         elif p.kind == "str":
             self.line_edit = TextBox()
             self.line_edit.editingFinished.connect(
                 lambda: self._propose(self.line_edit.text(), gesture=True))
             body.addWidget(self.line_edit, 1)
+
+    def _choice_checks(self, p, body: QtWidgets.QHBoxLayout) -> list[QtWidgets.QCheckBox]:
+        """One check box per choice, two columns; a toggle proposes the ticked ones."""
+        grid = QtWidgets.QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(0)
+        labels = tuple(getattr(p, "choice_labels", ())) or tuple(p.choices)
+        checks = []
+        for index, (choice, label) in enumerate(zip(p.choices, labels)):
+            check = QtWidgets.QCheckBox(label)
+            check.setToolTip(f"{p.name} includes {choice}")
+            check.toggled.connect(lambda _on: self._propose(
+                ",".join(c for c, box in zip(p.choices, self.checks) if box.isChecked()), gesture=True))
+            grid.addWidget(check, index // 2, index % 2)
+            checks.append(check)
+        body.addLayout(grid, 1)
+        return checks
 
     def value(self) -> Any:
         return self._value
@@ -252,6 +273,8 @@ class ParamRow(QtWidgets.QWidget):
                     (self.combo, lambda w: w.setCurrentIndex(list(self.param.choices).index(value))),
                     (self.check, lambda w: w.setChecked(bool(value))),
                     (self.line_edit, lambda w: w.setText(str(value)))]
+        chosen = set(str(value).split(",")) if self.param.kind == "multi" else set()
+        controls += [(box, lambda w, c=c: w.setChecked(c in chosen)) for c, box in zip(self.param.choices, self.checks)]
         for widget, apply in controls:
             if widget is None:
                 continue

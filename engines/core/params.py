@@ -31,7 +31,8 @@ class ParameterError(ValueError):
 class Param:
     """One declared parameter.
 
-    kind: "float", "int", "choice", "bool" or "str".
+    kind: "float", "int", "choice", "bool", "str" or "multi" (one or more of ``choices``, written
+        as a comma list in the order of ``choices``: the form shows a check box for each).
     live: True when a running simulation can take the new value without restarting.
     log: True when the natural control is logarithmic (the form uses a log slider).
     zero: with ``log``, exactly 0 is allowed too (a log slider cannot reach it; the form adds an
@@ -42,6 +43,7 @@ class Param:
         are (a rope's ω to λ5, not to 200 rad/s); the value box still takes the whole range.
     derived: values → a short text shown under the control, the quantity the value means in the
         physics (ω → "λ = ω²L/g = 3.67"); "" shows nothing.
+    choice_labels: the words a "multi" parameter's check boxes show, one per choice.
     """
 
     name: str
@@ -60,9 +62,10 @@ class Param:
     advanced: bool = False
     typical: tuple[float, float] | None = None
     derived: Any = None  # Callable[[Mapping[str, Any]], str]; Any keeps the dataclass hashable
+    choice_labels: tuple[str, ...] = ()  # what the form shows for each of ``choices`` (default: the choice)
 
     def __post_init__(self):
-        if self.kind not in ("float", "int", "choice", "bool", "str"):
+        if self.kind not in ("float", "int", "choice", "bool", "str", "multi"):
             raise ValueError(f"unknown parameter kind {self.kind!r} for {self.name}")
         if self.kind == "choice" and self.default not in self.choices:
             raise ValueError(f"default of {self.name} is not among its choices")
@@ -90,6 +93,8 @@ class Param:
             return "true or false"
         if self.kind == "str":
             return "any text"
+        if self.kind == "multi":
+            return "a comma list of one or more of " + ", ".join(self.choices)
         unit = f" {self.unit}" if self.unit else ""
         kind = "an integer" if self.kind == "int" else "a number"
         fmt = _fmt_int if self.kind == "int" else _fmt
@@ -119,6 +124,12 @@ class Param:
                     self.name,
                     f"{self.name} = {_fmt(converted)} is out of range; allowed: {self.range_text()}",
                 )
+        if self.kind == "multi":
+            unknown = [item for item in converted if item not in self.choices]
+            if unknown or not converted:
+                what = f"{', '.join(map(repr, unknown))} not valid" if unknown else "nothing chosen"
+                raise ParameterError(self.name, f"{self.name}: {what}; allowed: {self.range_text()}")
+            return ",".join(c for c in self.choices if c in converted)
         if self.kind == "choice" and converted not in self.choices:
             raise ParameterError(
                 self.name, f"{self.name}: {_shown(value)} is not valid; allowed: {self.range_text()}"
@@ -145,6 +156,9 @@ class Param:
             if text in ("0", "false", "no", "off"):
                 return False
             raise ValueError
+        if self.kind == "multi":
+            items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+            return [item.strip() for item in items if item.strip()]
         return str(value)
 
     def describe(self) -> dict:

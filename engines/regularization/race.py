@@ -38,17 +38,15 @@ FINAL_COLUMNS = ("method", "train_acc", "test_acc", "fgsm_acc", "input_grad", "l
 
 
 def _methods(text: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(m.strip() for m in str(text).split(",") if m.strip()))
-    unknown = [m for m in names if m not in METHODS]
-    if unknown or not names:
-        raise ParameterError("methods", f"methods: {', '.join(unknown) or 'none given'} not valid; allowed: "
-                                        f"a comma list of {', '.join(METHODS)}")
-    return names
+    """The methods of a validated ``methods`` value, in the order of METHODS."""
+    return tuple(RACE_PARAMS["methods"].validate(text).split(","))
 
 
 RACE_PARAMS = ParamSchema([
-    Param("methods", ",".join(METHODS), kind="str",
-          help=f"comma list of the methods to race, from {', '.join(METHODS)}"),
+    Param("methods", ",".join(METHODS), kind="multi", choices=METHODS,
+          choice_labels=tuple(rule.label for rule in METHOD_RULES.values()),
+          help="the methods to race (on the command line a comma list): none, l2_sgd, l2_adam, adamw, "
+               "weissi_log, weissi_full, l2_rebalance"),
     Param("dataset", "moons", kind="choice", choices=DATASETS,
           help="moons / circles (2-D, noise below), digits (8×8 images, 10 classes), classification "
                "(make_classification: 20 features, 5 informative)"),
@@ -102,9 +100,7 @@ def relevant_race(values: dict[str, Any]) -> set[str]:
 
 
 def validate_race(params: dict[str, Any]) -> dict[str, Any]:
-    p = RACE_PARAMS.validate(params)
-    _methods(p["methods"])
-    return p
+    return RACE_PARAMS.validate(params)
 
 
 def initial_layers(p: dict[str, Any], inputs: int, classes: int,

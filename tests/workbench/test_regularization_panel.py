@@ -1,6 +1,7 @@
-"""The regularisation panel as a user drives it: the explorer re-solves as the shift moves and says
-the function stayed; the literal bias rule says it changed; the decay page draws one log plot per
-coordinate with the three optimisers."""
+"""The regularisation panel as a user drives it: the race trains the ticked methods and fills its
+curves and standings; the explorer re-solves as the shift moves and says the function stayed; the
+literal bias rule says it changed; the decay page draws one log plot per coordinate with the three
+optimisers."""
 import numpy as np
 import pytest
 
@@ -14,13 +15,39 @@ def panel(qtbot):
     qtbot.addWidget(p)
     p.resize(1400, 900)
     p.show()
-    qtbot.waitUntil(lambda: p.main.last_frame() is not None, timeout=30000)
     yield p
     assert p.shutdown()
 
 
+def test_the_race_trains_the_ticked_methods_and_fills_its_curves_and_standings(qtbot, panel):
+    race = panel.main
+    assert race.experiment_id == "race"
+    boxes = race.form.row_widget("methods").checks
+    boxes[0].setChecked(False)                       # untick "no penalty" as a user would
+    assert race.form.values()["methods"] == "l2_sgd,l2_adam,adamw,weissi_log,weissi_full,l2_rebalance"
+    race.set_values({"steps": 40, "eval_every": 20, "train_size": 40, "width": 8, "fgsm_eps": 0.2})
+    race.start()
+    qtbot.waitUntil(lambda: not race.is_running(), timeout=60000)
+    race.view.draw()
+    table = race.view.standings_text()
+    assert "no penalty" not in table and set(table) == {"L2 + SGD", "L2 + Adam", "AdamW", "WEISSI-log (λ₁)",
+                                                         "WEISSI full (λ₁, λ₂)", "L2 + re-balancing"}
+    final = race.last_frame().scalars
+    assert table["AdamW"]["test acc"] == f"{final['test_acc_adamw']:.3f}"
+    steps, accuracy = race.view.series()["test_acc"]["L2 + Adam"]
+    assert list(steps) == [0, 20, 40] and accuracy[-1] == pytest.approx(final["test_acc_l2_adam"])
+    assert "no penalty" not in race.view.series()["l2"]
+    assert "ε = 0.2" in race.view.curves["fgsm_acc"].title
+    boxes[1].setChecked(False)
+    for box in boxes[2:]:
+        box.setChecked(False)                        # the last one cannot go: nothing would race
+    assert "nothing chosen" in race.form.row_widget("methods").error()
+    assert race.form.values()["methods"] == "l2_rebalance"
+
+
 def test_moving_the_shift_changes_l2_not_the_function(qtbot, panel):
-    explorer = panel.main
+    explorer = panel.show_page("explorer")
+    qtbot.waitUntil(lambda: explorer.last_frame() is not None, timeout=30000)
     before = explorer.last_frame().scalars["l2"]
     explorer.set_values({"log10_a": 1.0})
     qtbot.waitUntil(lambda: explorer.last_frame().scalars["l2"] != before, timeout=10000)

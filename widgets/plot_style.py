@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .plot_tidy import TidyLegend, fit_title
+from .plot_tidy import TidyAxis, TidyLegend, fit_title
 
 
 def set_grid(plot_item: pg.PlotItem, on: bool, alpha: float = 0.15) -> None:
@@ -98,7 +98,8 @@ class PlotHost(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, background=None, grid: bool = False):
         super().__init__(parent)
-        self._widget = pg.PlotWidget(background=background)
+        self._widget = pg.PlotWidget(background=background,
+                                     axisItems={side: TidyAxis(side) for side in ("left", "bottom")})
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._widget)

@@ -248,3 +248,37 @@ def fit_title(plot_item: pg.PlotItem, text: str | None) -> None:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class TidyAxis(pg.AxisItem):
+    """An axis whose log-scale minor labels (2·10¹ … 9·10¹) never overlap.
+
+    pyqtgraph labels every minor tick of a log axis that spans under three decades and only limits
+    the total amount of text, so near the top of a decade, where the ticks crowd, the labels are
+    drawn over each other.  Here a minor label is kept only when it sits at least a label's extent
+    (its height on a vertical axis, its width on a horizontal one) from every label kept before it,
+    the decades' labels first; the ticks themselves all stay.
+    """
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
+        strings = super().logTickStrings(values, scale, spacing)
+        low, high = self.range
+        length = self.height() if self.orientation in ("left", "right") else self.width()
+        if spacing is not None or high <= low or length <= 0:
+            return strings  # a decade level, or no geometry yet
+        metrics = QtGui.QFontMetricsF(self.style.get("tickFont") or self.font())
+        per_unit = length / (high - low)
+        vertical = self.orientation in ("left", "right")
+        kept = [float(v) * per_unit for v in range(math.floor(low), math.ceil(high) + 1)]
+        shown = []
+        for value, text in zip(values, strings):
+            extent = metrics.height() if vertical else metrics.horizontalAdvance(text) + metrics.height()
+            where = float(value) * per_unit
+            if abs(value - round(value)) < 1e-9:  # a decade: always labelled
+                shown.append(text)
+            elif all(abs(where - other) >= extent for other in kept):
+                kept.append(where)
+                shown.append(text)
+            else:
+                shown.append("")
+        return shown

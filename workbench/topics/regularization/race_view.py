@@ -52,30 +52,35 @@ class RaceView(ExperimentView):
             grid = QGridLayout(page)
             grid.setContentsMargins(0, 0, 0, 0)
             for index, (key, title, y_label, log) in enumerate(plots):
-                self.curves[key] = self._method_plot(title, y_label, log, legend=index == 0)
+                self.curves[key] = self._method_plot(title, y_label, log)
                 grid.addWidget(self.curves[key], index // 2, index % 2)
             if tab_title == "Race":
                 self.standings = self._standings_table()
                 grid.addWidget(self.standings, 2, 0, 1, 2)
-                grid.setRowStretch(0, 3)
-                grid.setRowStretch(1, 3)
-                grid.setRowStretch(2, 2)
             if tab_title == "Norms":
                 grid.addWidget(self._layer_norms_box(), 1, 1)
             self.tabs.addTab(page, tab_title)
+        self.key = QLabel()
+        self.key.setToolTip("each method's colour on every plot of this page (hover a curve for its values)")
+        self.tabs.setCornerWidget(self.key, Qt.TopRightCorner)
+        self._show_key(METHODS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-    def _method_plot(self, title: str, y_label: str, log: bool, legend: bool) -> LivePlot:
+    def _show_key(self, methods) -> None:
+        """One colour key for every plot (seven legends would each cover most of their plot)."""
+        self.key.setText("&nbsp;&nbsp;".join(f'<span style="color:{METHOD_COLORS[m]}">━━</span>&nbsp;'
+                                              f'{METHOD_RULES[m].label}' for m in methods) + "&nbsp;")
+
+    def _method_plot(self, title: str, y_label: str, log: bool) -> LivePlot:
         plot = LivePlot()
         plot.set_title(title)
         plot.set_labels("step", y_label)
         for m in METHODS:
             plot.add_series(METHOD_RULES[m].label, color=METHOD_COLORS[m], width=1.0)
         plot.set_log_y(log)
-        if not legend:
-            plot.plot_item.legend.setVisible(False)
+        plot.plot_item.legend.setVisible(False)
         return plot
 
     def _standings_table(self) -> QTableWidget:
@@ -86,7 +91,15 @@ class RaceView(ExperimentView):
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         table.setEditTriggers(QTableWidget.NoEditTriggers)
         table.setToolTip("the latest evaluation of every method; bold: the best test and FGSM accuracy")
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         return table
+
+    def _fit_standings_height(self) -> None:
+        """As tall as its shown rows: the plots above take the rest."""
+        table = self.standings
+        table.resizeRowsToContents()
+        header = max(table.horizontalHeader().height(), table.horizontalHeader().sizeHint().height())
+        table.setFixedHeight(header + table.verticalHeader().length() + 2 * table.frameWidth() + 4)
 
     def _layer_norms_box(self) -> QWidget:
         box = QWidget()
@@ -113,7 +126,9 @@ class RaceView(ExperimentView):
         self._methods = tuple(m for m in str(params.get("methods", "")).split(",") if m in METHODS)
         for row, m in enumerate(METHODS):
             self.standings.setRowHidden(row, m not in self._methods)
-        for plot in self.curves.values():  # the legends list the methods in this race only
+        self._fit_standings_height()
+        self._show_key(self._methods)
+        for plot in self.curves.values():  # the methods in this race only
             for m in METHODS:
                 label = METHOD_RULES[m].label
                 if m not in self._methods and label in plot.series_names():
@@ -171,6 +186,7 @@ class RaceView(ExperimentView):
                     font.setBold(True)
                     item.setFont(font)
                 self.standings.setItem(row, column, item)
+        self._fit_standings_height()
 
     def _show_layer_norms(self, *_args) -> None:
         points = self._layer_points.get(self.layer_method.currentData(), {})

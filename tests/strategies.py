@@ -32,6 +32,9 @@ def valid_values(p: Param) -> st.SearchStrategy:
         return st.sampled_from((True, False) + BOOL_WORDS + ("TRUE", " on "))
     if p.kind == "str":
         return st.text(max_size=30)
+    if p.kind == "multi":
+        chosen = st.lists(st.sampled_from(p.choices), min_size=1, unique=True)
+        return chosen.map(",".join) | chosen.map(", ".join) | chosen
     lo, hi = span(p)
     if p.kind == "int":
         numbers = st.integers(int(math.ceil(lo)), int(math.floor(hi)))
@@ -50,6 +53,10 @@ def invalid_values(p: Param) -> st.SearchStrategy:
         return st.text(max_size=10).filter(lambda t: t.strip().lower() not in BOOL_WORDS) | st.just(2)
     if p.kind == "str":
         return st.nothing()
+    if p.kind == "multi":
+        foreign = st.text(min_size=1, max_size=12).filter(lambda t: "," not in t and t.strip()
+                                                          and t.strip() not in p.choices)
+        return st.just("") | st.just(" , ") | foreign | foreign.map(lambda t: f"{p.choices[0]},{t}") | st.just(3)
     garbage = st.sampled_from(NOT_NUMBERS) | st.just(True) | st.just(None) | st.just([1])
     outside = []
     if p.lo is not None:

@@ -36,6 +36,8 @@ def test_a_valid_value_is_accepted_and_stays_in_range(ref, schema, data):
         assert isinstance(value, int if param.kind == "int" else float)
     if param.kind == "choice":
         assert value in param.choices
+    if param.kind == "multi":
+        assert value and set(value.split(",")) <= set(param.choices)
 
 
 @pytest.mark.parametrize("ref, schema", SCHEMAS, ids=[ref for ref, _ in SCHEMAS])

@@ -96,3 +96,12 @@ def test_plain_decimal_numbers_still_parse(text, value):
 def test_a_float_refuses_foreign_digits_and_overflow(text):
     with pytest.raises(ParameterError):
         Param("x", 1.0, lo=-10, hi=10).validate(text)
+
+
+def test_a_multi_parameter_takes_a_comma_list_of_its_choices_in_their_order():
+    methods = Param("methods", "a,c", kind="multi", choices=("a", "b", "c"))
+    assert methods.validate(" c , a ") == "a,c" and methods.validate(["b"]) == "b"
+    for bad, fragment in (("a,x", "'x' not valid"), ("", "nothing chosen"), (" , ", "nothing chosen")):
+        with pytest.raises(ParameterError, match=fragment) as refused:
+            methods.validate(bad)
+        assert "allowed: a comma list of one or more of a, b, c" in str(refused.value)

@@ -305,3 +305,22 @@ def test_a_derived_quantity_follows_every_value_it_reads(qtbot):
     assert label.text() == "λ = 72"
     form.set_values({"omega": 3.0})  # undo, restore
     assert label.text() == "λ = 18"
+
+
+def test_a_multi_parameter_is_a_check_box_per_choice(qtbot):
+    form = ParamForm([Param("methods", "a,c", kind="multi", choices=("a", "b", "c"),
+                            choice_labels=("alpha", "beta", "gamma"))])
+    qtbot.addWidget(form)
+    row = form.row_widget("methods")
+    assert [box.text() for box in row.checks] == ["alpha", "beta", "gamma"]
+    assert [box.isChecked() for box in row.checks] == [True, False, True]
+    seen = []
+    form.valueChanged.connect(lambda name, value: seen.append(value))
+    row.checks[1].setChecked(True)
+    assert form.values()["methods"] == "a,b,c" and seen[-1] == "a,b,c"
+    row.checks[0].setChecked(False)
+    row.checks[1].setChecked(False)
+    row.checks[2].setChecked(False)              # nothing would be left: refused, said inline
+    assert form.values()["methods"] == "c" and "nothing chosen" in form.error("methods")
+    form.set_values({"methods": "b"})
+    assert [box.isChecked() for box in row.checks] == [False, True, False] and not form.error("methods")

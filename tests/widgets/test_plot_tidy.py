@@ -115,3 +115,34 @@ def test_a_legend_of_one_curve_under_a_labelled_axis_hides_until_a_second_comes(
     legend.setVisible(False)                  # a view may still hide it on purpose
     qtbot.wait(SETTLE_MS)
     assert not legend.isVisible()
+
+
+def _drawn_labels(axis) -> list[tuple[float, str]]:
+    """(pixel position along the axis, text) of every tick label the axis would draw now."""
+    low, high = axis.range
+    length = axis.height()
+    labels = []
+    for spacing, values in axis.tickValues(low, high, length):
+        for value, text in zip(values, axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, spacing)):
+            if text:
+                labels.append(((value - low) / (high - low) * length, text))
+    return labels
+
+
+def test_a_log_axis_draws_no_minor_label_over_another(qtbot):
+    plot = shown_plot(qtbot, width=400, height=220)
+    plot.set_log_y(True)
+    x = np.linspace(0.0, 1.0, 50)
+    plot.set_series("loss", x, 0.03 * 20 ** x)        # 0.03 … 0.6: under two decades, minor labels
+    qtbot.wait(SETTLE_MS)
+    axis = plot.plot_item.getAxis("left")
+    labels = _drawn_labels(axis)
+    texts = [text for _, text in labels]
+    assert "0.1" in texts and len(labels) >= 4       # the decade and some minor labels stay
+    height = pg.QtGui.QFontMetricsF(axis.style.get("tickFont") or axis.font()).height()
+    positions = sorted({round(where, 3) for where, _ in labels})
+    assert min(np.diff(positions)) >= height - 1e-6  # no two labels closer than a text line
+    minor = next(values for spacing, values in axis.tickValues(*axis.range, axis.height()) if spacing is None)
+    crowded = pg.AxisItem.logTickStrings(axis, minor, 1.0, None)           # what pyqtgraph alone draws
+    tidy = axis.logTickStrings(minor, 1.0, None)
+    assert sum(map(bool, tidy)) < sum(map(bool, crowded))

@@ -181,7 +181,7 @@ def run_race(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
                          p["optimizer"], device)
     batches = torch.Generator().manual_seed(p["seed"])
     n, batch = len(race.y_train), min(p["batch_size"], len(race.y_train))
-    order, cursor = torch.randperm(n, generator=batches), 0
+    order, cursor = torch.randperm(n, generator=batches).to(device), 0
     steps, every = p["steps"], p["eval_every"]
     live = {name: p[name] for name in LIVE_COEFFICIENTS}
     guard = {m: DivergenceGuard() for m in methods}

@@ -145,3 +145,20 @@ def test_the_form_shows_only_the_coefficients_the_chosen_methods_read():
     hidden = set(RACE_PARAMS.names()) - relevant_race({"methods": "none,adamw", "dataset": "digits"})
     assert hidden == {"lam", "lam1", "lam2", "noise", "sgd_lr"}
     assert relevant_race({"methods": ",".join(METHODS), "dataset": "moons"}) == set(RACE_PARAMS.names())
+
+
+def test_a_live_coefficient_reaches_the_running_race():
+    values = validate_race({"methods": "l2_adam", "lam": 1e-7, "steps": 60, "eval_every": 20, "train_size": 60,
+                            "width": 16})
+
+    def final_l2(change_at):
+        ctx = RunContext.for_params(values)
+        last = None
+        for frame in run_race(values, ctx):
+            if frame.step == change_at:
+                ctx.set_live("lam", 0.5)
+            last = frame
+        return last.scalars["l2_l2_adam"]
+
+    steady, changed = final_l2(None), final_l2(20)
+    assert changed < 0.9 * steady    # the strong penalty from step 20 on shrank the weights

@@ -52,6 +52,7 @@ RACE_MEASURES = (
     ("train_loss", "training loss", "nats"), ("test_loss", "test loss", "nats"),
     ("train_acc", "training accuracy", ""), ("test_acc", "test accuracy", ""),
     ("fgsm_acc", "accuracy under FGSM at ε", ""), ("input_grad", "mean ‖∂f_y/∂x‖₂ on test", ""),
+    ("max_input_grad", "largest ‖∂f_y/∂x‖₂ on test (≤ ∏‖W_l‖₂, W-7)", ""),
     ("l2", "Σ‖W_l‖²", "squared weight"), ("log_norm_sum", "Σ log‖W_l‖", ""),
     ("imbalance", "D = ‖W₁‖² − ‖W₂‖²", "squared weight"), ("product_frobenius", "∏ ‖W_l‖_F", ""),
     ("product_spectral", "∏ ‖W_l‖₂ (bounds every ‖∂f/∂x‖₂)", ""),

@@ -133,7 +133,10 @@ def evaluate(pop: RacePopulation, data: dict[str, torch.Tensor], eps: float, cli
             out[f"{split}_loss"] = _cross_entropy(logits, y).mean(dim=1).cpu().numpy()
             out[f"{split}_acc"] = (logits.argmax(-1) == y).float().mean(dim=1).cpu().numpy()
         frob = pop.layer_norms2().double().sqrt()
-        spectral = torch.stack([torch.linalg.matrix_norm(w, ord=2) for w in pop.weights], dim=1).double()
+        finite = torch.stack([torch.isfinite(w).flatten(1).all(dim=1) for w in pop.weights], dim=1).all(dim=1)
+        spectral = torch.stack([torch.linalg.matrix_norm(torch.where(finite.view(-1, 1, 1), w, 0.0), ord=2)
+                                for w in pop.weights], dim=1).double()  # LAPACK refuses NaN: a member
+        spectral[~finite] = math.nan                                   # that blew up reads NaN
     out["norms"] = frob.cpu().numpy()
     out["l2"] = (frob ** 2).sum(dim=1).cpu().numpy()
     out["log_norm_sum"] = frob.clamp_min(1e-300).log().sum(dim=1).cpu().numpy()
@@ -152,8 +155,8 @@ def evaluate(pop: RacePopulation, data: dict[str, torch.Tensor], eps: float, cli
         adversarial = xs + eps * grad.sign()
         if clip is not None:
             adversarial = adversarial.clamp(*clip)
-        fooled = pop.forward(adversarial).argmax(-1) == y
-    out["fgsm_acc"] = fooled.float().mean(dim=1).cpu().numpy()
+        still_right = pop.forward(adversarial).argmax(-1) == y
+    out["fgsm_acc"] = still_right.float().mean(dim=1).cpu().numpy()
     return out
 
 
@@ -165,7 +168,7 @@ def _cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 SCALAR_KEYS = ("train_loss", "test_loss", "train_acc", "test_acc", "l2", "log_norm_sum", "imbalance",
-               "product_frobenius", "product_spectral", "input_grad", "fgsm_acc")
+               "product_frobenius", "product_spectral", "input_grad", "max_input_grad", "fgsm_acc")
 
 
 def run_race(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:

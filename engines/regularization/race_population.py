@@ -88,7 +88,8 @@ class RacePopulation:
                 slices.append((offset, offset + tensor.numel(), tuple(tensor.shape)))
                 offset += tensor.numel()
         self.n_params = offset
-        self.flat = torch.cat(pieces).to(device).repeat(len(methods), 1)
+        self.initial = torch.cat(pieces).to(device)
+        self.flat = self.initial.repeat(len(methods), 1)
         self.grad = torch.zeros_like(self.flat)
         self.m = torch.zeros_like(self.flat)
         self.v = torch.zeros_like(self.flat)
@@ -129,11 +130,11 @@ class RacePopulation:
         self.uses_adam = self._column([o == "adam" for o in optimizers]).bool()
         self.any_adam, self.any_sgd = "adam" in optimizers, "sgd" in optimizers
         self.lr = self._column([c.lr if o == "adam" else c.sgd_lr for o in optimizers]) * self.active
-        self.lam_l2 = self._column([2.0 * c.lam * r.l2 for r in self.rules])  # the gradient's 2λ
-        self.lam_log = self._column([c.lam1 * r.log for r in self.rules])
-        self.lam_l1 = self._column([c.lam2 * r.l1_direction for r in self.rules])
+        self.lam_l2 = self._column([2.0 * c.lam * r.l2 for r in self.rules]) * self.active  # the gradient's 2λ
+        self.lam_log = self._column([c.lam1 * r.log for r in self.rules]) * self.active
+        self.lam_l1 = self._column([c.lam2 * r.l1_direction for r in self.rules]) * self.active
         self.decay = self._column([c.wd * r.decoupled_decay for r in self.rules]) * self.lr
-        self.rebalancing = self._column([r.rebalance for r in self.rules]).bool()
+        self.rebalancing = (self._column([r.rebalance for r in self.rules]) * self.active).bool()
         self.with_l2, self.with_log = bool(self.lam_l2.any()), bool(self.lam_log.any())
         self.with_l1, self.with_decay = bool(self.lam_l1.any()), bool(self.decay.any())
         self.with_rebalance = bool(self.rebalancing.any())
@@ -212,16 +213,18 @@ class RacePopulation:
     def rebalance(self, which: torch.Tensor) -> None:
         """Equal Frobenius norms in the members where ``which`` (P, 1) is true, at the same function:
         γ_l = (∏_k‖W_k‖)^{1/L}/‖W_l‖, biases × Γ_l = ∏_{k≤l} γ_k (∏ γ_l = 1, so the last Γ is 1)."""
-        log_norms = 0.5 * self.layer_norms2().clamp_min(1e-60).log()
+        log_norms = 0.5 * self.layer_norms2().clamp_min(torch.finfo(self.flat.dtype).tiny).log()
         gammas = (log_norms.mean(dim=1, keepdim=True) - log_norms).exp()
         factors = torch.cat([gammas, gammas.cumprod(dim=1)], dim=1)
         factors = torch.where(which, factors, torch.ones_like(factors))
         self.flat.mul_(factors @ self.any_rows)
 
     def freeze(self, member: int) -> None:
-        """Stop a diverged member: its learning rate and parameters become 0 (so no NaN arithmetic
-        runs in the batched operations)."""
+        """Stop a diverged member: no learning rate, penalty or re-balancing any more, and its
+        parameters back at the finite initial state, so no NaN or 0/0 runs in the batched operations
+        (its measurements are no longer reported)."""
         self.active[member] = 0.0
-        for tensor in (self.flat, self.m, self.v):
-            tensor[member] = 0.0
+        self.flat[member] = self.initial
+        self.m[member] = 0.0
+        self.v[member] = 0.0
         self.set_coefficients(self.coefficients)

@@ -162,3 +162,24 @@ def test_a_live_coefficient_reaches_the_running_race():
 
     steady, changed = final_l2(None), final_l2(20)
     assert changed < 0.9 * steady    # the strong penalty from step 20 on shrank the weights
+
+
+@pytest.mark.parametrize("methods", ["l2_sgd,weissi_full", "l2_sgd,l2_rebalance"])
+def test_a_member_that_blows_up_between_evaluations_stops_without_harming_the_others(methods):
+    values = validate_race({"methods": methods, "sgd_lr": 1.0, "imbalance": 30.0,
+                            "steps": 80, "eval_every": 40, "train_size": 50})
+    last = list(run_race(values, RunContext.for_params(values)))[-1]
+    assert last.step == 80 and not last.diverged
+    assert "stopped: l2_sgd" in last.message and "train_loss_l2_sgd" not in last.scalars
+    other = methods.split(",")[1]
+    assert f"test_acc_{other}" in last.scalars
+    assert all(math.isfinite(v) for k, v in last.scalars.items() if k.endswith(other))
+
+
+def test_no_input_gradient_exceeds_the_bound_after_training_with_biases():
+    values = validate_race({"steps": 200, "eval_every": 100, "train_size": 80, "width": 32, "imbalance": 4.0})
+    for frame in run_race(values, RunContext.for_params(values)):
+        for m in METHODS:
+            if f"max_input_grad_{m}" in frame.scalars:
+                assert frame.scalars[f"max_input_grad_{m}"] <= frame.scalars[f"product_spectral_{m}"] * (1 + 1e-5)
+                assert frame.scalars[f"input_grad_{m}"] <= frame.scalars[f"max_input_grad_{m}"]

@@ -75,3 +75,21 @@ def test_the_decay_page_plots_each_coordinate_with_the_three_optimisers(qtbot, p
     assert set(series) == {"SGD + L2 (decay 2λ)", "Adam + L2", "AdamW (decay λ)"}
     steps, adam = series["Adam + L2"]
     assert steps[-1] == 200 and 10 - adam[-1] == pytest.approx(0.2, abs=0.01)   # ≈ lr per step, λ aside
+
+
+def test_a_stopped_method_says_so_in_the_standings_and_is_never_the_best(qtbot):
+    from engines.core.frame import Frame
+    from workbench.topics.regularization.race_view import RaceView
+
+    view = RaceView()
+    qtbot.addWidget(view)
+    view.begin({"methods": "l2_sgd,weissi_log", "depth": 3, "fgsm_eps": 0.1})
+    assert view.layer_method.currentData() == "l2_sgd"              # a racing method, not "no penalty"
+    both = {f"{key}_{m}": value for m, value in (("l2_sgd", 0.9), ("weissi_log", 0.8))
+            for key in ("test_acc", "fgsm_acc", "train_acc", "train_loss", "test_loss", "l2")}
+    view.take([Frame(step=0, scalars=both)], {})
+    view.take([Frame(step=10, scalars={k: v for k, v in both.items() if k.endswith("weissi_log")})], {})
+    view.draw()
+    table = view.standings_text()
+    assert table["L2 + SGD"]["train acc"] == "stopped: diverged" and table["L2 + SGD"]["test acc"] == "—"
+    assert table["WEISSI-log (λ₁)"]["test acc"] == "0.800"

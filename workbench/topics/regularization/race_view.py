@@ -43,6 +43,7 @@ class RaceView(ExperimentView):
         self.curves: dict[str, LivePlot] = {}
         self._log_keys = {key for _tab, plots in TABS for key, _t, _y, log in plots if log}
         self._latest: dict[str, dict[str, float]] = {}
+        self._stopped: set[str] = set()  # methods that diverged: the race goes on without them
         self._step = 0
         self._methods: tuple[str, ...] = METHODS
         self._table_dirty = False
@@ -128,6 +129,10 @@ class RaceView(ExperimentView):
             self.standings.setRowHidden(row, m not in self._methods)
         self._fit_standings_height()
         self._show_key(self._methods)
+        for index, m in enumerate(METHODS):  # the per-layer plot offers the racing methods only
+            self.layer_method.model().item(index).setEnabled(m in self._methods)
+        if self.layer_method.currentData() not in self._methods and self._methods:
+            self.layer_method.setCurrentIndex(METHODS.index(self._methods[0]))
         for plot in self.curves.values():  # the methods in this race only
             for m in METHODS:
                 label = METHOD_RULES[m].label
@@ -147,10 +152,11 @@ class RaceView(ExperimentView):
             if not frame.scalars:
                 continue
             self._step = frame.step
-            for m in METHODS:
+            for m in self._methods:
                 label = METHOD_RULES[m].label
                 values = {key: frame.scalars.get(f"{key}_{m}") for key in self.curves}
                 if values["test_acc"] is None:
+                    self._stopped.add(m)
                     continue
                 self._latest[m] = {key: v for key, v in values.items() if v is not None}
                 for key, value in values.items():
@@ -173,13 +179,15 @@ class RaceView(ExperimentView):
             self._show_layer_norms()
 
     def _fill_standings(self) -> None:
-        best = {key: max((v[key] for v in self._latest.values() if key in v), default=math.nan)
+        running = {m: v for m, v in self._latest.items() if m not in self._stopped}
+        best = {key: max((v[key] for v in running.values() if key in v), default=math.nan)
                 for key in ("test_acc", "fgsm_acc")}
         for row, m in enumerate(METHODS):
-            values = self._latest.get(m, {})
+            values = running.get(m, {})
             for column, (key, _label) in enumerate(STANDING_COLUMNS):
                 value = values.get(key)
-                item = QTableWidgetItem("—" if value is None else f"{value:.4g}" if "acc" not in key else f"{value:.3f}")
+                empty = "stopped: diverged" if m in self._stopped and column == 0 else "—"
+                item = QTableWidgetItem(empty if value is None else f"{value:.4g}" if "acc" not in key else f"{value:.3f}")
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 if value is not None and key in best and value == best[key]:
                     font = QFont()
@@ -199,6 +207,7 @@ class RaceView(ExperimentView):
             plot.clear()
         self.layer_plot.clear()
         self._latest.clear()
+        self._stopped.clear()
         self._layer_points.clear()
         self.standings.clearContents()
 

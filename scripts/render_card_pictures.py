@@ -84,8 +84,18 @@ def shift_curves():
     return [(curve[keep, 0], l2, COLOURS[0], 3.0), (curve[keep, 0], flat, COLOURS[1], 3.0)]
 
 
+def bandit_curves():
+    """The bandit's variance parabola in the baseline b, and where 0, E_p[r] and b* sit on it."""
+    frame = last_frame("pg_zoo:bandit", samples=100)
+    curve = frame.arrays["variance_vs_b"]
+    top = float(curve[:, 1].max())
+    marks = [(np.full(2, b), np.array([0.0, top]), colour, 1.6) for b, colour in
+             ((0.0, COLOURS[3]), (frame.scalars["b_mean"], COLOURS[1]), (frame.scalars["b_optimal"], COLOURS[2]))]
+    return [(curve[:, 0], curve[:, 1], COLOURS[0], 3.0), *marks]
+
+
 PICTURES = {"rope": rope_curves, "batchnorm": descent_curves, "vae_ib": normal_algebra_curves,
-            "regularization": shift_curves}
+            "regularization": shift_curves, "pg_zoo": bandit_curves}
 
 
 def render(curves, path: Path, equal_aspect: bool = False) -> None:

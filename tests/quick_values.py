@@ -18,6 +18,8 @@ QUICK: dict[str, dict] = {
     "regularization:explorer": {"fit_steps": 20, "points": 40},
     "regularization:conservation": {"steps": 200, "record_every": 50},
     "regularization:decay": {"steps": 100, "record_every": 10},
+    "pg_zoo:estimator": {"dim": 10, "estimates": 200},
+    "pg_zoo:bandit": {"samples": 1000},
 }
 
 

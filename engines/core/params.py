@@ -262,11 +262,14 @@ class ParamSchema:
                 continue
             name = blamed(relation, set(given))
             if isinstance(relation, CapBy) and name == relation.by:
-                allowed = relation.choices_for(values)
-                raise ParameterError(name, f"{name} = {values[name]} has only {relation.limits[values[name]]:g} "
-                                           f"{relation.what or 'room'}, fewer than {relation.name} = "
-                                           f"{values[relation.name]}; allowed with that {relation.name}: "
-                                           f"{', '.join(allowed) or 'none'}")
+                allowed = ", ".join(relation.choices_for(values, self[name].choices)) or "none"
+                limit, other = relation.limits[values[name]], f"{relation.name} = {values[relation.name]}"
+                if relation.floor:
+                    raise ParameterError(name, f"{name} = {values[name]} needs {relation.name} ≥ {limit:g} "
+                                               f"({relation.what or 'its minimum'}), but {other}; allowed "
+                                               f"with that {relation.name}: {allowed}")
+                raise ParameterError(name, f"{name} = {values[name]} has only {limit:g} {relation.what or 'room'}, "
+                                           f"fewer than {other}; allowed with that {relation.name}: {allowed}")
             allowed, reasons = effective_range(self[name], self.relations, values)
             raise ParameterError(name, f"{name} = {_fmt(values[name])} must be {'; '.join(reasons)}; "
                                        f"allowed: {allowed}")

@@ -73,12 +73,14 @@ class Order:
 @dataclass(frozen=True)
 class CapBy:
     """``name ≤ limits[values[by]]``: a ceiling set by a choice (a batch cannot hold more examples
-    than the chosen data set has)."""
+    than the chosen data set has); with ``floor``, ``name ≥ limits[values[by]]`` instead (a
+    leave-one-out baseline needs two samples)."""
 
     name: str
     by: str
     limits: Mapping[str, float] = field(default_factory=dict)
     what: str = ""
+    floor: bool = False
 
     @property
     def names(self) -> tuple[str, str]:
@@ -87,21 +89,29 @@ class CapBy:
     def applies(self, values: Mapping[str, Any]) -> bool:
         return values.get(self.by) in self.limits
 
+    def _within(self, value: float, limit: float) -> bool:
+        return value >= limit if self.floor else value <= limit
+
     def holds(self, values: Mapping[str, Any]) -> bool:
-        return values[self.name] <= self.limits[values[self.by]]
+        return self._within(values[self.name], self.limits[values[self.by]])
 
     def bound(self, name: str, values: Mapping[str, Any]) -> Bound | None:
         if name != self.name or not self.applies(values):
             return None
         limit = self.limits[values[self.by]]
         what = f" ({self.what})" if self.what else ""
-        return Bound(hi=limit, reason=f"≤ {_num(limit)} with {self.by} = {values[self.by]}{what}")
+        reason = f"{'≥' if self.floor else '≤'} {_num(limit)} with {self.by} = {values[self.by]}{what}"
+        return Bound(lo=limit, reason=reason) if self.floor else Bound(hi=limit, reason=reason)
 
-    def choices_for(self, values: Mapping[str, Any]) -> list[str]:
-        return [c for c, limit in self.limits.items() if values[self.name] <= limit]
+    def choices_for(self, values: Mapping[str, Any], choices=()) -> list[str]:
+        """The choices of ``by`` (all of ``choices``, or those with a limit) that the current value of
+        ``name`` satisfies; a choice without a limit always does."""
+        return [c for c in (choices or self.limits)
+                if c not in self.limits or self._within(values[self.name], self.limits[c])]
 
     def describe(self) -> str:
-        return f"{self.name} ≤ " + ", ".join(f"{_num(v)} ({self.by} = {k})" for k, v in self.limits.items())
+        sign = "≥" if self.floor else "≤"
+        return f"{self.name} {sign} " + ", ".join(f"{_num(v)} ({self.by} = {k})" for k, v in self.limits.items())
 
 
 Relation = Order | CapBy

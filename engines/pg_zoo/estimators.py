@@ -1,0 +1,112 @@
+"""Zeroth-order gradient estimates, many at once, and their exact second moments (pg_zoo.md §5, §9).
+
+One estimate averages N samples ĝ = (1/N)·Σ_i (f(x + εu_i) − b_i)·u_i/ε, or with antithetic pairs
+(1/N)·Σ_i (f(x + εu_i) − f(x − εu_i))/(2ε)·u_i (no baseline: it cancels).  Baselines b_i:
+
+* ``none``: 0;  ``fx``: f(x) (eq. 11, one more evaluation per estimate);
+* ``mean``: the mean of the *other* N − 1 values of the estimate (leave-one-out, so unbiased);
+* ``optimal``: eq. 15's b* = E[f(x+εu)‖u‖²]/E‖u‖², estimated from the other N − 1 samples.
+
+Perturbation laws, each with E[uuᵀ] = I: Gaussian, Rademacher signs, uniform on the sphere of
+radius √d.  The draws are vectorised over (estimates, samples, d) in chunks of ``CHUNK`` numbers.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engines.pg_zoo.objectives import Objective
+
+LAWS = ("gaussian", "rademacher", "sphere")
+BASELINES = ("none", "fx", "mean", "optimal")
+CHUNK = 2_000_000  # numbers drawn per batch of estimates (16 MB in float64)
+
+
+def draw(rng: np.random.Generator, law: str, shape: tuple[int, ...]) -> np.ndarray:
+    if law == "gaussian":
+        return rng.standard_normal(shape)
+    if law == "rademacher":
+        return rng.integers(0, 2, size=shape).astype(np.float64) * 2.0 - 1.0
+    if law == "sphere":
+        u = rng.standard_normal(shape)
+        return u * (np.sqrt(shape[-1]) / np.linalg.norm(u, axis=-1, keepdims=True))
+    raise ValueError(f"perturbation must be one of {', '.join(LAWS)}, got {law!r}")
+
+
+def estimates(objective: Objective, count: int, samples: int, eps: float, law: str, baseline: str,
+              antithetic: bool, rng: np.random.Generator) -> np.ndarray:
+    """``count`` independent estimates (count, d), each of ``samples`` perturbations."""
+    d = objective.dim
+    per_batch = max(1, CHUNK // (samples * d))
+    out = np.empty((count, d))
+    fx = objective.value() if baseline == "fx" and not antithetic else 0.0
+    for start in range(0, count, per_batch):
+        b = min(per_batch, count - start)
+        u = draw(rng, law, (b, samples, d))
+        points = objective.x + eps * u
+        f_plus = objective.values(points.reshape(-1, d)).reshape(b, samples)
+        if antithetic:
+            f_minus = objective.values((objective.x - eps * u).reshape(-1, d)).reshape(b, samples)
+            weights = (f_plus - f_minus) / (2.0 * eps)
+        else:
+            weights = (f_plus - _baseline(baseline, f_plus, u, fx)) / eps
+        out[start:start + b] = np.einsum("bs,bsd->bd", weights, u) / samples
+    return out
+
+
+def _baseline(baseline: str, f: np.ndarray, u: np.ndarray, fx: float) -> np.ndarray | float:
+    """b_i for each sample (leave-one-out for ``mean`` and ``optimal``)."""
+    if baseline == "none":
+        return 0.0
+    if baseline == "fx":
+        return fx
+    n = f.shape[1]
+    if n < 2:
+        raise ValueError(f"baseline = {baseline} needs at least 2 samples per estimate")
+    if baseline == "mean":
+        return (f.sum(axis=1, keepdims=True) - f) / (n - 1)
+    if baseline == "optimal":
+        norms = np.einsum("bsd,bsd->bs", u, u)
+        weighted = f * norms
+        return (weighted.sum(axis=1, keepdims=True) - weighted) / (norms.sum(axis=1, keepdims=True) - norms)
+    raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {baseline!r}")
+
+
+def exact_baseline(objective: Objective, eps: float, baseline: str) -> float | None:
+    """The constant each baseline estimates, for a quadratic or linear objective under Gaussian u:
+    f(x); E f(x+εu) = f + ε²·tr A/2; b* = f + ε²(d+2)·tr A/(2d) (§9)."""
+    if objective.hessian_diagonal is None:
+        return None
+    f, trace, d = objective.value(), float(objective.hessian_diagonal.sum()), objective.dim
+    return {"none": 0.0, "fx": f, "mean": f + eps ** 2 * trace / 2.0,
+            "optimal": f + eps ** 2 * (d + 2) * trace / (2.0 * d)}[baseline]
+
+
+def second_moment_theory(objective: Objective, eps: float, samples: int, law: str, baseline: str,
+                         antithetic: bool) -> float:
+    """E‖ĝ‖² of one estimate, exactly, where §9's formulas hold; NaN elsewhere.
+
+    Gaussian u, quadratic ½xᵀAx (linear: A = 0, gradient a) with a constant baseline b, one sample:
+        E‖g‖² = d(f−b)²/ε² + (d+2)‖∇f‖² + (f−b)(d+2)·tr A + ε²/4·(d+4)((tr A)² + 2 tr A²),
+    antithetic: (d+2)‖∇f‖² (the central difference is exact for a quadratic).  Rademacher and the
+    sphere (‖u‖² = d), linear only: d‖a‖² + d(f−b)²/ε² (antithetic: d‖a‖²).  ``mean`` and
+    ``optimal`` use the constant they estimate (the N → ∞ limit of the leave-one-out estimate).
+    N averaged samples: ‖μ‖² + (E‖g‖² − ‖μ‖²)/N with μ = ∇f.
+    """
+    lam = objective.hessian_diagonal
+    if lam is None:
+        return float("nan")
+    b = 0.0 if antithetic else exact_baseline(objective, eps, baseline)
+    d, grad = objective.dim, objective.gradient
+    g2, f = float(grad @ grad), objective.value()
+    if law == "gaussian":
+        if antithetic:
+            single = (d + 2) * g2
+        else:
+            trace, trace2 = float(lam.sum()), float(lam @ lam)
+            single = (d * (f - b) ** 2 / eps ** 2 + (d + 2) * g2 + (f - b) * (d + 2) * trace
+                      + eps ** 2 / 4.0 * (d + 4) * (trace ** 2 + 2.0 * trace2))
+    elif not lam.any():
+        single = d * g2 + (0.0 if antithetic else d * (f - b) ** 2 / eps ** 2)
+    else:
+        return float("nan")
+    return g2 + (single - g2) / samples

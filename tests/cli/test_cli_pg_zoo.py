@@ -1,0 +1,38 @@
+"""The command line for pg_zoo: ``run pg_zoo`` is the estimator lab with the issue's curves; the
+bandit reproduces the note's §9 table; bad reward lists exit 2 naming the parameter."""
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.test_cli import cli, read_csv
+
+
+def test_the_topic_runs_the_estimator_lab_with_the_issues_curves(tmp_path):
+    result = cli("run", "pg_zoo", "--set", "objective=linear", "--set", "dim=10", "--set", "estimates=400",
+                 "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(tmp_path / "curves.csv")
+    for column in ("second_moment", "second_moment_theory", "bias", "mean_abs_cos"):
+        assert column in rows[-1], column
+    assert int(float(rows[-1]["step"])) == 400 and float(rows[-1]["second_moment_theory"]) == pytest.approx(12.0)
+    assert len(read_csv(tmp_path / "moment_vs_eps.csv")) == 13
+
+
+@pytest.mark.parametrize("rewards, logits, none, mean, optimal, b_star", [
+    ("1,0,0,0", "0,0,0,0", 0.14062, 0.09375, 0.09375, 0.25),
+    ("1,0,0", "2,1,0", 0.04010, 0.09734, 0.01078, 0.24473),
+])
+def test_the_bandit_reproduces_the_notes_table(tmp_path, rewards, logits, none, mean, optimal, b_star):
+    result = cli("run", "pg_zoo:bandit", "--set", f"rewards={rewards}", "--set", f"logits={logits}",
+                 "--set", "samples=2000", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    last = read_csv(tmp_path / "curves.csv")[-1]
+    exact = [round(float(last[f"variance_theory_{b}"]), 5) for b in ("none", "mean", "optimal")]
+    assert exact == pytest.approx([none, mean, optimal], abs=1e-12)
+    assert round(float(last["b_optimal"]), 5) == pytest.approx(b_star, abs=1e-12)
+    assert float(last["exact_grad_0"]) > 0
+
+
+def test_a_bad_reward_list_exits_2_and_names_it(tmp_path):
+    result = cli("run", "pg_zoo:bandit", "--set", "rewards=1,zero", "--out", tmp_path)
+    assert result.returncode == 2 and "rewards" in result.stderr and "allowed" in result.stderr

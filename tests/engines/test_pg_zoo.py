@@ -1,0 +1,179 @@
+"""pg_zoo's acceptance facts (pg_zoo.md §d): exact enumeration to 1e-12, Monte-Carlo to ~1 %."""
+import math
+
+import numpy as np
+import pytest
+
+from engines.core.frame import RunContext
+from engines.core.params import ParameterError
+from engines.pg_zoo import probit
+from engines.pg_zoo.bandit import (BANDIT_PARAMS, bandit_problem, baseline_value, exact_gradient,
+                                   optimal_baseline, run_bandit, variance_trace)
+from engines.pg_zoo.estimator_run import ESTIMATOR_PARAMS, run_estimator
+from engines.pg_zoo.estimators import estimates, exact_baseline, second_moment_theory
+from engines.pg_zoo.objectives import LINEAR_OFFSET, make_objective
+
+
+def _bandit(rewards, logits, shift=0.0):
+    return bandit_problem(BANDIT_PARAMS.validate({"rewards": rewards, "logits": logits, "shift": shift}))
+
+
+def test_z1_gaussian_reinforce_on_parameters_is_the_zo_estimator_sample_by_sample():
+    rng = np.random.default_rng(0)
+    objective = make_objective("quadratic", 20, 5.0, 1)
+    theta, eps = objective.x, 0.3
+    u = rng.standard_normal((50, 20))
+    samples = theta + eps * u                               # θ' ~ N(θ, ε²I)
+    f = objective.values(samples)
+    score = (samples - theta) / eps ** 2                    # ∇_θ log N(θ'; θ, ε²I)
+    zo_none = f[:, None] * u / eps
+    zo_fx = (f - objective.value())[:, None] * u / eps
+    assert np.abs(f[:, None] * score - zo_none).max() <= 1e-12 * np.abs(zo_none).max()
+    assert np.abs((f - objective.value())[:, None] * score - zo_fx).max() <= 1e-12 * np.abs(zo_fx).max()
+
+
+def test_z2_any_baseline_leaves_the_mean_exact_for_the_bandit():
+    r, p = _bandit("0.3, -1, 2, 0.5", "0.1, 1.2, -0.4, 0.0")
+    exact = exact_gradient(r, p)
+    for b in (-3.0, 0.0, 0.7, 12.0):
+        mean = sum(p[y] * (r[y] - b) * (np.eye(4)[y] - p) for y in range(4))
+        assert np.abs(mean - exact).max() < 1e-15
+    assert np.allclose(exact_gradient(r + 5.0, p), exact, atol=1e-15)     # a constant on r: same gradient
+
+
+def test_z3_linear_second_moments_and_the_cost_of_no_baseline():
+    objective = make_objective("linear", 10, 1.0, 0)
+    rng = np.random.default_rng(1)
+    for baseline in ("fx", "none"):
+        g = estimates(objective, 400_000, 1, 0.1, "gaussian", baseline, False, rng)
+        exact = second_moment_theory(objective, 0.1, 1, "gaussian", baseline, False)
+        assert (g * g).sum(axis=1).mean() == pytest.approx(exact, rel=0.01)
+    f = objective.value()
+    extra = second_moment_theory(objective, 0.1, 1, "gaussian", "none", False) - 12.0
+    assert second_moment_theory(objective, 0.1, 1, "gaussian", "fx", False) == pytest.approx(12.0)  # (d+2)‖a‖²
+    assert extra == pytest.approx(10 * f ** 2 / 0.1 ** 2, rel=1e-12) and f != 0.0
+
+
+def test_z4_the_quadratic_is_unbiased_at_every_eps_and_the_central_difference_is_flat():
+    objective = make_objective("quadratic", 10, 1.0, 2)        # A = I
+    grad, d = objective.gradient, 10
+    rng = np.random.default_rng(2)
+    for eps in (0.05, 0.5, 2.0):
+        g = estimates(objective, 100_000, 1, eps, "gaussian", "fx", False, rng)
+        assert np.linalg.norm(g.mean(axis=0) - grad) < 0.03 * math.sqrt((g * g).sum(axis=1).mean())
+        central = second_moment_theory(objective, eps, 1, "gaussian", "fx", True)
+        forward = second_moment_theory(objective, eps, 1, "gaussian", "fx", False)
+        assert central == pytest.approx((d + 2) * grad @ grad, rel=1e-12)
+        assert forward - central == pytest.approx(eps ** 2 / 4 * d * (d + 2) * (d + 4), rel=1e-12)
+    g = estimates(objective, 50_000, 1, 2.0, "gaussian", "none", True, rng)
+    assert (g * g).sum(axis=1).mean() == pytest.approx((d + 2) * grad @ grad, rel=0.02)
+
+
+def test_z5_optimal_baselines():
+    objective = make_objective("quadratic", 10, 3.0, 0)
+    lam, d, eps = objective.hessian_diagonal, 10, 0.4
+    rng = np.random.default_rng(3)
+    u = rng.standard_normal((400_000, d))
+    f = objective.values(objective.x + eps * u)
+    norms = (u * u).sum(axis=1)
+    assert (f * norms).mean() / norms.mean() == pytest.approx(exact_baseline(objective, eps, "optimal"), rel=2e-3)
+    assert exact_baseline(objective, eps, "optimal") == pytest.approx(
+        objective.value() + eps ** 2 * (d + 2) * lam.sum() / (2 * d), rel=1e-12)
+    grid = np.linspace(-2.0, 4.0, 6001)
+    r, p = _bandit("0.3, -1, 2, 0.5", "0.1, 1.2, -0.4, 0.0")
+    assert grid[np.argmin(variance_trace(r, p, grid))] == pytest.approx(optimal_baseline(r, p), abs=1e-3)
+    r, p = _bandit("1, 0, 0, 0", "0, 0, 0, 0")
+    assert optimal_baseline(r, p) == pytest.approx(p @ r, abs=1e-15)       # uniform policy: b* = E_p[r]
+
+
+@pytest.mark.parametrize("rewards, logits, gradient, variances, b_star", [
+    ("1,0,0,0", "0,0,0,0", (0.1875, -0.0625, -0.0625, -0.0625), (0.14062, 0.09375, 0.09375), 0.25),
+    ("1" + ",0" * 9, ",".join("0" * 10), (0.09,) + (-0.01,) * 9, (0.081, 0.072, 0.072), 0.10),
+    ("1,0,0", "2,1,0", (0.2227, -0.1628, -0.0599), (0.04010, 0.09734, 0.01078), 0.24473),
+])
+def test_z5_the_notes_bandit_table_to_four_decimals(rewards, logits, gradient, variances, b_star):
+    r, p = _bandit(rewards, logits)
+    assert np.round(exact_gradient(r, p), 4).tolist() == pytest.approx(gradient, abs=1e-12)
+    measured = [variance_trace(r, p, baseline_value(b, r, p)) for b in ("none", "mean", "optimal")]
+    assert np.round(measured, 5).tolist() == pytest.approx(variances, abs=1e-12)
+    assert round(optimal_baseline(r, p), 5) == pytest.approx(b_star, abs=1e-12)
+
+
+def test_z6_the_essays_toy_variances():
+    for rewards, variance in (("4, 5, 6", 0.6667), ("-10, 10, 15", 116.667)):
+        r, p = _bandit(rewards, "0, 0, 0")
+        assert round(float(p @ (r - p @ r) ** 2), 4 if variance < 1 else 3) == variance
+
+
+def test_z7_a_small_eps_recovers_the_gradient_of_a_smooth_function():
+    objective = make_objective("quadratic", 10, 7.0, 4)
+    g = estimates(objective, 100_000, 1, 1e-4, "gaussian", "fx", False, np.random.default_rng(4))
+    mean = g.mean(axis=0)
+    assert mean @ objective.gradient / (np.linalg.norm(mean) * np.linalg.norm(objective.gradient)) > 0.99
+
+
+def test_z9_zo_of_accuracy_estimates_the_probit_policy_gradient():
+    x, y = probit.digits_features()
+    w = probit.warm_start(x, y)
+    eps = 0.05
+    probability, gradient = probit.policy_probability_and_gradient(w, x, y, eps)
+    h, v = 1e-5, np.random.default_rng(5).normal(size=w.shape)
+    up = probit.policy_probability_and_gradient(w + h * v, x, y, eps)[0]
+    down = probit.policy_probability_and_gradient(w - h * v, x, y, eps)[0]
+    assert (up - down) / (2 * h) == pytest.approx((gradient * v).sum(), rel=1e-5)   # quadrature is smooth
+    u = np.random.default_rng(6).standard_normal((4000, w.size))
+    values = probit.accuracies(w.ravel() + eps * u, x, y)
+    assert values.mean() == pytest.approx(probability, abs=4 * values.std() / math.sqrt(4000))
+    g = ((values - values.mean())[:, None] * u).mean(axis=0) / eps
+    cosine = g @ gradient.ravel() / (np.linalg.norm(g) * np.linalg.norm(gradient))
+    assert cosine > 0.8                                              # → 1 with the population (0.97 at 20 000)
+
+
+@pytest.mark.parametrize("d, expected", [(10, 0.259), (100, 0.0801), (1000, 0.0252)])
+def test_z10_one_gaussian_sample_aligns_like_root_2_over_pi_d(d, expected):
+    objective = make_objective("linear", d, 1.0, 0)
+    g = estimates(objective, 200_000 // d * 10, 1, 0.1, "gaussian", "fx", False, np.random.default_rng(d))
+    cos = np.abs(g @ objective.gradient) / np.linalg.norm(g, axis=1)
+    assert cos.mean() == pytest.approx(expected, rel=0.02)
+
+
+def test_the_lab_streams_its_curves_and_the_eps_sweep():
+    values = ESTIMATOR_PARAMS.validate({"objective": "linear", "dim": 20, "estimates": 4000, "baseline": "none"})
+    frames = list(run_estimator(values, RunContext.for_params(values)))
+    sweep = frames[0].arrays["moment_vs_eps"]
+    assert sweep.shape == (13, 7)
+    none, central = sweep[:, 2], sweep[:, 6]
+    assert (none[0] - 22) / (none[-1] - 22) == pytest.approx(1e8, rel=1e-9)  # d·f²/ε² over (d+2)‖a‖² = 22
+    assert sweep[:, 1] == pytest.approx(none, rel=0.2)                  # measured beside exact
+    assert np.ptp(central) == 0.0                                       # flat: d‖a‖²·(d+2)/d
+    last = frames[-1].scalars
+    assert frames[-1].step == 4000
+    assert last["second_moment"] == pytest.approx(last["second_moment_theory"], rel=0.1)
+    assert last["bias"] < 0.1 * math.sqrt(last["second_moment"])
+
+
+def test_leave_one_out_baselines_refuse_a_single_sample():
+    with pytest.raises(ParameterError, match="samples = 1 must be ≥ 2 with baseline = mean"):
+        ESTIMATOR_PARAMS.validate({"baseline": "mean", "samples": 1})
+    with pytest.raises(ParameterError, match="needs samples ≥ 2 .* allowed with that samples: none, fx"):
+        ESTIMATOR_PARAMS.validate({"baseline": "optimal"})          # samples stays at its default 1
+    assert ESTIMATOR_PARAMS.validate({"baseline": "optimal", "samples": 2})["samples"] == 2
+
+
+def test_the_bandit_run_converges_to_the_exact_values():
+    values = BANDIT_PARAMS.validate({"samples": 100_000})
+    last = list(run_bandit(values, RunContext.for_params(values)))[-1]
+    for b in ("none", "mean", "optimal"):
+        assert last.scalars[f"variance_{b}"] == pytest.approx(last.scalars[f"variance_theory_{b}"], rel=0.02)
+    table = last.arrays["gradients"]
+    assert np.abs(table[:, 2:] - table[:, 1:2]).max() < 0.01
+    assert last.scalars["variance_theory_mean"] > last.scalars["variance_theory_none"] > \
+        last.scalars["variance_theory_optimal"]                          # the note's third row
+
+
+def test_bad_reward_lists_name_the_parameter():
+    for values, name in (({"rewards": "1, x"}, "rewards"), ({"rewards": "1"}, "rewards"),
+                         ({"logits": "0, 0"}, "logits")):
+        with pytest.raises(ParameterError) as refused:
+            _bandit(values.get("rewards", "1, 0, 0"), values.get("logits", "2, 1, 0"))
+        assert refused.value.name == name and "allowed" in str(refused.value)

@@ -1,0 +1,48 @@
+"""The pg_zoo panel as a user drives it: the estimator lab streams its second moment beside the exact
+one and draws the ε sweep; the bandit draws the parabola with its three baselines marked and the
+measured variances beside the exact ones."""
+import numpy as np
+import pytest
+
+import engines.pg_zoo as pg_zoo
+from workbench.topics.pg_zoo import PgZooPanel
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = PgZooPanel("pg_zoo", pg_zoo)
+    qtbot.addWidget(p)
+    p.resize(1400, 900)
+    p.show()
+    yield p
+    assert p.shutdown()
+
+
+def test_the_lab_draws_the_running_and_exact_second_moments_and_the_eps_sweep(qtbot, panel):
+    lab = panel.main
+    lab.set_values({"objective": "linear", "dim": 20, "estimates": 2000})
+    lab.start()
+    qtbot.waitUntil(lambda: not lab.is_running(), timeout=30000)
+    lab.view.draw()
+    series = lab.view.series()
+    steps, measured = series["second_moment"]["measured (running mean)"]
+    _, exact = series["second_moment"]["exact (§9)"]
+    assert steps[-1] == 2000 and exact[-1] == pytest.approx(22.0)          # (d + 2)‖a‖²
+    assert measured[-1] == pytest.approx(22.0, rel=0.1)
+    eps, flat = series["moment_vs_eps"]["central difference, exact"]
+    assert len(eps) == 13 and np.ptp(flat) == 0.0
+    heights = lab.view.histogram_bars.opts["height"]
+    assert sum(heights) == 2000
+
+
+def test_the_bandit_marks_its_baselines_on_the_parabola(qtbot, panel):
+    bandit = panel.show_page("bandit")
+    bandit.set_values({"samples": 20000})
+    bandit.start()
+    qtbot.waitUntil(lambda: not bandit.is_running(), timeout=30000)
+    bandit.view.draw()
+    marks = {line.label.toPlainText(): line.value() for line in bandit.view.marks}
+    assert marks["no baseline"] == 0.0 and marks["b*"] == pytest.approx(0.24473, abs=1e-5)
+    assert marks["b = E_p[r]"] == pytest.approx(0.6652, abs=1e-4)
+    b, variance = bandit.view.series()["variance_vs_b"]["tr Var(b)"]
+    assert b[np.argmin(variance)] == pytest.approx(0.24473, abs=(b[1] - b[0]))

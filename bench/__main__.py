@@ -6,7 +6,7 @@ import sys
 
 BENCHMARKS = ("bench.bench_startup", "bench.bench_rope_solver", "bench.bench_gui_solves", "bench.bench_rope_dynamics",
               "bench.bench_rope_dynamics_gui", "bench.bench_vae_ib", "bench.bench_batchnorm",
-              "bench.bench_batchnorm_gui", "bench.bench_regularization_race")
+              "bench.bench_batchnorm_gui", "bench.bench_regularization_race", "bench.bench_pg_zoo")
 
 
 def main(argv=None) -> int:

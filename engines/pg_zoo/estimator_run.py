@@ -18,7 +18,7 @@ import numpy as np
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParamSchema
 from engines.core.relations import CapBy
-from engines.pg_zoo.estimators import BASELINES, LAWS, estimates, second_moment_theory
+from engines.pg_zoo.estimators import BASELINES, LAWS, second_moment_theory, statistics
 from engines.pg_zoo.objectives import OBJECTIVES, make_objective
 
 FRAMES = 200                       # frames a run streams (the last batch may be smaller)
@@ -77,13 +77,13 @@ def run_estimator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     while drawn < total:
         ctx.check()
         count = min(batch, total - drawn)
-        g = estimates(objective, count, samples, eps, law, baseline, antithetic, rng)
+        g_sum, g_square, cos = statistics(objective, count, samples, eps, law, baseline, antithetic, rng,
+                                          mean_of_estimator)
         drawn += count
-        sum_g += g.sum(axis=0)
-        sum_sq += float(np.einsum("bd,bd->", g, g))
+        sum_g += g_sum
+        sum_sq += g_square
         scalars = {"second_moment": sum_sq / drawn, "second_moment_theory": theory}
         if mean_of_estimator is not None:
-            cos = g @ mean_of_estimator / (np.linalg.norm(g, axis=1) * np.linalg.norm(mean_of_estimator) + 1e-300)
             sum_abs_cos += float(np.abs(cos).sum())
             hist += np.histogram(cos, COS_BINS)[0]
             scalars["bias"] = float(np.linalg.norm(sum_g / drawn - mean_of_estimator))
@@ -114,8 +114,8 @@ def _eps_sweep(objective, p: dict[str, Any], rng: np.random.Generator, ctx: RunC
         ctx.check()
         row = [eps]
         for baseline, antithetic in (("none", False), ("fx", False), ("fx", True)):
-            g = estimates(objective, count, samples, float(eps), law, baseline, antithetic, rng)
-            row += [float(np.einsum("bd,bd->", g, g)) / count,
+            square = statistics(objective, count, samples, float(eps), law, baseline, antithetic, rng, None)[1]
+            row += [square / count,
                     second_moment_theory(objective, float(eps), samples, law, baseline, antithetic)]
         rows.append(row)
     return np.array(rows)

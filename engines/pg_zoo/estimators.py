@@ -32,25 +32,52 @@ def draw(rng: np.random.Generator, law: str, shape: tuple[int, ...]) -> np.ndarr
     raise ValueError(f"perturbation must be one of {', '.join(LAWS)}, got {law!r}")
 
 
-def estimates(objective: Objective, count: int, samples: int, eps: float, law: str, baseline: str,
-              antithetic: bool, rng: np.random.Generator) -> np.ndarray:
-    """``count`` independent estimates (count, d), each of ``samples`` perturbations."""
+def _chunks(objective: Objective, count: int, samples: int, eps: float, law: str, baseline: str,
+            antithetic: bool, rng: np.random.Generator):
+    """(weights (b, N), u (b, N, d)) of ``count`` estimates, ``CHUNK`` numbers at a time: estimate j
+    is (1/N)·Σ_i weights[j, i]·u[j, i]."""
     d = objective.dim
     per_batch = max(1, CHUNK // (samples * d))
-    out = np.empty((count, d))
     fx = objective.value() if baseline == "fx" and not antithetic else 0.0
     for start in range(0, count, per_batch):
         b = min(per_batch, count - start)
         u = draw(rng, law, (b, samples, d))
-        points = objective.x + eps * u
-        f_plus = objective.values(points.reshape(-1, d)).reshape(b, samples)
+        f_plus = objective.at_perturbations(u.reshape(-1, d), eps).reshape(b, samples)
         if antithetic:
-            f_minus = objective.values((objective.x - eps * u).reshape(-1, d)).reshape(b, samples)
-            weights = (f_plus - f_minus) / (2.0 * eps)
+            f_minus = objective.at_perturbations(u.reshape(-1, d), -eps).reshape(b, samples)
+            yield (f_plus - f_minus) / (2.0 * eps), u
         else:
-            weights = (f_plus - _baseline(baseline, f_plus, u, fx)) / eps
-        out[start:start + b] = np.einsum("bs,bsd->bd", weights, u) / samples
-    return out
+            yield (f_plus - _baseline(baseline, f_plus, u, fx)) / eps, u
+
+
+def estimates(objective: Objective, count: int, samples: int, eps: float, law: str, baseline: str,
+              antithetic: bool, rng: np.random.Generator) -> np.ndarray:
+    """``count`` independent estimates (count, d), each of ``samples`` perturbations."""
+    return np.concatenate([np.einsum("bs,bsd->bd", w, u) / samples
+                           for w, u in _chunks(objective, count, samples, eps, law, baseline, antithetic, rng)])
+
+
+def statistics(objective: Objective, count: int, samples: int, eps: float, law: str, baseline: str,
+               antithetic: bool, rng: np.random.Generator, reference: np.ndarray | None):
+    """What the lab streams of ``count`` new estimates, without keeping them: their sum (d,), the sum
+    of ‖ĝ‖², and each one's cosine with ``reference`` (or None).  With one sample an estimate is
+    w·u, so these are matrix-vector products and ‖u‖²: no (count, d) array is formed."""
+    total, square, cosines = np.zeros(objective.dim), 0.0, []
+    for w, u in _chunks(objective, count, samples, eps, law, baseline, antithetic, rng):
+        if samples == 1:
+            w, u = w[:, 0], u[:, 0]
+            lengths = np.abs(w) * np.sqrt(np.einsum("bd,bd->b", u, u))
+            total += u.T @ w
+            dots = None if reference is None else w * (u @ reference)
+        else:
+            g = np.einsum("bs,bsd->bd", w, u) / samples
+            lengths = np.sqrt(np.einsum("bd,bd->b", g, g))
+            total += g.sum(axis=0)
+            dots = None if reference is None else g @ reference
+        square += float(lengths @ lengths)
+        if dots is not None:
+            cosines.append(dots / (lengths * np.linalg.norm(reference) + 1e-300))
+    return total, square, (np.concatenate(cosines) if cosines else None)
 
 
 def _baseline(baseline: str, f: np.ndarray, u: np.ndarray, fx: float) -> np.ndarray | float:

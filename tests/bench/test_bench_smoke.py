@@ -21,3 +21,5 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "ratio sampler / matmul peak" in result.stdout.split("bench_batchnorm")[1]
     assert "first coarse surface on screen" in result.stdout
     assert "first paint of the main window" in result.stdout and "peak memory with every panel open" in result.stdout
+    assert "goal ≥ 3×" in result.stdout.split("bench_regularization_race")[1]
+    assert "torch/numba" in result.stdout and "plain Python loop" in result.stdout.split("bench_pg_zoo")[1]

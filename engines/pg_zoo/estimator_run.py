@@ -18,7 +18,7 @@ import numpy as np
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParamSchema
 from engines.core.relations import CapBy
-from engines.pg_zoo.estimators import BASELINES, LAWS, second_moment_theory, statistics
+from engines.pg_zoo.estimators import BASELINES, LAWS, lab_generator, second_moment_theory, statistics
 from engines.pg_zoo.objectives import OBJECTIVES, make_objective
 
 FRAMES = 200                       # frames a run streams (the last batch may be smaller)
@@ -63,7 +63,7 @@ def relevant_estimator(values: dict[str, Any]) -> set[str]:
 def run_estimator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     p = ESTIMATOR_PARAMS.validate(params)
     objective = make_objective(p["objective"], p["dim"], p["condition"], p["seed"])
-    rng = np.random.default_rng([p["seed"], 1])
+    rng = lab_generator([p["seed"], 1])
     law, baseline, antithetic, samples = p["perturbation"], p["baseline"], p["antithetic"], p["samples"]
     yield Frame(0, 0.0, arrays={"moment_vs_eps": _eps_sweep(objective, p, rng, ctx)},
                 columns={"moment_vs_eps": EPS_SWEEP_COLUMNS},

@@ -21,6 +21,12 @@ BASELINES = ("none", "fx", "mean", "optimal")
 CHUNK = 2_000_000  # numbers drawn per batch of estimates (16 MB in float64)
 
 
+def lab_generator(seed) -> np.random.Generator:
+    """The lab's random numbers: SFC64 draws Gaussians ~25 % faster than numpy's default PCG64 here,
+    and drawing them is most of an estimate's cost."""
+    return np.random.Generator(np.random.SFC64(seed))
+
+
 def draw(rng: np.random.Generator, law: str, shape: tuple[int, ...]) -> np.ndarray:
     if law == "gaussian":
         return rng.standard_normal(shape)

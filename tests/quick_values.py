@@ -20,6 +20,7 @@ QUICK: dict[str, dict] = {
     "regularization:decay": {"steps": 100, "record_every": 10},
     "pg_zoo:estimator": {"dim": 10, "estimates": 200},
     "pg_zoo:bandit": {"samples": 1000},
+    "pg_zoo:classifier": {"steps": 4, "eval_every": 2, "population": 4, "batch_size": 16},
 }
 
 

@@ -2,10 +2,14 @@
 
 Experiments: ``estimator`` (Z1, the main one: zeroth-order gradient estimates of an objective and
 their bias, second moment and alignment against the exact values), ``bandit`` (Z2: REINFORCE on a
-softmax policy, the variance of each baseline by exact enumeration and Monte-Carlo).
+softmax policy, the variance of each baseline by exact enumeration and Monte-Carlo), ``classifier``
+(Z3: a digits classifier trained for accuracy by cross-entropy, REINFORCE, the exact policy
+gradient, zeroth-order estimates on the accuracy and on a smooth surrogate, and a hybrid).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.pg_zoo.bandit import BANDIT_BASELINES, BANDIT_PARAMS, MAX_ACTIONS, run_bandit
+from engines.pg_zoo.classifier import (CLASSIFIER_METHODS, CLASSIFIER_PARAMS, METHOD_LABELS, ZO_METHODS,
+                                       relevant_classifier, run_classifier)
 from engines.pg_zoo.estimator_run import (EPS_SWEEP_COLUMNS, ESTIMATOR_PARAMS, relevant_estimator,
                                           run_estimator)
 
@@ -36,6 +40,15 @@ BANDIT_OUTPUTS = (
     Table("policy", ("action", "p", "reward"), "the policy and the rewards"),
 )
 
+CLASSIFIER_OUTPUTS = tuple(
+    Series(f"{key}_{m}", f"{what}, {label}", unit, what)
+    for key, what, unit in (("train_acc", "training accuracy", ""), ("test_acc", "test accuracy", ""),
+                            ("forward_passes", "forward passes (examples × models evaluated)", ""),
+                            ("grad_cos", "cos(direction, exact policy gradient)", ""))
+    for m, label in zip(CLASSIFIER_METHODS, METHOD_LABELS)
+) + tuple(Series(f"changed_{m}", f"perturbations changing a prediction, {label}", "", "changed predictions")
+          for m, label in zip(CLASSIFIER_METHODS, METHOD_LABELS) if m in ZO_METHODS)
+
 EXPERIMENTS = (
     Experiment("estimator", "Estimator lab", ESTIMATOR_PARAMS, run_estimator, outputs=ESTIMATOR_OUTPUTS,
                relevant=relevant_estimator,
@@ -63,6 +76,19 @@ EXPERIMENTS = (
                         Preset("add a constant to the rewards", {"rewards": "1, 0, 0", "logits": "2, 1, 0",
                                                                  "shift": 10.0},
                                "the gradient is unchanged; without a baseline the variance grows ~100-fold"))),
+    Experiment("classifier", "Train for accuracy directly", CLASSIFIER_PARAMS, run_classifier,
+               outputs=CLASSIFIER_OUTPUTS, relevant=relevant_classifier, in_process=True,
+               summary="a digits classifier trained for its accuracy six ways, from one start on the "
+                       "same batches, against steps and against forward passes",
+               presets=(Preset("ZOO needs a large enough ε", {"methods": "zoo", "eps": 0.001, "steps": 200},
+                               "almost no perturbation changes a prediction: the ZO gradient of the "
+                               "accuracy is mostly 0 and the classifier hardly moves"),
+                        Preset("fitness shaping", {"methods": "zoo,zoo_surrogate", "rank_shaping": True},
+                               "centred ranks instead of raw accuracies: the same direction, a steadier step"),
+                        Preset("REINFORCE with b*", {"methods": "reinforce,exact_pg", "reinforce_baseline": "optimal",
+                                                     "samples": 1},
+                               "one sampled label per example, eq. 9's baseline: close to the exact "
+                               "policy gradient's curve"))),
 )
 
 __all__ = ["EXPERIMENTS", "TITLE", "BANDIT_BASELINES"]

@@ -36,3 +36,14 @@ def test_the_bandit_reproduces_the_notes_table(tmp_path, rewards, logits, none, 
 def test_a_bad_reward_list_exits_2_and_names_it(tmp_path):
     result = cli("run", "pg_zoo:bandit", "--set", "rewards=1,zero", "--out", tmp_path)
     assert result.returncode == 2 and "rewards" in result.stderr and "allowed" in result.stderr
+
+
+def test_the_classifier_writes_the_issues_curves_per_method(tmp_path):
+    result = cli("run", "pg_zoo:classifier", "--set", "methods=ce,zoo", "--set", "steps=10", "--set", "eval_every=5",
+                 "--set", "population=8", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    last = read_csv(tmp_path / "curves.csv")[-1]
+    for m in ("ce", "zoo"):
+        for key in ("train_acc", "test_acc", "forward_passes", "grad_cos"):
+            assert f"{key}_{m}" in last, f"{key}_{m}"
+    assert float(last["forward_passes_zoo"]) == 10 * 2 * 8 * 128

@@ -46,3 +46,17 @@ def test_the_bandit_marks_its_baselines_on_the_parabola(qtbot, panel):
     assert marks["b = E_p[r]"] == pytest.approx(0.6652, abs=1e-4)
     b, variance = bandit.view.series()["variance_vs_b"]["tr Var(b)"]
     assert b[np.argmin(variance)] == pytest.approx(0.24473, abs=(b[1] - b[0]))
+
+
+def test_the_classifier_page_draws_accuracy_against_steps_and_forward_passes(qtbot, panel):
+    page = panel.show_page("classifier")
+    page.form.row_widget("methods").checks[0].setChecked(False)          # no cross-entropy
+    page.set_values({"steps": 20, "eval_every": 10, "population": 10, "batch_size": 32})
+    page.start()
+    qtbot.waitUntil(lambda: not page.is_running(), timeout=60000)
+    page.view.draw()
+    series = page.view.series()
+    assert "cross-entropy" not in series["test_acc"] and "ZOO on accuracy" in series["test_acc"]
+    passes, accuracy = series["test_by_passes"]["ZOO on accuracy"]
+    assert passes[-1] == 20 * 2 * 10 * 32 and accuracy[-1] == pytest.approx(page.last_frame().scalars["test_acc_zoo"])
+    assert set(series["changed"]) == {"ZOO on accuracy", "ZOO on the smooth surrogate", "hybrid CE / ZOO"}

@@ -1,9 +1,11 @@
-"""The policy-gradient / zeroth-order panel: the estimator lab and the score-function bandit."""
+"""The policy-gradient / zeroth-order panel: the estimator lab, the score-function bandit and
+training a classifier for accuracy (in a child process)."""
 from __future__ import annotations
 
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.panel import TopicPanel
 from workbench.topics.pg_zoo.bandit_view import BanditView
+from workbench.topics.pg_zoo.classifier_view import ClassifierView
 from workbench.topics.pg_zoo.estimator_view import EstimatorView
 
 ESTIMATOR_HELP = ("<b>Estimator lab.</b> Each estimate averages N perturbations "
@@ -15,11 +17,21 @@ BANDIT_HELP = ("<b>Score-function bandit.</b> REINFORCE's (r_y − b)(e_y − p)
                "eq. 9's b*; the usual b = E_p[r] can be worse than none.")
 
 
+CLASSIFIER_HELP = ("<b>Train for accuracy directly.</b> Six methods train one linear classifier on "
+                   "digits from the same start on the same batches. The ZO methods score perturbed "
+                   "weights by their accuracy: compare them against steps and against forward passes, "
+                   "and watch how few perturbations change a prediction when ε is small.")
+
+
 class PgZooPanel(TopicPanel):
+    IN_PROCESS: bool | None = None  # None: as the experiment declares (training in a child process)
+
     def build_pages(self):
-        estimator, bandit = self.experiments
-        self.estimator, self.bandit = EstimatorView(), BanditView()
+        estimator, bandit, classifier = self.experiments
+        self.estimator, self.bandit, self.classifier = EstimatorView(), BanditView(), ClassifierView()
         return [(ExperimentHost(self.topic_id, estimator, view=self.estimator, transport=True,
                                 help_text=ESTIMATOR_HELP), estimator.title),
                 (ExperimentHost(self.topic_id, bandit, view=self.bandit, transport=True, help_text=BANDIT_HELP),
-                 bandit.title)]
+                 bandit.title),
+                (ExperimentHost(self.topic_id, classifier, view=self.classifier, transport=True,
+                                process=self.IN_PROCESS, help_text=CLASSIFIER_HELP), classifier.title)]

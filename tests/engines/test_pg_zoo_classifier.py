@@ -1,0 +1,85 @@
+"""Training for accuracy (panel Z3): the exact policy gradient of the accuracy is the cross-entropy
+gradient re-weighted by p_t (Z-11), the usual REINFORCE surrogate loss has the estimator as its
+autograd gradient but not the expected reward as its value (Z-12), the ZO population's batched
+scores equal one model at a time, and a run streams every method's curves from one start."""
+import numpy as np
+import pytest
+import torch
+
+from engines.core.frame import RunContext
+from engines.pg_zoo.classifier import CLASSIFIER_METHODS, CLASSIFIER_PARAMS, Methods, _centred_ranks, run_classifier
+from engines.pg_zoo.probit import CLASSES, digits_features
+
+
+@pytest.fixture(scope="module")
+def batch():
+    x, y = digits_features()
+    return torch.tensor(x[:64], dtype=torch.float32), torch.tensor(y[:64])
+
+
+def _model(methods=CLASSIFIER_METHODS, **values):
+    p = CLASSIFIER_PARAMS.validate({"methods": ",".join(methods), **values})
+    return Methods(tuple(p["methods"].split(",")), p, 65, torch.device("cpu"))
+
+
+def test_z11_the_exact_policy_gradient_is_the_cross_entropy_gradient_times_p_t(batch):
+    x, y = batch
+    model = _model(tau=0.7)
+    w = model.w[0].clone().requires_grad_(True)
+    for n in range(5):                                            # per example, against autograd
+        p = torch.softmax(x[n] @ w.T / 0.7, dim=0)
+        (g_ce,) = torch.autograd.grad(torch.log(p[y[n]]), w)
+        (g_pg,) = torch.autograd.grad(torch.softmax(x[n] @ w.T / 0.7, dim=0)[y[n]], w)
+        assert torch.allclose(g_pg, p[y[n]].detach() * g_ce, atol=1e-7)
+        one_hot = torch.nn.functional.one_hot(y[n:n + 1], CLASSES).float()
+        assert torch.allclose(model.exact_pg(model.w[0], x[n:n + 1], one_hot), g_pg, atol=1e-7)
+
+
+def test_z12_the_surrogate_loss_has_the_estimators_gradient_but_not_the_rewards_value(batch):
+    x, y = batch
+    w = _model().w[0].clone().requires_grad_(True)
+    generator = torch.Generator().manual_seed(3)
+    p = torch.softmax(x @ w.T, dim=1)
+    sampled = torch.multinomial(p.detach(), 4, replacement=True, generator=generator)      # detached samples
+    rewards = (sampled == y[:, None]).float()
+    surrogate = (rewards * torch.log(p.gather(1, sampled))).mean()
+    (g,) = torch.autograd.grad(surrogate, w)
+    chosen = torch.nn.functional.one_hot(sampled, CLASSES).float()
+    estimate = ((rewards[:, :, None] * (chosen - p.detach()[:, None, :])).mean(dim=1)).T @ x / len(x)
+    assert torch.allclose(g, estimate, atol=1e-6)                  # the REINFORCE estimate (b = 0)
+    assert surrogate.item() <= 0.0 < (p.detach().gather(1, y[:, None])).mean().item()  # not E[reward]
+
+
+def test_the_population_scores_all_perturbed_classifiers_at_once_as_one_at_a_time(batch):
+    x, y = batch
+    model = _model()
+    one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
+    weights = model.w[0] + 0.3 * torch.randn(20, CLASSES, 65, generator=torch.Generator().manual_seed(1))
+    batched = model._scores(weights, x, y, one_hot, smooth=False)
+    single = torch.stack([(torch.argmax(x @ w.T, dim=1) == y).float().mean() for w in weights])
+    assert torch.equal(batched, single)
+
+
+def test_centred_ranks_share_ties_and_span_half_to_half():
+    ranks = _centred_ranks(torch.tensor([0.2, 0.5, 0.2, 0.9]))
+    assert ranks.tolist() == pytest.approx([-1 / 3, 1 / 6, -1 / 3, 0.5])
+
+
+def test_a_short_run_streams_every_method_from_one_start():
+    values = CLASSIFIER_PARAMS.validate({"steps": 30, "eval_every": 10, "population": 20})
+    frames = [f for f in run_classifier(values, RunContext.for_params(values)) if f.scalars]
+    first, last = frames[0].scalars, frames[-1].scalars
+    assert len({first[f"test_acc_{m}"] for m in CLASSIFIER_METHODS}) == 1          # the same initial weights
+    assert last["grad_cos_exact_pg"] == pytest.approx(1.0, abs=1e-5)
+    assert last["forward_passes_zoo"] == 30 * 2 * 20 * 128 and last["forward_passes_ce"] == 30 * 128
+    assert last["test_acc_ce"] > 0.8 and 0.0 <= last["changed_zoo"] <= 1.0
+    assert all(np.isfinite(v) for v in last.values())
+
+
+def test_a_smaller_eps_changes_fewer_predictions():
+    changed = {}
+    for eps in (1e-4, 0.1):
+        values = CLASSIFIER_PARAMS.validate({"methods": "zoo", "eps": eps, "steps": 4, "eval_every": 2,
+                                             "population": 50})
+        changed[eps] = [f for f in run_classifier(values, RunContext.for_params(values)) if f.scalars][-1].scalars["changed_zoo"]
+    assert changed[1e-4] < 0.7 < changed[0.1] == 1.0

@@ -21,6 +21,7 @@ QUICK: dict[str, dict] = {
     "pg_zoo:estimator": {"dim": 10, "estimates": 200},
     "pg_zoo:bandit": {"samples": 1000},
     "pg_zoo:classifier": {"steps": 4, "eval_every": 2, "population": 4, "batch_size": 16},
+    "pg_zoo:equivalence": {"grid": 2, "population": 20, "max_population": 100},
 }
 
 

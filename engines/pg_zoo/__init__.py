@@ -4,12 +4,14 @@ Experiments: ``estimator`` (Z1, the main one: zeroth-order gradient estimates of
 their bias, second moment and alignment against the exact values), ``bandit`` (Z2: REINFORCE on a
 softmax policy, the variance of each baseline by exact enumeration and Monte-Carlo), ``classifier``
 (Z3: a digits classifier trained for accuracy by cross-entropy, REINFORCE, the exact policy
-gradient, zeroth-order estimates on the accuracy and on a smooth surrogate, and a hybrid).
+gradient, zeroth-order estimates on the accuracy and on a smooth surrogate, and a hybrid),
+``equivalence`` (Z4: the ZO gradient of the accuracy against the softmax and probit policy gradients).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.pg_zoo.bandit import BANDIT_BASELINES, BANDIT_PARAMS, MAX_ACTIONS, run_bandit
 from engines.pg_zoo.classifier import (CLASSIFIER_METHODS, CLASSIFIER_PARAMS, METHOD_LABELS, ZO_METHODS,
                                        relevant_classifier, run_classifier)
+from engines.pg_zoo.equivalence import EQUIVALENCE_PARAMS, run_equivalence
 from engines.pg_zoo.estimator_run import (EPS_SWEEP_COLUMNS, ESTIMATOR_PARAMS, relevant_estimator,
                                           run_estimator)
 
@@ -48,6 +50,14 @@ CLASSIFIER_OUTPUTS = tuple(
     for m, label in zip(CLASSIFIER_METHODS, METHOD_LABELS)
 ) + tuple(Series(f"changed_{m}", f"perturbations changing a prediction, {label}", "", "changed predictions")
           for m, label in zip(CLASSIFIER_METHODS, METHOD_LABELS) if m in ZO_METHODS)
+
+EQUIVALENCE_OUTPUTS = (
+    Series("cos_probit", "cos(ZO gradient, probit PG) at eps_line", "", "convergence"),
+    Table("convergence", ("population", "cos_probit"), "cos with the probit PG against the antithetic pairs"),
+    Table("cos_softmax", (), "cos(ZO gradient, softmax PG): rows ε (eps_grid), columns τ (tau_grid)"),
+    Table("eps_grid", (), "the grid's ε"), Table("tau_grid", (), "the grid's τ"),
+    Table("by_eps", ("eps", "cos_probit", "best_tau", "best_cos_softmax"), "each ε's cosines"),
+)
 
 EXPERIMENTS = (
     Experiment("estimator", "Estimator lab", ESTIMATOR_PARAMS, run_estimator, outputs=ESTIMATOR_OUTPUTS,
@@ -89,6 +99,14 @@ EXPERIMENTS = (
                                                      "samples": 1},
                                "one sampled label per example, eq. 9's baseline: close to the exact "
                                "policy gradient's curve"))),
+    Experiment("equivalence", "Equivalence microscope", EQUIVALENCE_PARAMS, run_equivalence,
+               outputs=EQUIVALENCE_OUTPUTS, in_process=True,
+               summary="the ZO gradient of the accuracy against the softmax policy gradient over (ε, τ), "
+                       "and against the probit policy gradient, which it estimates exactly",
+               presets=(Preset("a random classifier", {"warm_steps": 0},
+                               "near W = 0 every perturbation reshuffles the predictions"),
+                        Preset("a long convergence line", {"max_population": 200_000, "grid": 5},
+                               "cos with the probit PG → 1 like 1 − c/population"))),
 )
 
 __all__ = ["EXPERIMENTS", "TITLE", "BANDIT_BASELINES"]

@@ -34,23 +34,23 @@ def digits_features() -> tuple[np.ndarray, np.ndarray]:
     return x, np.asarray(split.y_train)
 
 
-def accuracies(weights: np.ndarray, x: np.ndarray, y: np.ndarray, chunk: int = 128) -> np.ndarray:
-    """(M, K·D) flattened weight matrices → (M,) training accuracies of argmax_k (W x̃)_k: one matrix
-    product (M·K, D) @ (D, n) per ``chunk`` weight matrices (20 MB of logits at a time)."""
+def accuracies(weights: np.ndarray, x: np.ndarray, y: np.ndarray, chunk: int = 16) -> np.ndarray:
+    """(M, K·D) flattened weight matrices → (M,) accuracies of argmax_k (W x̃)_k on (x, y): one matrix
+    product x @ Wᵀ per ``chunk`` models, laid out (n, models, K) so the argmax runs over contiguous
+    memory and the logits stay in cache."""
     out = np.empty(len(weights))
-    xt = np.ascontiguousarray(x.T)
     for start in range(0, len(weights), chunk):
         w = weights[start:start + chunk]
-        logits = (w.reshape(-1, x.shape[1]) @ xt).reshape(len(w), CLASSES, -1)
-        out[start:start + chunk] = (logits.argmax(axis=1) == y).mean(axis=1)
+        logits = (x @ w.reshape(-1, x.shape[1]).T).reshape(len(x), len(w), CLASSES)
+        out[start:start + chunk] = (logits.argmax(axis=2) == y[:, None]).mean(axis=0)
     return out
 
 
-def warm_start(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """A few full-batch cross-entropy steps from W = 0 (an accuracy around 0.85, not a random 0.1)."""
+def warm_start(x: np.ndarray, y: np.ndarray, steps: int = WARM_STEPS) -> np.ndarray:
+    """A few full-batch cross-entropy steps from W = 0 (an accuracy of 0.92, not a random 0.1)."""
     w = np.zeros((CLASSES, x.shape[1]))
     one_hot = np.eye(CLASSES)[y]
-    for _ in range(WARM_STEPS):
+    for _ in range(steps):
         z = x @ w.T
         p = np.exp(z - z.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)

@@ -47,3 +47,11 @@ def test_the_classifier_writes_the_issues_curves_per_method(tmp_path):
         for key in ("train_acc", "test_acc", "forward_passes", "grad_cos"):
             assert f"{key}_{m}" in last, f"{key}_{m}"
     assert float(last["forward_passes_zoo"]) == 10 * 2 * 8 * 128
+
+
+def test_the_equivalence_writes_its_grid_and_line(tmp_path):
+    result = cli("run", "pg_zoo:equivalence", "--set", "grid=2", "--set", "population=20", "--set",
+                 "max_population=100", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(read_csv(tmp_path / "by_eps.csv")) == 2
+    assert int(float(read_csv(tmp_path / "convergence.csv")[-1]["population"])) == 100

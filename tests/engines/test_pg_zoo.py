@@ -177,3 +177,29 @@ def test_bad_reward_lists_name_the_parameter():
         with pytest.raises(ParameterError) as refused:
             _bandit(values.get("rewards", "1, 0, 0"), values.get("logits", "2, 1, 0"))
         assert refused.value.name == name and "allowed" in str(refused.value)
+
+
+def test_z8_z9_the_zo_gradient_of_accuracy_follows_the_probit_pg_exactly_and_the_softmax_pg_where_scales_match():
+    from engines.pg_zoo.equivalence import EQUIVALENCE_PARAMS, run_equivalence, softmax_policy_gradient
+
+    x, y = probit.digits_features()
+    w = probit.warm_start(x, y)
+    tau, h = 0.3, 1e-6
+    v = np.random.default_rng(8).normal(size=w.shape)
+
+    def expected_accuracy(weights):
+        z = x @ weights.T / tau
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        return float((p[np.arange(len(y)), y] / p.sum(axis=1)).mean())
+
+    numeric = (expected_accuracy(w + h * v) - expected_accuracy(w - h * v)) / (2 * h)
+    assert (softmax_policy_gradient(w, x, y, tau) * v).sum() == pytest.approx(numeric, rel=1e-6)
+    values = EQUIVALENCE_PARAMS.validate({"grid": 3, "eps_min": 0.01, "eps_max": 0.3, "tau_min": 0.03,
+                                          "tau_max": 1.0, "population": 1500, "max_population": 6000})
+    frames = list(run_equivalence(values, RunContext.for_params(values)))
+    line = frames[len(frames) - 4].arrays["convergence"]            # the last convergence frame
+    assert line[-1, 0] == 6000 and line[-1, 1] > 0.9 and line[-1, 1] > line[0, 1] + 0.5   # Z-9: → 1
+    grid = frames[-1].arrays["cos_softmax"]
+    assert grid.max() > 0.6                                          # Z-8: clearly positive somewhere
+    best_tau = grid.argmax(axis=1)
+    assert best_tau[0] <= best_tau[-1] and best_tau[0] < 2         # the matching τ grows with ε

@@ -60,3 +60,14 @@ def test_the_classifier_page_draws_accuracy_against_steps_and_forward_passes(qtb
     passes, accuracy = series["test_by_passes"]["ZOO on accuracy"]
     assert passes[-1] == 20 * 2 * 10 * 32 and accuracy[-1] == pytest.approx(page.last_frame().scalars["test_acc_zoo"])
     assert set(series["changed"]) == {"ZOO on accuracy", "ZOO on the smooth surrogate", "hybrid CE / ZOO"}
+
+
+def test_the_equivalence_page_fills_its_heat_map_and_convergence_line(qtbot, panel):
+    page = panel.show_page("equivalence")
+    page.set_values({"grid": 3, "population": 200, "max_population": 500})
+    page.start()
+    qtbot.waitUntil(lambda: not page.is_running(), timeout=60000)
+    page.view.draw()
+    assert page.view.heat.matrix().shape == (3, 3) and np.isfinite(page.view.heat.matrix()).all()
+    pairs, cosine = page.view.series()["convergence"]["cos with the probit PG"]
+    assert pairs[-1] == 500 and -1.0 <= cosine[-1] <= 1.0

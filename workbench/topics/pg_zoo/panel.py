@@ -1,11 +1,12 @@
 """The policy-gradient / zeroth-order panel: the estimator lab, the score-function bandit and
-training a classifier for accuracy (in a child process)."""
+training a classifier for accuracy and the equivalence microscope (both in a child process)."""
 from __future__ import annotations
 
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.panel import TopicPanel
 from workbench.topics.pg_zoo.bandit_view import BanditView
 from workbench.topics.pg_zoo.classifier_view import ClassifierView
+from workbench.topics.pg_zoo.equivalence_view import EquivalenceView
 from workbench.topics.pg_zoo.estimator_view import EstimatorView
 
 ESTIMATOR_HELP = ("<b>Estimator lab.</b> Each estimate averages N perturbations "
@@ -23,15 +24,24 @@ CLASSIFIER_HELP = ("<b>Train for accuracy directly.</b> Six methods train one li
                    "and watch how few perturbations change a prediction when ε is small.")
 
 
+EQUIVALENCE_HELP = ("<b>Equivalence microscope.</b> The weights are frozen. The ZO gradient of the "
+                    "accuracy is compared with the softmax policy gradient over (ε, τ): close where the "
+                    "two scales match. With the probit policy the equivalence is exact, and the cosine "
+                    "goes to 1 as the population grows.")
+
+
 class PgZooPanel(TopicPanel):
     IN_PROCESS: bool | None = None  # None: as the experiment declares (training in a child process)
 
     def build_pages(self):
-        estimator, bandit, classifier = self.experiments
+        estimator, bandit, classifier, equivalence = self.experiments
         self.estimator, self.bandit, self.classifier = EstimatorView(), BanditView(), ClassifierView()
+        self.equivalence = EquivalenceView()
         return [(ExperimentHost(self.topic_id, estimator, view=self.estimator, transport=True,
                                 help_text=ESTIMATOR_HELP), estimator.title),
                 (ExperimentHost(self.topic_id, bandit, view=self.bandit, transport=True, help_text=BANDIT_HELP),
                  bandit.title),
                 (ExperimentHost(self.topic_id, classifier, view=self.classifier, transport=True,
-                                process=self.IN_PROCESS, help_text=CLASSIFIER_HELP), classifier.title)]
+                                process=self.IN_PROCESS, help_text=CLASSIFIER_HELP), classifier.title),
+                (ExperimentHost(self.topic_id, equivalence, view=self.equivalence, transport=True,
+                                process=self.IN_PROCESS, help_text=EQUIVALENCE_HELP), equivalence.title)]

@@ -81,13 +81,14 @@ class CapBy:
     limits: Mapping[str, float] = field(default_factory=dict)
     what: str = ""
     floor: bool = False
+    when: Condition | None = None  # the relation holds only where this is true (e.g. no antithetic pairs)
 
     @property
     def names(self) -> tuple[str, str]:
         return (self.name, self.by)
 
     def applies(self, values: Mapping[str, Any]) -> bool:
-        return values.get(self.by) in self.limits
+        return values.get(self.by) in self.limits and (self.when is None or bool(self.when(values)))
 
     def _within(self, value: float, limit: float) -> bool:
         return value >= limit if self.floor else value <= limit

@@ -30,6 +30,7 @@ import torch
 
 from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParamSchema
+from engines.core.relations import CapBy
 from engines.core.torch_runtime import DEVICE_CHOICES, configure_threads, describe_device, resolve_device
 from engines.pg_zoo.probit import CLASSES, digits_features
 from engines.training.datasets import digits_split
@@ -64,7 +65,8 @@ CLASSIFIER_PARAMS = ParamSchema([
     Param("eval_every", 20, kind="int", lo=1, hi=10_000, advanced=True, help="steps between evaluations"),
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the initial weights, batches and draws"),
     Param("device", "cpu", kind="choice", choices=DEVICE_CHOICES, advanced=True, help="cpu, cuda or auto"),
-])
+], relations=[CapBy("samples", "reinforce_baseline", {"mean": 2}, what="a leave-one-out mean", floor=True,
+                    when=lambda values: "reinforce" in str(values.get("methods", "")).split(","))])
 
 
 def relevant_classifier(values: dict[str, Any]) -> set[str]:
@@ -89,7 +91,12 @@ class Methods:
         generator = torch.Generator().manual_seed(p["seed"])
         w0 = 0.01 * torch.randn(CLASSES, dims, generator=generator, dtype=torch.float64)
         self.w = w0.to(torch.float32).to(device).repeat(len(methods), 1, 1)
-        self.m, self.v, self.t = torch.zeros_like(self.w), torch.zeros_like(self.w), 0
+        # Adam state per method, twice: the hybrid's ZO steps keep their own moments, so its small
+        # ZO steps do not replay the cross-entropy momentum (and differently scaled directions do
+        # not share one second moment)
+        self.m = torch.zeros(2, *self.w.shape, device=device)
+        self.v = torch.zeros_like(self.m)
+        self.t = torch.zeros(2, len(methods), device=device)
         self.draws = torch.Generator(device=device).manual_seed(p["seed"] + 1)
         self.forward_passes = np.zeros(len(methods))
         self.changed: dict[str, float] = {}
@@ -126,7 +133,7 @@ class Methods:
         labels = torch.multinomial(p, s, replacement=True, generator=self.draws)      # (n, S)
         rewards = (labels == y[:, None]).to(p.dtype)
         baseline = self.p["reinforce_baseline"]
-        if baseline == "mean" and s > 1:
+        if baseline == "mean":  # samples ≥ 2 (a declared relation)
             b = (rewards.sum(dim=1, keepdim=True) - rewards) / (s - 1)
         elif baseline == "optimal":
             spread = 1.0 - 2.0 * p + (p * p).sum(dim=1, keepdim=True)              # ‖e_y − p‖²
@@ -139,18 +146,28 @@ class Methods:
 
     def _scores(self, weights: torch.Tensor, x, y, one_hot, smooth: bool) -> torch.Tensor:
         """Batch accuracy (or mean p_t) of each of the (P, K, D) weight matrices: one batched product."""
-        return torch.cat([self._chunk_scores(chunk, x, y, one_hot, smooth) for chunk in weights.split(SCORE_CHUNK)])
+        return torch.cat([self._chunk_scores(chunk, x, y, one_hot, smooth)[0] for chunk in weights.split(SCORE_CHUNK)])
 
-    def _chunk_scores(self, weights, x, y, one_hot, smooth: bool) -> torch.Tensor:
+    def _chunk_scores(self, weights, x, y, one_hot, smooth: bool, base: torch.Tensor | None = None):
+        """(scores (P,), or with the unperturbed predictions ``base`` also whether each model changes
+        any of them (P,) bool)."""
         logits = (x @ weights.reshape(-1, x.shape[1]).T).view(len(x), len(weights), CLASSES)  # (n, P, K)
         if smooth:
-            return (torch.softmax(logits / self.p["tau"], dim=2) * one_hot[:, None, :]).sum(dim=2).mean(dim=0)
-        return (logits.argmax(dim=2) == y[:, None]).to(x.dtype).mean(dim=0)
+            return (torch.softmax(logits / self.p["tau"], dim=2) * one_hot[:, None, :]).sum(dim=2).mean(dim=0), None
+        predictions = logits.argmax(dim=2)
+        changed = None if base is None else (predictions != base[:, None]).any(dim=0)
+        return (predictions == y[:, None]).to(x.dtype).mean(dim=0), changed
 
     def _zoo(self, index, w, x, y, one_hot, smooth: bool):
         pop, eps = self.p["population"], self.p["eps"]
         u = torch.randn((pop, *w.shape), generator=self.draws, device=self.device, dtype=w.dtype)
-        plus = self._scores(w + eps * u, x, y, one_hot, smooth)
+        if smooth:
+            plus = self._scores(w + eps * u, x, y, one_hot, smooth)
+        else:  # the scores and, in the same products, whether each perturbation changes a prediction
+            base = (x @ w.T).argmax(dim=1)
+            parts = [self._chunk_scores(chunk, x, y, one_hot, False, base) for chunk in (w + eps * u).split(SCORE_CHUNK)]
+            plus = torch.cat([scores for scores, _ in parts])
+            self.changed[self.methods[index]] = float(torch.cat([moved for _, moved in parts]).float().mean())
         calls = pop
         if self.p["antithetic"]:
             minus = self._scores(w - eps * u, x, y, one_hot, smooth)
@@ -166,19 +183,18 @@ class Methods:
             else:
                 b = shaped.mean()
             weights = (shaped - b) / eps
-        if not smooth:
-            base = (x @ w.T).argmax(dim=1)                                           # (n,)
-            moved = (x @ (w + eps * u).reshape(-1, x.shape[1]).T).view(len(x), pop, CLASSES).argmax(dim=2)
-            self.changed[self.methods[index]] = float((moved != base[:, None]).any(dim=0).float().mean())
         self.forward_passes[index] += calls * len(x)
         return torch.einsum("p,pkd->kd", weights, u) / pop
 
-    def adam_step(self, directions: torch.Tensor, scales: torch.Tensor) -> None:
-        """Ascent: W ← W + lr·scale·m̂/(√v̂ + 1e-8), per method."""
-        self.t += 1
-        self.m.mul_(0.9).add_(directions, alpha=0.1)
-        self.v.mul_(0.999).addcmul_(directions, directions, value=0.001)
-        step = (self.m / (1 - 0.9 ** self.t)) / ((self.v / (1 - 0.999 ** self.t)).sqrt() + 1e-8)
+    def adam_step(self, directions: torch.Tensor, scales: torch.Tensor, state: torch.Tensor) -> None:
+        """Ascent: W ← W + lr·scale·m̂/(√v̂ + 1e-8), per method, with Adam state ``state[i]`` (0 or 1)."""
+        rows = torch.arange(len(self.methods), device=self.device)
+        self.t[state, rows] += 1
+        m = self.m[state, rows].mul_(0.9).add_(directions, alpha=0.1)
+        v = self.v[state, rows].mul_(0.999).addcmul_(directions, directions, value=0.001)
+        self.m[state, rows], self.v[state, rows] = m, v
+        t = self.t[state, rows].view(-1, 1, 1)
+        step = (m / (1 - 0.9 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + 1e-8)
         self.w.add_(step * (self.p["lr"] * scales.view(-1, 1, 1)))
 
 
@@ -225,7 +241,9 @@ def run_classifier(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         directions = torch.stack([g for g, _ in found])
         exact = torch.stack([model.exact_pg(model.w[i], xb, hb) for i in range(len(methods))])
         model.cosines = torch.nn.functional.cosine_similarity(directions.flatten(1), exact.flatten(1), dim=1)
-        model.adam_step(directions, torch.tensor([s for _, s in found], device=device))
+        zo_phase = [m == "hybrid" and step % 2 == 1 for m in methods]
+        model.adam_step(directions, torch.tensor([s for _, s in found], device=device),
+                        torch.tensor(zo_phase, device=device, dtype=torch.long))
 
 
 def _evaluate(model: Methods, step: int, steps: int, x, y, x_test, y_test) -> Frame:

@@ -46,7 +46,7 @@ ESTIMATOR_PARAMS = ParamSchema([
     Param("estimates", 20_000, kind="int", lo=10, hi=1_000_000, help="estimates drawn in all"),
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the objective and the draws"),
 ], relations=[CapBy("samples", "baseline", {"mean": 2, "optimal": 2}, what="a leave-one-out baseline",
-                    floor=True)])
+                    floor=True, when=lambda values: not values.get("antithetic"))])
 
 
 def relevant_estimator(values: dict[str, Any]) -> set[str]:

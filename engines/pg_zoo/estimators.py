@@ -121,25 +121,34 @@ def second_moment_theory(objective: Objective, eps: float, samples: int, law: st
     Gaussian u, quadratic ½xᵀAx (linear: A = 0, gradient a) with a constant baseline b, one sample:
         E‖g‖² = d(f−b)²/ε² + (d+2)‖∇f‖² + (f−b)(d+2)·tr A + ε²/4·(d+4)((tr A)² + 2 tr A²),
     antithetic: (d+2)‖∇f‖² (the central difference is exact for a quadratic).  Rademacher and the
-    sphere (‖u‖² = d), linear only: d‖a‖² + d(f−b)²/ε² (antithetic: d‖a‖²).  ``mean`` and
-    ``optimal`` use the constant they estimate (the N → ∞ limit of the leave-one-out estimate).
-    N averaged samples: ‖μ‖² + (E‖g‖² − ‖μ‖²)/N with μ = ∇f.
+    sphere (‖u‖² = d), linear only: d‖a‖² + d(f−b)²/ε² (antithetic: d‖a‖²).  N averaged samples:
+    ‖μ‖² + (E‖g‖² − ‖μ‖²)/N with μ = ∇f.
+
+    ``mean`` (leave-one-out) is the constant baseline m = E f(x+εu) plus the price of estimating it
+    from the other N − 1 samples, (d·Var f/ε² + ‖μ‖²)/(N(N − 1)), with Var f = ε²‖∇f‖² + ε⁴·tr A²/2
+    (Gaussian) or ε²‖a‖² (linear); the cross term vanishes because b_i is independent of u_i.
+    ``optimal`` estimates a ratio (eq. 15) from N − 1 samples: no closed form at finite N (NaN).
     """
     lam = objective.hessian_diagonal
-    if lam is None:
+    if lam is None or (baseline == "optimal" and not antithetic):
         return float("nan")
     b = 0.0 if antithetic else exact_baseline(objective, eps, baseline)
     d, grad = objective.dim, objective.gradient
     g2, f = float(grad @ grad), objective.value()
+    trace, trace2 = float(lam.sum()), float(lam @ lam)
     if law == "gaussian":
         if antithetic:
             single = (d + 2) * g2
         else:
-            trace, trace2 = float(lam.sum()), float(lam @ lam)
             single = (d * (f - b) ** 2 / eps ** 2 + (d + 2) * g2 + (f - b) * (d + 2) * trace
                       + eps ** 2 / 4.0 * (d + 4) * (trace ** 2 + 2.0 * trace2))
+        variance_f = eps ** 2 * g2 + eps ** 4 * trace2 / 2.0
     elif not lam.any():
         single = d * g2 + (0.0 if antithetic else d * (f - b) ** 2 / eps ** 2)
+        variance_f = eps ** 2 * g2
     else:
         return float("nan")
-    return g2 + (single - g2) / samples
+    moment = g2 + (single - g2) / samples
+    if baseline == "mean" and not antithetic:
+        moment += (d * variance_f / eps ** 2 + g2) / (samples * (samples - 1))
+    return moment

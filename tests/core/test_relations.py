@@ -105,3 +105,23 @@ def test_the_command_line_blames_what_was_set(capsys, tmp_path):
                      "--out", str(tmp_path / "out")]) == 2
     assert "allowed: an integer in [8, 700]" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_floor_set_by_a_choice_and_only_where_it_applies():
+    from engines.core.params import Param, ParameterError, ParamSchema
+    from engines.core.relations import CapBy
+
+    schema = ParamSchema([Param("samples", 1, kind="int", lo=1, hi=100),
+                          Param("baseline", "none", kind="choice", choices=("none", "mean")),
+                          Param("paired", False, kind="bool")],
+                         relations=[CapBy("samples", "baseline", {"mean": 2}, what="a leave-one-out mean",
+                                          floor=True, when=lambda v: not v["paired"])])
+    assert schema.validate({"samples": 2, "baseline": "mean"})["samples"] == 2
+    assert schema.validate({"baseline": "mean", "paired": True})["samples"] == 1    # does not apply
+    try:
+        schema.validate({"baseline": "mean"})
+    except ParameterError as refused:
+        assert refused.name == "baseline" and "needs samples ≥ 2" in str(refused) and "allowed with that samples: none" in str(refused)
+    else:
+        raise AssertionError("samples = 1 with a leave-one-out mean was accepted")
+    assert schema.relations[0].describe() == "samples ≥ 2 (baseline = mean)"

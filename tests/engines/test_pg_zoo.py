@@ -10,7 +10,7 @@ from engines.pg_zoo import probit
 from engines.pg_zoo.bandit import (BANDIT_PARAMS, bandit_problem, baseline_value, exact_gradient,
                                    optimal_baseline, run_bandit, variance_trace)
 from engines.pg_zoo.estimator_run import ESTIMATOR_PARAMS, run_estimator
-from engines.pg_zoo.estimators import estimates, exact_baseline, second_moment_theory
+from engines.pg_zoo.estimators import estimates, exact_baseline, lab_generator, second_moment_theory
 from engines.pg_zoo.objectives import LINEAR_OFFSET, make_objective
 
 
@@ -19,17 +19,15 @@ def _bandit(rewards, logits, shift=0.0):
 
 
 def test_z1_gaussian_reinforce_on_parameters_is_the_zo_estimator_sample_by_sample():
-    rng = np.random.default_rng(0)
     objective = make_objective("quadratic", 20, 5.0, 1)
     theta, eps = objective.x, 0.3
-    u = rng.standard_normal((50, 20))
-    samples = theta + eps * u                               # θ' ~ N(θ, ε²I)
-    f = objective.values(samples)
-    score = (samples - theta) / eps ** 2                    # ∇_θ log N(θ'; θ, ε²I)
-    zo_none = f[:, None] * u / eps
-    zo_fx = (f - objective.value())[:, None] * u / eps
-    assert np.abs(f[:, None] * score - zo_none).max() <= 1e-12 * np.abs(zo_none).max()
-    assert np.abs((f - objective.value())[:, None] * score - zo_fx).max() <= 1e-12 * np.abs(zo_fx).max()
+    for baseline, b in (("none", 0.0), ("fx", objective.value())):
+        zo = estimates(objective, 50, 1, eps, "gaussian", baseline, False, lab_generator(9))
+        u = lab_generator(9).standard_normal((50, 1, 20))[:, 0]          # the same draws
+        samples = theta + eps * u                                         # θ' ~ N(θ, ε²I)
+        score = (samples - theta) / eps ** 2                              # ∇_θ log N(θ'; θ, ε²I)
+        reinforce = (objective.values(samples) - b)[:, None] * score
+        assert np.abs(reinforce - zo).max() <= 1e-12 * np.abs(zo).max()
 
 
 def test_z2_any_baseline_leaves_the_mean_exact_for_the_bandit():
@@ -203,3 +201,40 @@ def test_z8_z9_the_zo_gradient_of_accuracy_follows_the_probit_pg_exactly_and_the
     assert grid.max() > 0.6                                          # Z-8: clearly positive somewhere
     best_tau = grid.argmax(axis=1)
     assert best_tau[0] <= best_tau[-1] and best_tau[0] < 2         # the matching τ grows with ε
+
+
+def test_z2_the_zo_mean_does_not_depend_on_the_baseline():
+    objective = make_objective("linear", 10, 1.0, 3)
+    none = estimates(objective, 200_000, 1, 0.5, "gaussian", "none", False, lab_generator(1))
+    fx = estimates(objective, 200_000, 1, 0.5, "gaussian", "fx", False, lab_generator(1))
+    spread = np.sqrt((none * none).sum(axis=1).mean() / 200_000)
+    assert np.linalg.norm(none.mean(axis=0) - objective.gradient) < 4 * spread
+    assert np.linalg.norm(fx.mean(axis=0) - objective.gradient) < 4 * spread / 10
+
+
+@pytest.mark.parametrize("law, samples", [("gaussian", 2), ("rademacher", 2), ("sphere", 4), ("gaussian", 16)])
+def test_the_leave_one_out_mean_baseline_pays_for_estimating_b(law, samples):
+    objective = make_objective("linear" if law != "gaussian" else "quadratic", 20, 30.0, 1)
+    g = estimates(objective, 60_000, samples, 0.2, law, "mean", False, lab_generator(5))
+    exact = second_moment_theory(objective, 0.2, samples, law, "mean", False)
+    assert (g * g).sum(axis=1).mean() == pytest.approx(exact, rel=0.03)
+    assert math.isnan(second_moment_theory(objective, 0.2, samples, law, "optimal", False))
+
+
+def test_z10_averaging_n_samples_aligns_like_root_n_over_d():
+    objective = make_objective("linear", 1000, 1.0, 0)
+    mean_cos = {}
+    for n in (1, 16):
+        g = estimates(objective, 2000, n, 0.1, "gaussian", "fx", False, lab_generator(n))
+        mean_cos[n] = float((np.abs(g @ objective.gradient) / np.linalg.norm(g, axis=1)).mean())
+    assert mean_cos[16] == pytest.approx(math.sqrt(16 / (16 + 1002)), rel=0.05)   # cos² ≈ N/(N + d + 2)
+    assert 3.0 < mean_cos[16] / mean_cos[1] < 6.0
+
+
+@pytest.mark.parametrize("name, law", [("l1", "gaussian"), ("l1", "rademacher"), ("step", "gaussian")])
+def test_the_estimators_exact_mean_where_f_has_no_useful_gradient(name, law):
+    objective = make_objective(name, 5, 1.0, 2)
+    eps = 0.3
+    g = estimates(objective, 400_000, 1, eps, law, "fx", False, lab_generator(7))
+    spread = np.sqrt((g * g).sum(axis=1).mean() / 400_000)
+    assert np.linalg.norm(g.mean(axis=0) - objective.estimator_mean(eps, law)) < 4 * spread

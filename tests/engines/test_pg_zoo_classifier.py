@@ -37,17 +37,30 @@ def test_z11_the_exact_policy_gradient_is_the_cross_entropy_gradient_times_p_t(b
 
 def test_z12_the_surrogate_loss_has_the_estimators_gradient_but_not_the_rewards_value(batch):
     x, y = batch
-    w = _model().w[0].clone().requires_grad_(True)
-    generator = torch.Generator().manual_seed(3)
+    model = _model(methods=("reinforce",), samples=4, reinforce_baseline="none")
+    w = model.w[0].clone().requires_grad_(True)
+    one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
+    model.draws.manual_seed(3)
+    estimate = model._reinforce(model.w[0], x, y, one_hot)            # the method's own direction
+    model.draws.manual_seed(3)
     p = torch.softmax(x @ w.T, dim=1)
-    sampled = torch.multinomial(p.detach(), 4, replacement=True, generator=generator)      # detached samples
+    sampled = torch.multinomial(p.detach(), 4, replacement=True, generator=model.draws)   # the same labels
     rewards = (sampled == y[:, None]).float()
     surrogate = (rewards * torch.log(p.gather(1, sampled))).mean()
     (g,) = torch.autograd.grad(surrogate, w)
-    chosen = torch.nn.functional.one_hot(sampled, CLASSES).float()
-    estimate = ((rewards[:, :, None] * (chosen - p.detach()[:, None, :])).mean(dim=1)).T @ x / len(x)
-    assert torch.allclose(g, estimate, atol=1e-6)                  # the REINFORCE estimate (b = 0)
+    assert torch.allclose(g, estimate, atol=1e-6)                     # autograd of the surrogate = REINFORCE
     assert surrogate.item() <= 0.0 < (p.detach().gather(1, y[:, None])).mean().item()  # not E[reward]
+
+
+def test_reinforce_is_unbiased_with_every_baseline(batch):
+    x, y = batch
+    one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
+    for baseline in ("none", "mean", "optimal"):
+        model = _model(methods=("reinforce",), samples=8, reinforce_baseline=baseline)
+        w = model.w[0] + 0.5 * torch.randn(CLASSES, 65, generator=torch.Generator().manual_seed(2))
+        mean = torch.stack([model._reinforce(w, x, y, one_hot) for _ in range(800)]).mean(dim=0)
+        exact = model.exact_pg(w, x, one_hot)
+        assert torch.nn.functional.cosine_similarity(mean.flatten(), exact.flatten(), dim=0) > 0.99, baseline
 
 
 def test_the_population_scores_all_perturbed_classifiers_at_once_as_one_at_a_time(batch):

@@ -3,6 +3,7 @@ one and draws the ε sweep; the bandit draws the parabola with its three baselin
 measured variances beside the exact ones."""
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 import engines.pg_zoo as pg_zoo
 from workbench.topics.pg_zoo import PgZooPanel
@@ -71,3 +72,23 @@ def test_the_equivalence_page_fills_its_heat_map_and_convergence_line(qtbot, pan
     assert page.view.heat.matrix().shape == (3, 3) and np.isfinite(page.view.heat.matrix()).all()
     pairs, cosine = page.view.series()["convergence"]["cos with the probit PG"]
     assert pairs[-1] == 500 and -1.0 <= cosine[-1] <= 1.0
+
+
+def test_adding_a_constant_to_the_rewards_keeps_the_gradient_and_raises_the_unbaselined_variance(qtbot, panel):
+    bandit = panel.show_page("bandit")
+    bandit.set_values({"samples": 2000})
+    bandit.start()
+    qtbot.waitUntil(lambda: not bandit.is_running(), timeout=30000)
+    before = dict(bandit.last_frame().scalars)
+    plus_ten = [b for b in bandit.view.findChildren(QPushButton)
+                if b.text() == "r + 10"][0]
+    plus_ten.click()                                          # as a user would: one click, a new run
+    qtbot.waitUntil(lambda: not bandit.is_running() and bandit.last_frame().scalars.get("b_mean", 0) > 10,
+                    timeout=30000)
+    after = bandit.last_frame().scalars
+    assert bandit.form.values()["shift"] == 10.0
+    assert after["exact_grad_0"] == pytest.approx(before["exact_grad_0"], abs=1e-12)
+    assert after["variance_theory_none"] > 50 * before["variance_theory_none"]
+    assert after["variance_theory_optimal"] == pytest.approx(before["variance_theory_optimal"], rel=1e-9)
+    bandit.view.clear()
+    assert bandit.view.marks == []                            # no stale markers after a reset

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from engines.core.frame import Frame
 from widgets.bar_plot import BarPlot
@@ -19,6 +20,8 @@ EXACT = "exact p ⊙ (r − pᵀr)"
 
 
 class BanditView(ExperimentView):
+    shiftRequested = Signal(float)  # "add this constant to every reward" (the panel sets ``shift``)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.gradient = LivePlot()
@@ -43,8 +46,17 @@ class BanditView(ExperimentView):
         self.policy.set_labels("action k", "p_k")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("add a constant to every reward (the gradient stays):"))
+        for amount in (-1.0, 1.0, 10.0):
+            button = QPushButton(f"r {'+' if amount > 0 else '−'} {abs(amount):g}")
+            button.setToolTip(f"adds {amount:g} to the shift and runs again")
+            button.clicked.connect(lambda _checked=False, a=amount: self.shiftRequested.emit(a))
+            row.addWidget(button)
+        row.addStretch(1)
+        grid.addLayout(row, 0, 0, 1, 2)
         for index, plot in enumerate((self.gradient, self.parabola, self.variance, self.policy)):
-            grid.addWidget(plot, index // 2, index % 2)
+            grid.addWidget(plot, 1 + index // 2, index % 2)
         self._arrays: dict[str, np.ndarray] = {}
         self._baselines: dict[str, float] = {}
 
@@ -93,11 +105,15 @@ class BanditView(ExperimentView):
             plot.clear()
         self.policy.set_bars(np.zeros(0), [])
         self._arrays.clear()
+        self._baselines = {}
+        self._mark_baselines()
 
     def plots(self) -> dict:
         return {"gradient": self.gradient.plot_item, "variance_vs_b": self.parabola.plot_item,
                 "variance": self.variance.plot_item, "policy": self.policy.plot_item}
 
     def series(self) -> dict:
+        bars = self.policy.values()
         return {"gradient": self.gradient.series_data(), "variance_vs_b": self.parabola.series_data(),
-                "variance": self.variance.series_data()}
+                "variance": self.variance.series_data(),
+                "policy": {"p": (np.arange(bars.size, dtype=float), bars)}}

@@ -57,9 +57,11 @@ class EstimatorView(ExperimentView):
             grid.addWidget(plot, index // 2, index % 2)
         self._histogram: np.ndarray | None = None
         self._sweep: np.ndarray | None = None
+        self._dim, self._cos_title = 1, ""
 
     def begin(self, params: dict[str, Any]) -> None:
         self.clear()
+        self._dim = 650 if params.get("objective") == "accuracy" else int(params.get("dim", 1))
 
     def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
         for frame in frames:
@@ -75,6 +77,9 @@ class EstimatorView(ExperimentView):
                     self.bias.append(FLOOR, frame.step, math.sqrt(spread / frame.step))
             if "cos_hist" in frame.arrays:
                 self._histogram = frame.arrays["cos_hist"]
+            if "mean_abs_cos" in s:
+                self._cos_title = (f"cos(ĝ, E ĝ) of single estimates: mean |cos| {s['mean_abs_cos']:.3f} "
+                                   f"(√(2/(πd)) = {math.sqrt(2 / (math.pi * self._dim)):.3f} for one Gaussian sample)")
             if "moment_vs_eps" in frame.arrays:
                 self._sweep = frame.arrays["moment_vs_eps"]
                 self._draw_sweep()
@@ -94,6 +99,8 @@ class EstimatorView(ExperimentView):
         if self._histogram is not None:
             self._show_histogram(self._histogram[:, 0], self._histogram[:, 1])
             self._histogram = None
+        if self._cos_title and self._cos_title != self.cosines.title:
+            self.cosines.set_title(self._cos_title)
 
     def _show_histogram(self, centres: np.ndarray, counts: np.ndarray) -> None:
         self.histogram_bars.setOpts(x=centres, height=counts, width=0.9 * (centres[1] - centres[0]) if centres.size > 1 else 0.045)
@@ -106,11 +113,15 @@ class EstimatorView(ExperimentView):
             plot.clear()
         self._show_histogram(np.zeros(0), np.zeros(0))
         self._histogram = self._sweep = None
+        self._cos_title = ""
+        self.cosines.set_title("cos(ĝ, E ĝ) of single estimates")
 
     def plots(self) -> dict:
         return {"second_moment": self.moment.plot_item, "bias": self.bias.plot_item,
                 "cos_hist": self.cosines.plot_item, "moment_vs_eps": self.eps_plot.plot_item}
 
     def series(self) -> dict:
+        bars = self.histogram_bars.opts
         return {"second_moment": self.moment.series_data(), "bias": self.bias.series_data(),
-                "moment_vs_eps": self.eps_plot.series_data()}
+                "moment_vs_eps": self.eps_plot.series_data(),
+                "cos_hist": {"estimates": (np.asarray(bars["x"], float), np.asarray(bars["height"], float))}}

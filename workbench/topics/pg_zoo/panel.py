@@ -37,11 +37,18 @@ class PgZooPanel(TopicPanel):
         estimator, bandit, classifier, equivalence = self.experiments
         self.estimator, self.bandit, self.classifier = EstimatorView(), BanditView(), ClassifierView()
         self.equivalence = EquivalenceView()
+        bandit_host = ExperimentHost(self.topic_id, bandit, view=self.bandit, transport=True, help_text=BANDIT_HELP)
+        self.bandit.shiftRequested.connect(lambda amount: self._shift_rewards(bandit_host, amount))
         return [(ExperimentHost(self.topic_id, estimator, view=self.estimator, transport=True,
                                 help_text=ESTIMATOR_HELP), estimator.title),
-                (ExperimentHost(self.topic_id, bandit, view=self.bandit, transport=True, help_text=BANDIT_HELP),
-                 bandit.title),
+                (bandit_host, bandit.title),
                 (ExperimentHost(self.topic_id, classifier, view=self.classifier, transport=True,
                                 process=self.IN_PROCESS, help_text=CLASSIFIER_HELP), classifier.title),
                 (ExperimentHost(self.topic_id, equivalence, view=self.equivalence, transport=True,
                                 process=self.IN_PROCESS, help_text=EQUIVALENCE_HELP), equivalence.title)]
+
+    @staticmethod
+    def _shift_rewards(host: ExperimentHost, amount: float) -> None:
+        """The bandit's "r + c" buttons: one more constant on every reward, and a new run."""
+        host.set_values({"shift": host.form.values()["shift"] + amount})
+        host.start()

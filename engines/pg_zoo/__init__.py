@@ -46,7 +46,8 @@ CLASSIFIER_OUTPUTS = tuple(
     Series(f"{key}_{m}", f"{what}, {label}", unit, what)
     for key, what, unit in (("train_acc", "training accuracy", ""), ("test_acc", "test accuracy", ""),
                             ("forward_passes", "forward passes (examples × models evaluated)", ""),
-                            ("grad_cos", "cos(direction, exact policy gradient)", ""))
+                            ("grad_cos", "cos(direction, exact policy gradient)", ""),
+                            ("variance", "tr Var of the direction (from its own terms)", ""))
     for m, label in zip(CLASSIFIER_METHODS, METHOD_LABELS)
 ) + tuple(Series(f"changed_{m}", f"perturbations changing a prediction, {label}", "", "changed predictions")
           for m, label in zip(CLASSIFIER_METHODS, METHOD_LABELS) if m in ZO_METHODS)

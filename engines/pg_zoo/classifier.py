@@ -18,8 +18,9 @@ Every method produces an ascent direction g for its objective and takes an Adam 
 
 Streams per method: training and test accuracy every ``eval_every`` steps, the forward passes spent
 (one per example per model evaluated), the cosine between the method's direction and the exact
-policy gradient on the same batch, and for the ZO methods the fraction of perturbations that change
-at least one prediction (a tiny ε on a piecewise-constant accuracy mostly changes none: g = 0).
+policy gradient on the same batch, the variance of that direction (estimated from its own terms),
+and for the ZO methods the fraction of perturbations that change at least one prediction (a tiny ε
+on a piecewise-constant accuracy mostly changes none: g = 0).
 """
 from __future__ import annotations
 
@@ -100,33 +101,46 @@ class Methods:
         self.draws = torch.Generator(device=device).manual_seed(p["seed"] + 1)
         self.forward_passes = np.zeros(len(methods))
         self.changed: dict[str, float] = {}
+        self.variance, self.variances = float("nan"), [float("nan")] * len(methods)
 
     def probabilities(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         return torch.softmax(x @ w.T / self.p["tau"], dim=-1)
 
     def exact_pg(self, w, x, one_hot):
-        p = self.probabilities(w, x)
-        p_t = (p * one_hot).sum(dim=1, keepdim=True)
-        return (p_t * (one_hot - p)).T @ x / (self.p["tau"] * len(x))
+        return self._per_example_mean(self._exact_pg_logits(w, x, one_hot), x)
 
-    def direction(self, index: int, step: int, x, y, one_hot) -> tuple[torch.Tensor, float]:
-        """(ascent direction, learning-rate factor) of method ``index`` on this batch."""
+    def _exact_pg_logits(self, w, x, one_hot) -> torch.Tensor:
+        """Each example's ∂p_t/∂z (n, K): p_t(e_t − p)/τ."""
+        p = self.probabilities(w, x)
+        return (p * one_hot).sum(dim=1, keepdim=True) * (one_hot - p) / self.p["tau"]
+
+    def _per_example_mean(self, g_z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """mean_n g_z[n] ⊗ x̃_n, and the spread of those terms into ``self.variance``."""
+        mean = g_z.T @ x / len(x)
+        squares = (g_z * g_z).sum(dim=1) * (x * x).sum(dim=1)            # ‖a ⊗ b‖² = ‖a‖²‖b‖²
+        self.variance = _variance_of_mean(squares, mean)
+        return mean
+
+    def direction(self, index: int, step: int, x, y, one_hot) -> tuple[torch.Tensor, float, float]:
+        """(ascent direction, learning-rate factor, tr Var of the direction) of method ``index`` on
+        this batch.  The variance is estimated from the direction's own terms (one per example for the
+        gradient methods, per perturbation for ZOO): (Σ‖g_i‖² − m‖ḡ‖²)/(m(m − 1)) for m terms."""
         name, w, n = self.methods[index], self.w[index], len(x)
+        scale = 1.0
         if name == "hybrid":
-            if step % 2 == 0:
-                name = "ce"
-            else:
-                return self._zoo(index, w, x, y, one_hot, smooth=False), self.p["hybrid_zo_scale"]
+            name, scale = ("ce", 1.0) if step % 2 == 0 else ("zoo", self.p["hybrid_zo_scale"])
         if name == "ce":
             self.forward_passes[index] += n
-            return (one_hot - self.probabilities(w, x)).T @ x / (self.p["tau"] * n), 1.0
-        if name == "exact_pg":
+            g = self._per_example_mean((one_hot - self.probabilities(w, x)) / self.p["tau"], x)
+        elif name == "exact_pg":
             self.forward_passes[index] += n
-            return self.exact_pg(w, x, one_hot), 1.0
-        if name == "reinforce":
+            g = self.exact_pg(w, x, one_hot)
+        elif name == "reinforce":
             self.forward_passes[index] += n
-            return self._reinforce(w, x, y, one_hot), 1.0
-        return self._zoo(index, w, x, y, one_hot, smooth=name == "zoo_surrogate"), 1.0
+            g = self._reinforce(w, x, y, one_hot)
+        else:
+            g = self._zoo(index, w, x, y, one_hot, smooth=name == "zoo_surrogate")
+        return g, scale, self.variance
 
     def _reinforce(self, w, x, y, one_hot):
         p, s = self.probabilities(w, x), self.p["samples"]
@@ -142,7 +156,7 @@ class Methods:
             b = torch.zeros_like(rewards)
         chosen = torch.nn.functional.one_hot(labels, CLASSES).to(p.dtype)          # (n, S, K)
         g_z = ((rewards - b)[:, :, None] * (chosen - p[:, None, :])).mean(dim=1)     # (n, K)
-        return g_z.T @ x / (self.p["tau"] * len(x))
+        return self._per_example_mean(g_z / self.p["tau"], x)
 
     def _scores(self, weights: torch.Tensor, x, y, one_hot, smooth: bool) -> torch.Tensor:
         """Batch accuracy (or mean p_t) of each of the (P, K, D) weight matrices: one batched product."""
@@ -184,7 +198,9 @@ class Methods:
                 b = shaped.mean()
             weights = (shaped - b) / eps
         self.forward_passes[index] += calls * len(x)
-        return torch.einsum("p,pkd->kd", weights, u) / pop
+        mean = torch.einsum("p,pkd->kd", weights, u) / pop
+        self.variance = _variance_of_mean(weights ** 2 * (u * u).flatten(1).sum(dim=1), mean)
+        return mean
 
     def adam_step(self, directions: torch.Tensor, scales: torch.Tensor, state: torch.Tensor) -> None:
         """Ascent: W ← W + lr·scale·m̂/(√v̂ + 1e-8), per method, with Adam state ``state[i]`` (0 or 1)."""
@@ -196,6 +212,12 @@ class Methods:
         t = self.t[state, rows].view(-1, 1, 1)
         step = (m / (1 - 0.9 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + 1e-8)
         self.w.add_(step * (self.p["lr"] * scales.view(-1, 1, 1)))
+
+
+def _variance_of_mean(squares: torch.Tensor, mean: torch.Tensor) -> float:
+    """tr Var of a mean of m terms from their squared norms and the mean itself."""
+    m = len(squares)
+    return float((squares.sum() - m * (mean * mean).sum()) / (m * (m - 1))) if m > 1 else float("nan")
 
 
 def _centred_ranks(scores: torch.Tensor) -> torch.Tensor:
@@ -238,11 +260,12 @@ def run_classifier(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         cursor += batch
         xb, yb, hb = x[index], y[index], one_hot[index]
         found = [model.direction(i, step, xb, yb, hb) for i in range(len(methods))]
-        directions = torch.stack([g for g, _ in found])
+        directions = torch.stack([g for g, _, _ in found])
+        model.variances = [v for _, _, v in found]
         exact = torch.stack([model.exact_pg(model.w[i], xb, hb) for i in range(len(methods))])
         model.cosines = torch.nn.functional.cosine_similarity(directions.flatten(1), exact.flatten(1), dim=1)
         zo_phase = [m == "hybrid" and step % 2 == 1 for m in methods]
-        model.adam_step(directions, torch.tensor([s for _, s in found], device=device),
+        model.adam_step(directions, torch.tensor([s for _, s, _ in found], device=device),
                         torch.tensor(zo_phase, device=device, dtype=torch.long))
 
 
@@ -256,6 +279,7 @@ def _evaluate(model: Methods, step: int, steps: int, x, y, x_test, y_test) -> Fr
             scalars[f"forward_passes_{name}"] = float(model.forward_passes[i])
             if step:
                 scalars[f"grad_cos_{name}"] = float(model.cosines[i])
+                scalars[f"variance_{name}"] = model.variances[i]
             if name in model.changed:
                 scalars[f"changed_{name}"] = model.changed[name]
     best = max(model.methods, key=lambda m: scalars[f"test_acc_{m}"])

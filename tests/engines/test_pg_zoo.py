@@ -11,7 +11,7 @@ from engines.pg_zoo.bandit import (BANDIT_PARAMS, bandit_problem, baseline_value
                                    optimal_baseline, run_bandit, variance_trace)
 from engines.pg_zoo.estimator_run import ESTIMATOR_PARAMS, run_estimator
 from engines.pg_zoo.estimators import estimates, exact_baseline, lab_generator, second_moment_theory
-from engines.pg_zoo.objectives import LINEAR_OFFSET, make_objective
+from engines.pg_zoo.objectives import make_objective
 
 
 def _bandit(rewards, logits, shift=0.0):

@@ -87,6 +87,7 @@ def test_a_short_run_streams_every_method_from_one_start():
     assert last["forward_passes_zoo"] == 30 * 2 * 20 * 128 and last["forward_passes_ce"] == 30 * 128
     assert last["test_acc_ce"] > 0.8 and 0.0 <= last["changed_zoo"] <= 1.0
     assert all(np.isfinite(v) for v in last.values())
+    assert 0 < last["variance_exact_pg"] < last["variance_zoo"]              # sampling weights is noisier
 
 
 def test_a_smaller_eps_changes_fewer_predictions():
@@ -96,3 +97,15 @@ def test_a_smaller_eps_changes_fewer_predictions():
                                              "population": 50})
         changed[eps] = [f for f in run_classifier(values, RunContext.for_params(values)) if f.scalars][-1].scalars["changed_zoo"]
     assert changed[1e-4] < 0.7 < changed[0.1] == 1.0
+
+
+def test_the_direction_variance_is_the_spread_of_its_terms(batch):
+    x, y = batch
+    model = _model(methods=("ce",))
+    one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
+    g, _, variance = model.direction(0, 0, x, y, one_hot)
+    terms = torch.stack([torch.outer(one_hot[n] - model.probabilities(model.w[0], x[n:n + 1])[0], x[n])
+                         for n in range(len(x))])                           # per-example gradients, τ = 1
+    assert torch.allclose(terms.mean(dim=0), g, atol=1e-6)
+    expected = float(((terms - g) ** 2).sum() / (len(x) * (len(x) - 1)))
+    assert variance == pytest.approx(expected, rel=1e-4)

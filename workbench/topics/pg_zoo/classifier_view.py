@@ -1,6 +1,7 @@
 """The "train for accuracy directly" page (pg_zoo.md panel Z3): test accuracy against steps and
 against forward passes (what the zeroth-order methods pay for), training accuracy, the cosine of each
-method's direction with the exact policy gradient, and how many perturbations change a prediction."""
+method's direction with the exact policy gradient, how many perturbations change a prediction, and
+the variance of each direction."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,7 +20,8 @@ PLOTS = (("test_acc", "test accuracy", "step", "accuracy", False),
          ("test_by_passes", "test accuracy against forward passes", "forward passes", "accuracy", True),
          ("train_acc", "training accuracy", "step", "accuracy", False),
          ("grad_cos", "cos(direction, exact policy gradient) on the batch", "step", "cosine", False),
-         ("changed", "perturbations that change a prediction on the batch", "step", "fraction", False))
+         ("changed", "perturbations that change a prediction on the batch", "step", "fraction", False),
+         ("variance", "tr Var of each direction on the batch", "step", "variance", False))
 
 
 class ClassifierView(ExperimentView):
@@ -33,6 +35,7 @@ class ClassifierView(ExperimentView):
             plot.set_title(title)
             plot.set_labels(x_label, y_label)
             plot.set_log_x(log_x)
+            plot.set_log_y(key == "variance")
             for m in CLASSIFIER_METHODS:
                 if key != "changed" or m in ZO_METHODS:
                     plot.add_series(LABELS[m], color=COLORS[m], width=1.5)
@@ -58,9 +61,9 @@ class ClassifierView(ExperimentView):
             s = frame.scalars
             for m in self._methods:
                 label = LABELS[m]
-                for key in ("test_acc", "train_acc", "grad_cos", "changed"):
+                for key in ("test_acc", "train_acc", "grad_cos", "changed", "variance"):
                     value = s.get(f"{key}_{m}")
-                    if value is not None:
+                    if value is not None and (key != "variance" or value > 0):
                         self.curves[key].append(label, frame.step, value)
                 passes = s.get(f"forward_passes_{m}")
                 if passes and f"test_acc_{m}" in s:

@@ -77,14 +77,14 @@ def population_rates(population: int) -> tuple[float, float, float]:
     x, y = torch.tensor(x_np, dtype=torch.float32), torch.tensor(y_np)
     one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
     model = Methods(("zoo",), CLASSIFIER_PARAMS.validate({"methods": "zoo"}), x.shape[1], torch.device("cpu"))
-    weights = model.w[0] + 0.05 * torch.randn(population, CLASSES, x.shape[1])
+    weights = model.w[0] + 0.05 * torch.randn(population, CLASSES * x.shape[1])
     model._scores(weights[:2], x, y, one_hot, smooth=False)
     started = time.perf_counter()
     model._scores(weights, x, y, one_hot, smooth=False)
     batched = time.perf_counter() - started
     started = time.perf_counter()
     for w in weights:
-        (torch.argmax(x @ w.T, dim=1) == y).float().mean()
+        (torch.argmax(x @ w.view(CLASSES, -1).T, dim=1) == y).float().mean()
     single = time.perf_counter() - started
     a = torch.randn(2048, 2048)
     started = time.perf_counter()

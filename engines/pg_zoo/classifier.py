@@ -1,5 +1,6 @@
-"""``pg_zoo:classifier`` (panel Z3): a linear softmax classifier on digits trained for accuracy by
-six methods side by side, from the same initial weights on the same batches (pg_zoo.md §c Z3).
+"""``pg_zoo:classifier`` (panel Z3): a softmax classifier on digits (linear, or one hidden ReLU layer:
+``network``) trained for accuracy by six methods side by side, from the same initial weights on the
+same batches (pg_zoo.md §c Z3).
 
 Every method produces an ascent direction g for its objective and takes an Adam step W ← W + lr·Adam(g):
 
@@ -33,6 +34,7 @@ from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParamSchema
 from engines.core.relations import CapBy
 from engines.core.torch_runtime import DEVICE_CHOICES, configure_threads, describe_device, resolve_device
+from engines.pg_zoo.network import MODELS, Network
 from engines.pg_zoo.probit import CLASSES, digits_features
 from engines.training.datasets import digits_split
 
@@ -48,6 +50,9 @@ CLASSIFIER_PARAMS = ParamSchema([
           choice_labels=SHORT_LABELS, help="the methods to train (on the command line a comma list): "
                                            + ", ".join(f"{m} ({label})" for m, label in zip(CLASSIFIER_METHODS,
                                                                                            METHOD_LABELS))),
+    Param("model", "linear", kind="choice", choices=MODELS,
+          help="linear softmax z = W x̃, or one hidden ReLU layer z = W₂[relu(W₁ x̃); 1]"),
+    Param("hidden", 32, kind="int", lo=2, hi=512, help="hidden units of model = hidden"),
     Param("lr", 0.02, lo=1e-5, hi=1.0, log=True, live=True, help="Adam's learning rate, every method"),
     Param("tau", 1.0, lo=0.05, hi=10.0, log=True, help="softmax temperature τ of p = softmax(z/τ)"),
     Param("samples", 4, kind="int", lo=1, hi=64, help="REINFORCE: labels S sampled per example"),
@@ -79,19 +84,21 @@ def relevant_classifier(values: dict[str, Any]) -> set[str]:
         names -= {"population", "eps", "zo_baseline", "antithetic", "rank_shaping"}
     if "hybrid" not in methods:
         names.discard("hybrid_zo_scale")
+    if values.get("model") != "hidden":
+        names.discard("hidden")
     if values.get("antithetic") and "zo_baseline" in names:
         names.discard("zo_baseline")
     return names
 
 
 class Methods:
-    """The methods' weights (M, K, D) and their Adam state, and every method's direction."""
+    """The methods' parameter vectors θ (M, size) and their Adam state, and every method's direction."""
 
     def __init__(self, methods: tuple[str, ...], p: dict[str, Any], dims: int, device):
         self.methods, self.p, self.device = methods, p, device
-        generator = torch.Generator().manual_seed(p["seed"])
-        w0 = 0.01 * torch.randn(CLASSES, dims, generator=generator, dtype=torch.float64)
-        self.w = w0.to(torch.float32).to(device).repeat(len(methods), 1, 1)
+        self.network = Network(p.get("model", "linear"), dims, CLASSES, p.get("hidden", 32))
+        theta0 = self.network.initial(torch.Generator().manual_seed(p["seed"]))
+        self.w = theta0.to(torch.float32).to(device).repeat(len(methods), 1)
         # Adam state per method, twice: the hybrid's ZO steps keep their own moments, so its small
         # ZO steps do not replay the cross-entropy momentum (and differently scaled directions do
         # not share one second moment)
@@ -104,20 +111,23 @@ class Methods:
         self.variance, self.variances = float("nan"), [float("nan")] * len(methods)
 
     def probabilities(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        return torch.softmax(x @ w.T / self.p["tau"], dim=-1)
+        return torch.softmax(self.network.logits(w[None], x)[:, 0] / self.p["tau"], dim=-1)
+
+    def predictions(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return self.network.logits(w[None], x)[:, 0].argmax(dim=1)
 
     def exact_pg(self, w, x, one_hot):
-        return self._per_example_mean(self._exact_pg_logits(w, x, one_hot), x)
+        return self._per_example_mean(w, self._exact_pg_logits(w, x, one_hot), x)
 
     def _exact_pg_logits(self, w, x, one_hot) -> torch.Tensor:
         """Each example's ∂p_t/∂z (n, K): p_t(e_t − p)/τ."""
         p = self.probabilities(w, x)
         return (p * one_hot).sum(dim=1, keepdim=True) * (one_hot - p) / self.p["tau"]
 
-    def _per_example_mean(self, g_z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """mean_n g_z[n] ⊗ x̃_n, and the spread of those terms into ``self.variance``."""
-        mean = g_z.T @ x / len(x)
-        squares = (g_z * g_z).sum(dim=1) * (x * x).sum(dim=1)            # ‖a ⊗ b‖² = ‖a‖²‖b‖²
+    def _per_example_mean(self, w: torch.Tensor, g_z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """mean_n J_nᵀ g_z[n] (back-propagated through the network), and the spread of those terms
+        into ``self.variance``."""
+        mean, squares = self.network.backward(w, x, g_z)
         self.variance = _variance_of_mean(squares, mean)
         return mean
 
@@ -131,7 +141,7 @@ class Methods:
             name, scale = ("ce", 1.0) if step % 2 == 0 else ("zoo", self.p["hybrid_zo_scale"])
         if name == "ce":
             self.forward_passes[index] += n
-            g = self._per_example_mean((one_hot - self.probabilities(w, x)) / self.p["tau"], x)
+            g = self._per_example_mean(w, (one_hot - self.probabilities(w, x)) / self.p["tau"], x)
         elif name == "exact_pg":
             self.forward_passes[index] += n
             g = self.exact_pg(w, x, one_hot)
@@ -156,16 +166,16 @@ class Methods:
             b = torch.zeros_like(rewards)
         chosen = torch.nn.functional.one_hot(labels, CLASSES).to(p.dtype)          # (n, S, K)
         g_z = ((rewards - b)[:, :, None] * (chosen - p[:, None, :])).mean(dim=1)     # (n, K)
-        return self._per_example_mean(g_z / self.p["tau"], x)
+        return self._per_example_mean(w, g_z / self.p["tau"], x)
 
     def _scores(self, weights: torch.Tensor, x, y, one_hot, smooth: bool) -> torch.Tensor:
-        """Batch accuracy (or mean p_t) of each of the (P, K, D) weight matrices: one batched product."""
+        """Batch accuracy (or mean p_t) of each of the (P, size) parameter vectors: batched products."""
         return torch.cat([self._chunk_scores(chunk, x, y, one_hot, smooth)[0] for chunk in weights.split(SCORE_CHUNK)])
 
     def _chunk_scores(self, weights, x, y, one_hot, smooth: bool, base: torch.Tensor | None = None):
         """(scores (P,), or with the unperturbed predictions ``base`` also whether each model changes
         any of them (P,) bool)."""
-        logits = (x @ weights.reshape(-1, x.shape[1]).T).view(len(x), len(weights), CLASSES)  # (n, P, K)
+        logits = self.network.logits(weights, x)                                       # (n, P, K)
         if smooth:
             return (torch.softmax(logits / self.p["tau"], dim=2) * one_hot[:, None, :]).sum(dim=2).mean(dim=0), None
         predictions = logits.argmax(dim=2)
@@ -178,7 +188,7 @@ class Methods:
         if smooth:
             plus = self._scores(w + eps * u, x, y, one_hot, smooth)
         else:  # the scores and, in the same products, whether each perturbation changes a prediction
-            base = (x @ w.T).argmax(dim=1)
+            base = self.predictions(w, x)
             parts = [self._chunk_scores(chunk, x, y, one_hot, False, base) for chunk in (w + eps * u).split(SCORE_CHUNK)]
             plus = torch.cat([scores for scores, _ in parts])
             self.changed[self.methods[index]] = float(torch.cat([moved for _, moved in parts]).float().mean())
@@ -198,8 +208,8 @@ class Methods:
                 b = shaped.mean()
             weights = (shaped - b) / eps
         self.forward_passes[index] += calls * len(x)
-        mean = torch.einsum("p,pkd->kd", weights, u) / pop
-        self.variance = _variance_of_mean(weights ** 2 * (u * u).flatten(1).sum(dim=1), mean)
+        mean = weights @ u / pop
+        self.variance = _variance_of_mean(weights ** 2 * (u * u).sum(dim=1), mean)
         return mean
 
     def adam_step(self, directions: torch.Tensor, scales: torch.Tensor, state: torch.Tensor) -> None:
@@ -209,9 +219,9 @@ class Methods:
         m = self.m[state, rows].mul_(0.9).add_(directions, alpha=0.1)
         v = self.v[state, rows].mul_(0.999).addcmul_(directions, directions, value=0.001)
         self.m[state, rows], self.v[state, rows] = m, v
-        t = self.t[state, rows].view(-1, 1, 1)
+        t = self.t[state, rows].view(-1, 1)
         step = (m / (1 - 0.9 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + 1e-8)
-        self.w.add_(step * (self.p["lr"] * scales.view(-1, 1, 1)))
+        self.w.add_(step * (self.p["lr"] * scales.view(-1, 1)))
 
 
 def _variance_of_mean(squares: torch.Tensor, mean: torch.Tensor) -> float:
@@ -274,8 +284,8 @@ def _evaluate(model: Methods, step: int, steps: int, x, y, x_test, y_test) -> Fr
     with torch.no_grad():
         for i, name in enumerate(model.methods):
             w = model.w[i]
-            scalars[f"train_acc_{name}"] = float((torch.argmax(x @ w.T, dim=1) == y).float().mean())
-            scalars[f"test_acc_{name}"] = float((torch.argmax(x_test @ w.T, dim=1) == y_test).float().mean())
+            scalars[f"train_acc_{name}"] = float((model.predictions(w, x) == y).float().mean())
+            scalars[f"test_acc_{name}"] = float((model.predictions(w, x_test) == y_test).float().mean())
             scalars[f"forward_passes_{name}"] = float(model.forward_passes[i])
             if step:
                 scalars[f"grad_cos_{name}"] = float(model.cosines[i])

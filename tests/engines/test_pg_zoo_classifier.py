@@ -27,9 +27,9 @@ def test_z11_the_exact_policy_gradient_is_the_cross_entropy_gradient_times_p_t(b
     model = _model(tau=0.7)
     w = model.w[0].clone().requires_grad_(True)
     for n in range(5):                                            # per example, against autograd
-        p = torch.softmax(x[n] @ w.T / 0.7, dim=0)
+        p = torch.softmax(x[n] @ w.view(CLASSES, 65).T / 0.7, dim=0)
         (g_ce,) = torch.autograd.grad(torch.log(p[y[n]]), w)
-        (g_pg,) = torch.autograd.grad(torch.softmax(x[n] @ w.T / 0.7, dim=0)[y[n]], w)
+        (g_pg,) = torch.autograd.grad(torch.softmax(x[n] @ w.view(CLASSES, 65).T / 0.7, dim=0)[y[n]], w)
         assert torch.allclose(g_pg, p[y[n]].detach() * g_ce, atol=1e-7)
         one_hot = torch.nn.functional.one_hot(y[n:n + 1], CLASSES).float()
         assert torch.allclose(model.exact_pg(model.w[0], x[n:n + 1], one_hot), g_pg, atol=1e-7)
@@ -43,7 +43,7 @@ def test_z12_the_surrogate_loss_has_the_estimators_gradient_but_not_the_rewards_
     model.draws.manual_seed(3)
     estimate = model._reinforce(model.w[0], x, y, one_hot)            # the method's own direction
     model.draws.manual_seed(3)
-    p = torch.softmax(x @ w.T, dim=1)
+    p = torch.softmax(x @ w.view(CLASSES, 65).T, dim=1)
     sampled = torch.multinomial(p.detach(), 4, replacement=True, generator=model.draws)   # the same labels
     rewards = (sampled == y[:, None]).float()
     surrogate = (rewards * torch.log(p.gather(1, sampled))).mean()
@@ -57,7 +57,7 @@ def test_reinforce_is_unbiased_with_every_baseline(batch):
     one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
     for baseline in ("none", "mean", "optimal"):
         model = _model(methods=("reinforce",), samples=8, reinforce_baseline=baseline)
-        w = model.w[0] + 0.5 * torch.randn(CLASSES, 65, generator=torch.Generator().manual_seed(2))
+        w = model.w[0] + 0.5 * torch.randn(CLASSES * 65, generator=torch.Generator().manual_seed(2))
         mean = torch.stack([model._reinforce(w, x, y, one_hot) for _ in range(800)]).mean(dim=0)
         exact = model.exact_pg(w, x, one_hot)
         assert torch.nn.functional.cosine_similarity(mean.flatten(), exact.flatten(), dim=0) > 0.99, baseline
@@ -67,9 +67,9 @@ def test_the_population_scores_all_perturbed_classifiers_at_once_as_one_at_a_tim
     x, y = batch
     model = _model()
     one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
-    weights = model.w[0] + 0.3 * torch.randn(20, CLASSES, 65, generator=torch.Generator().manual_seed(1))
+    weights = model.w[0] + 0.3 * torch.randn(20, CLASSES * 65, generator=torch.Generator().manual_seed(1))
     batched = model._scores(weights, x, y, one_hot, smooth=False)
-    single = torch.stack([(torch.argmax(x @ w.T, dim=1) == y).float().mean() for w in weights])
+    single = torch.stack([(torch.argmax(x @ w.view(CLASSES, 65).T, dim=1) == y).float().mean() for w in weights])
     assert torch.equal(batched, single)
 
 
@@ -106,6 +106,25 @@ def test_the_direction_variance_is_the_spread_of_its_terms(batch):
     g, _, variance = model.direction(0, 0, x, y, one_hot)
     terms = torch.stack([torch.outer(one_hot[n] - model.probabilities(model.w[0], x[n:n + 1])[0], x[n])
                          for n in range(len(x))])                           # per-example gradients, τ = 1
-    assert torch.allclose(terms.mean(dim=0), g, atol=1e-6)
+    assert torch.allclose(terms.mean(dim=0), g.view(CLASSES, 65), atol=1e-6)
+    g = g.view(CLASSES, 65)
     expected = float(((terms - g) ** 2).sum() / (len(x) * (len(x) - 1)))
     assert variance == pytest.approx(expected, rel=1e-4)
+
+
+def test_the_hidden_layer_back_propagates_like_autograd_and_trains(batch):
+    x, y = batch
+    model = _model(methods=("ce", "exact_pg"), model="hidden", hidden=16)
+    one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
+    theta = model.w[0].clone().requires_grad_(True)
+    log_p = torch.log_softmax(model.network.logits(theta[None], x)[:, 0], dim=1)
+    (expected,) = torch.autograd.grad((log_p * one_hot).sum(dim=1).mean(), theta)     # −∇ cross-entropy
+    g, _, variance = model.direction(0, 0, x, y, one_hot)
+    assert torch.allclose(g, expected, atol=1e-6) and variance > 0
+    p_t = torch.softmax(model.network.logits(theta[None], x)[:, 0], dim=1).gather(1, y[:, None]).mean()
+    (expected,) = torch.autograd.grad(p_t, theta)
+    assert torch.allclose(model.exact_pg(model.w[0], x, one_hot), expected, atol=1e-6)
+    values = CLASSIFIER_PARAMS.validate({"model": "hidden", "hidden": 16, "methods": "ce,zoo", "steps": 40,
+                                         "eval_every": 20, "population": 10})
+    last = [f for f in run_classifier(values, RunContext.for_params(values)) if f.scalars][-1].scalars
+    assert last["test_acc_ce"] > 0.7 and np.isfinite(last["variance_zoo"])

@@ -18,8 +18,8 @@ BANDIT_HELP = ("<b>Score-function bandit.</b> REINFORCE's (r_y − b)(e_y − p)
                "eq. 9's b*; the usual b = E_p[r] can be worse than none.")
 
 
-CLASSIFIER_HELP = ("<b>Train for accuracy directly.</b> Six methods train one linear classifier on "
-                   "digits from the same start on the same batches. The ZO methods score perturbed "
+CLASSIFIER_HELP = ("<b>Train for accuracy directly.</b> Six methods train one digits classifier "
+                   "(linear, or with a hidden layer) from the same start on the same batches. The ZO methods score perturbed "
                    "weights by their accuracy: compare them against steps and against forward passes, "
                    "and watch how few perturbations change a prediction when ε is small.")
 

@@ -28,6 +28,7 @@ SMALL = {
     ("regularization", "race"): {"steps": 1500, "eval_every": 25},
     ("pg_zoo", "estimator"): {"estimates": 5000},
     ("pg_zoo", "classifier"): {"steps": 300},
+    ("pg_zoo", "blackbox"): {"evaluations": 50_000},
 }
 SWEEPS = {"vae_ib": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "backend": "sequential"},
           "batchnorm": {"sweep_values": "0.1, 2", "sweep_seeds": "0", "sweep_variants": "none, bn"}}

@@ -22,6 +22,7 @@ QUICK: dict[str, dict] = {
     "pg_zoo:bandit": {"samples": 1000},
     "pg_zoo:classifier": {"steps": 4, "eval_every": 2, "population": 4, "batch_size": 16},
     "pg_zoo:equivalence": {"grid": 2, "population": 20, "max_population": 100},
+    "pg_zoo:blackbox": {"dim": 4, "evaluations": 400},
 }
 
 

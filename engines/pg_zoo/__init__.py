@@ -5,9 +5,12 @@ their bias, second moment and alignment against the exact values), ``bandit`` (Z
 softmax policy, the variance of each baseline by exact enumeration and Monte-Carlo), ``classifier``
 (Z3: a digits classifier trained for accuracy by cross-entropy, REINFORCE, the exact policy
 gradient, zeroth-order estimates on the accuracy and on a smooth surrogate, and a hybrid),
-``equivalence`` (Z4: the ZO gradient of the accuracy against the softmax and probit policy gradients).
+``equivalence`` (Z4: the ZO gradient of the accuracy against the softmax and probit policy gradients),
+``blackbox`` (Z5: gradient descent, ZO steps and ES on a black box, by function evaluations).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
+from engines.pg_zoo.blackbox import (BLACKBOX_LABELS, BLACKBOX_METHODS, BLACKBOX_PARAMS, relevant_blackbox,
+                                     run_blackbox)
 from engines.pg_zoo.bandit import BANDIT_BASELINES, BANDIT_PARAMS, MAX_ACTIONS, run_bandit
 from engines.pg_zoo.classifier import (CLASSIFIER_METHODS, CLASSIFIER_PARAMS, METHOD_LABELS, ZO_METHODS,
                                        relevant_classifier, run_classifier)
@@ -60,6 +63,11 @@ EQUIVALENCE_OUTPUTS = (
     Table("by_eps", ("eps", "cos_probit", "best_tau", "best_cos_softmax"), "each ε's cosines"),
 )
 
+BLACKBOX_OUTPUTS = tuple(
+    Series(f"{key}_{m}", f"{what}, {label}", "", what)
+    for key, what in (("value", "f − f*"), ("evaluations", "function evaluations spent"), ("steps", "iterations"))
+    for m, label in zip(BLACKBOX_METHODS, BLACKBOX_LABELS))
+
 EXPERIMENTS = (
     Experiment("estimator", "Estimator lab", ESTIMATOR_PARAMS, run_estimator, outputs=ESTIMATOR_OUTPUTS,
                relevant=relevant_estimator,
@@ -108,6 +116,16 @@ EXPERIMENTS = (
                                "near W = 0 every perturbation reshuffles the predictions"),
                         Preset("a long convergence line", {"max_population": 200_000, "grid": 5},
                                "cos with the probit PG → 1 like 1 − c/population"))),
+    Experiment("blackbox", "ES vs gradient on a black box", BLACKBOX_PARAMS, run_blackbox, outputs=BLACKBOX_OUTPUTS,
+               relevant=relevant_blackbox,
+               summary="gradient descent against zeroth-order steps and an evolution strategy, counted in "
+                       "function evaluations",
+               presets=(Preset("Rosenbrock", {"function": "rosenbrock", "dim": 10, "lr": 0.01},
+                               "a curved valley: ranks make ES robust to the huge values outside it"),
+                        Preset("noisy evaluations", {"function": "noisy_quadratic", "noise": 0.1},
+                               "finite differences divide the noise by ε: the ZO steps stall at a noise floor"),
+                        Preset("a thousand dimensions", {"dim": 1000, "evaluations": 200_000},
+                               "each method pays about d evaluations for one gradient's worth of information"))),
 )
 
 __all__ = ["EXPERIMENTS", "TITLE", "BANDIT_BASELINES"]

@@ -55,3 +55,10 @@ def test_the_equivalence_writes_its_grid_and_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(read_csv(tmp_path / "by_eps.csv")) == 2
     assert int(float(read_csv(tmp_path / "convergence.csv")[-1]["population"])) == 100
+
+
+def test_the_black_box_writes_a_value_per_method(tmp_path):
+    result = cli("run", "pg_zoo:blackbox", "--set", "dim=4", "--set", "evaluations=400", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(tmp_path / "curves.csv")
+    assert all(f"value_{m}" in rows[0] for m in ("gd", "zo_forward", "zo_central", "es_rank"))

@@ -238,3 +238,24 @@ def test_the_estimators_exact_mean_where_f_has_no_useful_gradient(name, law):
     g = estimates(objective, 400_000, 1, eps, law, "fx", False, lab_generator(7))
     spread = np.sqrt((g * g).sum(axis=1).mean() / 400_000)
     assert np.linalg.norm(g.mean(axis=0) - objective.estimator_mean(eps, law)) < 4 * spread
+
+
+def test_blackbox_gradients_and_the_evaluation_budget():
+    from engines.pg_zoo.blackbox import BLACKBOX_METHODS, BLACKBOX_PARAMS, BlackBox, direction, run_blackbox
+
+    values = BLACKBOX_PARAMS.validate({"function": "rosenbrock", "dim": 6})
+    box = BlackBox(values, lab_generator(1))
+    x, h = box.start + 0.1, 1e-6
+    numeric = np.array([(box.clean_value(x + h * e) - box.clean_value(x - h * e)) / (2 * h) for e in np.eye(6)])
+    assert box.gradient(x) == pytest.approx(numeric, rel=1e-6)
+    assert box.clean_value(np.ones(6)) == 0.0
+    g, cost = direction("zo_central", box, x, 4000, 1e-4)
+    assert cost == 8000 and g @ numeric / (np.linalg.norm(g) * np.linalg.norm(numeric)) > 0.9
+    values = BLACKBOX_PARAMS.validate({"dim": 10, "evaluations": 20_000})
+    last = {}
+    for frame in run_blackbox(values, RunContext.for_params(values)):
+        last.update(frame.scalars)
+    for m in BLACKBOX_METHODS:
+        assert 20_000 <= last[f"evaluations_{m}"] < 20_000 + 2 * 8 + 11
+    assert last["value_gd"] < last["value_zo_forward"]           # a true gradient is worth d + 1 evaluations
+    assert last["steps_gd"] * 11 <= 20_000 + 11

@@ -92,3 +92,13 @@ def test_adding_a_constant_to_the_rewards_keeps_the_gradient_and_raises_the_unba
     assert after["variance_theory_optimal"] == pytest.approx(before["variance_theory_optimal"], rel=1e-9)
     bandit.view.clear()
     assert bandit.view.marks == []                            # no stale markers after a reset
+
+
+def test_the_black_box_page_draws_every_method_against_evaluations(qtbot, panel):
+    page = panel.show_page("blackbox")
+    page.set_values({"dim": 6, "evaluations": 3000})
+    page.start()
+    qtbot.waitUntil(lambda: not page.is_running(), timeout=30000)
+    page.view.draw()
+    curves = page.view.series()["by_evaluations"]
+    assert len(curves) == 4 and all(x[-1] >= 3000 for x, _ in curves.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.panel import TopicPanel
 from workbench.topics.pg_zoo.bandit_view import BanditView
+from workbench.topics.pg_zoo.blackbox_view import BlackBoxView
 from workbench.topics.pg_zoo.classifier_view import ClassifierView
 from workbench.topics.pg_zoo.equivalence_view import EquivalenceView
 from workbench.topics.pg_zoo.estimator_view import EstimatorView
@@ -30,11 +31,16 @@ EQUIVALENCE_HELP = ("<b>Equivalence microscope.</b> The weights are frozen. The 
                     "goes to 1 as the population grows.")
 
 
+BLACKBOX_HELP = ("<b>ES vs gradient on a black box.</b> Gradient descent, zeroth-order steps and an "
+                 "evolution strategy on the same start, each with its own Adam, measured in function "
+                 "evaluations: a gradient by forward differences costs d + 1 of them.")
+
+
 class PgZooPanel(TopicPanel):
     IN_PROCESS: bool | None = None  # None: as the experiment declares (training in a child process)
 
     def build_pages(self):
-        estimator, bandit, classifier, equivalence = self.experiments
+        estimator, bandit, classifier, equivalence, blackbox = self.experiments
         self.estimator, self.bandit, self.classifier = EstimatorView(), BanditView(), ClassifierView()
         self.equivalence = EquivalenceView()
         bandit_host = ExperimentHost(self.topic_id, bandit, view=self.bandit, transport=True, help_text=BANDIT_HELP)
@@ -45,7 +51,9 @@ class PgZooPanel(TopicPanel):
                 (ExperimentHost(self.topic_id, classifier, view=self.classifier, transport=True,
                                 process=self.IN_PROCESS, help_text=CLASSIFIER_HELP), classifier.title),
                 (ExperimentHost(self.topic_id, equivalence, view=self.equivalence, transport=True,
-                                process=self.IN_PROCESS, help_text=EQUIVALENCE_HELP), equivalence.title)]
+                                process=self.IN_PROCESS, help_text=EQUIVALENCE_HELP), equivalence.title),
+                (ExperimentHost(self.topic_id, blackbox, view=BlackBoxView(), transport=True,
+                                help_text=BLACKBOX_HELP), blackbox.title)]
 
     @staticmethod
     def _shift_rewards(host: ExperimentHost, amount: float) -> None:

@@ -115,6 +115,16 @@ class LivePlot(PlotHost):
         if series is not None:
             self._plot.removeItem(series.item)
 
+    def keep_series(self, wanted) -> None:
+        """Show exactly the series named in ``wanted`` (name → ``add_series`` options): the others are
+        removed, missing ones declared with their style (a run of a subset of methods)."""
+        for name in self.series_names():
+            if name not in wanted:
+                self.remove_series(name)
+        for name, style in wanted.items():
+            if name not in self._series:
+                self.add_series(name, **style)
+
     def clear(self) -> None:
         """Empty every series (their styles and legend entries stay) and hide the read-out."""
         for series in self._series.values():

@@ -232,12 +232,9 @@ def _variance_of_mean(squares: torch.Tensor, mean: torch.Tensor) -> float:
 
 def _centred_ranks(scores: torch.Tensor) -> torch.Tensor:
     """Ranks mapped to [−0.5, 0.5] (Salimans et al.'s fitness shaping); ties share their mean rank."""
-    order = scores.argsort()
-    ranks = torch.empty_like(scores)
-    ranks[order] = torch.arange(len(scores), device=scores.device, dtype=scores.dtype)
-    for value in scores.unique():  # ties: a piecewise-constant accuracy has many
-        same = scores == value
-        ranks[same] = ranks[same].mean()
+    _values, group, counts = torch.unique(scores, sorted=True, return_inverse=True, return_counts=True)
+    first = torch.cumsum(counts, dim=0) - counts            # the rank of each distinct value's first copy
+    ranks = (first + (counts - 1) / 2.0).to(scores.dtype)[group]  # ties (an accuracy has many) share the mean
     return ranks / max(len(scores) - 1, 1) - 0.5
 
 

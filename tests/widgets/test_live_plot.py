@@ -104,3 +104,16 @@ def test_hover_readout_finds_nearest_point(plot, qtbot):
     assert vb.sceneBoundingRect().intersects(label) and label.height() < 100
     plot.hover.update_at(vb.mapViewToScene(pg.Point(20.0, 1.6)))
     assert plot.hover.text() == ""
+
+
+def test_keep_series_shows_exactly_the_wanted_series_with_their_style(qtbot):
+    plot = LivePlot()
+    qtbot.addWidget(plot)
+    for name in ("a", "b", "c"):
+        plot.add_series(name)
+    plot.append("b", [0.0, 1.0], [2.0, 3.0])
+    plot.keep_series({"b": {"color": "#ff0000"}, "d": {"color": "#00ff00", "width": 2.0}})
+    assert set(plot.series_names()) == {"b", "d"}
+    plot.redraw()
+    assert list(plot.series_data()["b"][1]) == [2.0, 3.0]            # a kept series keeps its data
+    assert plot.plot_item.listDataItems()[-1].opts["pen"].color().name() == "#00ff00"

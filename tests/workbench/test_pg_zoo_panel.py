@@ -102,3 +102,13 @@ def test_the_black_box_page_draws_every_method_against_evaluations(qtbot, panel)
     page.view.draw()
     curves = page.view.series()["by_evaluations"]
     assert len(curves) == 4 and all(x[-1] >= 3000 for x, _ in curves.values())
+
+
+def test_the_black_box_page_lists_only_the_chosen_methods(qtbot, panel):
+    page = panel.show_page("blackbox")
+    page.set_values({"dim": 4, "evaluations": 400, "methods": "gd,es_rank"})
+    page.start()
+    qtbot.waitUntil(lambda: not page.is_running(), timeout=30000)
+    page.view.draw()
+    assert set(page.view.series()["by_evaluations"]) == {"gradient descent (d + 1 evaluations a step)",
+                                                         "ES, centred ranks"}

@@ -39,6 +39,10 @@ class BlackBoxView(ExperimentView):
 
     def begin(self, params: dict[str, Any]) -> None:
         self.clear()
+        chosen = {LABELS[m]: {"color": COLORS[m], "width": 1.5}
+                  for m in str(params.get("methods", "")).split(",") if m in LABELS}
+        for plot in (self.by_evaluations, self.by_steps):  # the chosen methods only
+            plot.keep_series(chosen)
 
     def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
         for frame in frames:

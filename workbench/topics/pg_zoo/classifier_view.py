@@ -49,12 +49,8 @@ class ClassifierView(ExperimentView):
         self.clear()
         self._methods = tuple(m for m in str(params.get("methods", "")).split(",") if m in CLASSIFIER_METHODS)
         for key, plot in self.curves.items():
-            for m in CLASSIFIER_METHODS:
-                shown = m in self._methods and (key != "changed" or m in ZO_METHODS)
-                if not shown and LABELS[m] in plot.series_names():
-                    plot.remove_series(LABELS[m])
-                elif shown and LABELS[m] not in plot.series_names():
-                    plot.add_series(LABELS[m], color=COLORS[m], width=1.5)
+            plot.keep_series({LABELS[m]: {"color": COLORS[m], "width": 1.5} for m in self._methods
+                              if key != "changed" or m in ZO_METHODS})
 
     def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
         for frame in frames:

@@ -133,13 +133,9 @@ class RaceView(ExperimentView):
             self.layer_method.model().item(index).setEnabled(m in self._methods)
         if self.layer_method.currentData() not in self._methods and self._methods:
             self.layer_method.setCurrentIndex(METHODS.index(self._methods[0]))
+        racing = {METHOD_RULES[m].label: {"color": METHOD_COLORS[m], "width": 1.0} for m in self._methods}
         for plot in self.curves.values():  # the methods in this race only
-            for m in METHODS:
-                label = METHOD_RULES[m].label
-                if m not in self._methods and label in plot.series_names():
-                    plot.remove_series(label)
-                elif m in self._methods and label not in plot.series_names():
-                    plot.add_series(label, color=METHOD_COLORS[m], width=1.0)
+            plot.keep_series(racing)
         self.curves["fgsm_acc"].set_title(f"accuracy under FGSM, ε = {params.get('fgsm_eps', 0):g}")
         depth = int(params.get("depth", 3))
         for name in self.layer_plot.series_names():

@@ -1,0 +1,59 @@
+"""Multi-task loss weighting (kexue.fm 8870 / 8896 / 8907; multitask.md).
+
+Experiments: ``arena`` (M1, the main one: weighting rules trained side by side on one multi-task
+network, with an invariance monitor that re-runs each rule unstressed, scaled, shifted and from a
+nudged start).
+"""
+from engines.core.experiment import Experiment, Preset, Series, Table
+from engines.multitask.arena import run_arena
+from engines.multitask.arena_params import ARENA_PARAMS, MAX_TASKS, relevant_arena
+from engines.multitask.arena_rules import SCHEME_LABELS, SCHEMES
+from engines.multitask.invariance import COLUMNS
+
+TITLE = "Multi-task loss weighting"
+
+PER_TASK = (("loss", "training loss (unscaled)", "loss"), ("ratio", "L_i/L_i(0)", "loss ratio"),
+            ("weight", "effective weight ∂L/∂L_i, normalised", "weights"),
+            ("grad_norm", "‖∇_trunk L_i‖ (unscaled)", "gradient norms"),
+            ("test", "test accuracy or RMSE", "test"))
+PER_SCHEME = (("grad_cos", "cos(g₁, g₂) on the trunk", "gradient cosine"),
+              ("combined_norm", "‖Σ w_i g_i‖ on the trunk", "combined gradient"),
+              ("trajectory_distance", "‖θ − θ_ref‖/‖θ_ref‖, λ and c", "invariance"),
+              ("scaled_distance", "‖θ − θ_ref‖/‖θ_ref‖, λ only", "invariance"),
+              ("shifted_distance", "‖θ − θ_ref‖/‖θ_ref‖, c only", "invariance"),
+              ("control_distance", "‖θ − θ_ref‖/‖θ_ref‖, nudged start", "invariance"))
+
+ARENA_OUTPUTS = (
+    Series("seconds", "training time", "s", "time"),
+    *(Series(f"{key}_{i}_{s}", f"{what}, task {i}, {SCHEME_LABELS[s]}", "", group)
+      for key, what, group in PER_TASK for s in SCHEMES for i in range(1, MAX_TASKS + 1)),
+    *(Series(f"{key}_{s}", f"{what}, {SCHEME_LABELS[s]}", "", group) for key, what, group in PER_SCHEME for s in SCHEMES),
+    *(Series(f"{key}_{i}", f"{what}, task {i}", "", "uncertainty") for i in range(1, MAX_TASKS + 1)
+      for key, what in (("uncertainty_s", "Kendall's s_i"), ("log_loss", "log L_i on the batch"))),
+    Table("invariance", COLUMNS, "each scheme's invariance ratios against the M-4 table (1 yes, 0 no, ½ approx.)"),
+)
+
+EXPERIMENTS = (
+    Experiment("arena", "Weighting arena", ARENA_PARAMS, run_arena, outputs=ARENA_OUTPUTS, relevant=relevant_arena,
+               in_process=True,
+               summary="weighting rules trained side by side on one shared trunk; one task's loss rescaled "
+                       "and shifted, and an invariance monitor that shows which rules notice",
+               presets=(Preset("a task in other units", {"task_scale": 1000.0, "task_shift": 0.0},
+                               "init, real-time, Σlog, gradient-normalised and uncertainty stay on their "
+                               "reference; equal weights, MGDA and the power mean at γ ≠ 0 leave it"),
+                        Preset("a constant added", {"task_scale": 1.0, "task_shift": 5.0},
+                               "equal weights, MGDA and the gradient-normalised rule do not move; every "
+                               "loss-normalised rule does"),
+                        Preset("GradNorm's toy", {"dataset": "gradnorm_toy", "scaled_task": 2, "task_scale": 1.0,
+                                                  "task_shift": 0.0, "schemes": "equal,gradnorm,grad_normalized",
+                                                  "lr": 1e-3},
+                               "σ = (1, 100): equal weights serve the large task; GradNorm drives w₂/w₁ far below 1"),
+                        Preset("linnerud's units", {"dataset": "linnerud", "scaled_task": 1, "batch_size": 15,
+                                                    "lr": 0.01, "steps": 2000},
+                               "weight (lb²), waist (in²) and pulse losses differ tenfold: watch the "
+                               "effective weights"),
+                        Preset("power mean at γ = 0", {"schemes": "power_mean,log", "gamma": 0.0},
+                               "γ = 0 is Σ log L: the two curves coincide and both are scale invariant"))),
+)
+
+__all__ = ["EXPERIMENTS", "TITLE"]

@@ -1,0 +1,219 @@
+"""``multitask:arena`` (panel M1): weighting rules trained side by side on one multi-task network.
+
+Every scheme's members start from the same θ₀ and see the same batches; they differ only in their
+rule and in the stress on task k (``scaled_task``): the *main* member trains with λ_k·L_k + c_k, and
+with ``invariance`` on, a reference (λ = 1, c = 0), a scaled (λ, 0), a shifted (1, c) and a control
+member (the reference from θ₀ nudged by one rounding error) feed the invariance monitor
+(``engines.multitask.invariance``).  Members with the same stress share one row.
+
+Streams per scheme s and task i (1-based): ``loss_<i>_<s>`` — the task's *unscaled* training loss,
+``ratio_<i>_<s>`` = L_i/L_i(0), ``weight_<i>_<s>`` — ∂L_total/∂L_i of the unscaled loss, normalised,
+``grad_norm_<i>_<s>`` — ‖∇_trunk L_i‖ of the unscaled loss, ``test_<i>_<s>`` — accuracy or RMSE,
+and ``grad_cos_<s>`` (tasks 1, 2), ``combined_norm_<s>`` = ‖Σw_i g_i‖ on the trunk,
+``trajectory_distance_<s>`` = ‖θ_main − θ_ref‖/‖θ_ref‖ and the same for the scaled, shifted and
+control members; uncertainty weighting also streams ``uncertainty_s_<i>`` with ``log_loss_<i>``.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+
+from engines.core.frame import Frame, RunContext
+from engines.core.torch_runtime import configure_threads, describe_device, resolve_device
+from engines.multitask.arena_data import ArenaData, load
+from engines.multitask.arena_params import ARENA_PARAMS, arena_schemes, check_arena, rule_settings, toy_sigmas
+from engines.multitask.arena_population import BatchedAdam, Layout, Population, initial_parameters
+from engines.multitask.arena_rules import SCHEMES, SchemeState, StepInputs
+from engines.multitask.invariance import COLUMNS, RatioTracker
+
+NUDGE = 2.0 ** -52  # the control's start: θ₀·(1 + one rounding error)
+
+
+@dataclass(frozen=True)
+class Stress:
+    scale: float
+    shift: float
+    nudged: bool = False
+
+
+def plan(schemes: tuple[str, ...], scale: float, shift: float, invariance: bool):
+    """The members' (scheme, stress) rows and, per scheme, the row of each role."""
+    roles = {"main": Stress(scale, shift)}
+    if invariance:
+        roles.update(reference=Stress(1.0, 0.0), scaled=Stress(scale, 0.0), shifted=Stress(1.0, shift),
+                     control=Stress(1.0, 0.0, True))
+    rows: list[tuple[str, Stress]] = []
+    where: dict[str, dict[str, int]] = {}
+    for s in schemes:
+        where[s] = {}
+        for role, stress in roles.items():
+            if (s, stress) not in rows:
+                rows.append((s, stress))
+            where[s][role] = rows.index((s, stress))
+    return rows, where
+
+
+def _tensors(data: ArenaData, device):
+    def targets(which):
+        return [torch.as_tensor(getattr(t, which), device=device,
+                                dtype=torch.int64 if t.classes else torch.float64) for t in data.tasks]
+    x = torch.as_tensor(data.x_train, dtype=torch.float64, device=device)
+    x_test = torch.as_tensor(data.x_test, dtype=torch.float64, device=device)
+    return x, targets("y_train"), x_test, targets("y_test")
+
+
+def run_arena(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    p = ARENA_PARAMS.validate(params)
+    tasks = check_arena(p)
+    schemes = arena_schemes(p)
+    device = resolve_device(p["device"])
+    configure_threads(device)
+    data = load(p["dataset"], p["train_size"], p["noise"], p["ink_units"],
+                toy_sigmas(p) if p["dataset"] == "gradnorm_toy" else ())
+    x, y, x_test, y_test = _tensors(data, device)
+    layout = Layout.of(x.shape[1], p["width"], p["depth"], sum(t.outputs for t in data.tasks))
+    rows, where = plan(schemes, p["task_scale"], p["task_shift"], p["invariance"])
+    theta0 = initial_parameters(layout, p["seed"])
+    theta = torch.stack([theta0 * (1.0 + NUDGE) if stress.nudged else theta0 for _, stress in rows])
+    pop = Population(data, layout, theta, device)
+    k = p["scaled_task"] - 1
+    scale = torch.ones(len(rows), tasks, dtype=torch.float64, device=device)
+    shift = torch.zeros_like(scale)
+    for r, (_s, stress) in enumerate(rows):
+        scale[r, k], shift[r, k] = stress.scale, stress.shift
+    init_raw = pop.metrics(pop.theta, x, y)[0][0]                        # (T,) at θ₀: log K, E[y²]
+    prior_raw = torch.tensor([t.prior_loss for t in data.tasks], dtype=torch.float64, device=device)
+    settings = rule_settings(p)
+    states = []
+    for s in schemes:
+        members = torch.tensor(sorted({r for r, (name, _) in enumerate(rows) if name == s}), device=device)
+        states.append(SchemeState(s, members, settings, init_raw * scale[members] + shift[members],
+                                  prior_raw * scale[members] + shift[members]))
+    trainer = Trainer(pop, states, scale, shift, p)
+    tracker = RatioTracker()
+    batches = torch.Generator().manual_seed(p["seed"])
+    n, batch = len(x), min(p["batch_size"], len(x))
+    order, cursor = torch.randperm(n, generator=batches), 0
+    yield Frame(0, 0.0, message=f"training {len(schemes)} schemes ({len(rows)} members) on {p['dataset']} "
+                                f"on {describe_device(device)}")
+    started = time.perf_counter()
+    for step in range(p["steps"] + 1):
+        ctx.check()
+        if step % p["eval_every"] == 0 or step == p["steps"]:
+            yield _evaluate(trainer, tracker, step, p, where, (x, y, x_test, y_test), init_raw, time.perf_counter() - started)
+        if step == p["steps"] or trainer.all_diverged:
+            if trainer.all_diverged:
+                yield Frame(step, step / p["steps"], diverged="every member's loss became non-finite",
+                            message=f"step {step}: every member diverged; lower lr")
+            break
+        if cursor + batch > n:
+            order, cursor = torch.randperm(n, generator=batches), 0
+        index = order[cursor:cursor + batch].to(device)
+        cursor += batch
+        trainer.step(x[index], [t[index] for t in y], ctx.live("lr"))
+
+
+class Trainer:
+    """One step of every member: per-task gradients, each scheme's weights, the optimiser."""
+
+    def __init__(self, pop: Population, states: list[SchemeState], scale, shift, p: dict[str, Any]):
+        self.pop, self.states, self.scale, self.shift = pop, states, scale, shift
+        self.optimizer = BatchedAdam(pop.theta.shape, pop.theta.dtype, pop.theta.device, adam=p["optimizer"] == "adam")
+        self.upper_bound = "mgda" in [s.scheme for s in states] and p["mgda_mode"] == "ub"
+        rows, tasks = pop.theta.shape[0], scale.shape[1]
+        self.weights = torch.full((rows, tasks), 1.0 / tasks, dtype=torch.float64, device=pop.theta.device)
+        self.norms = torch.full_like(self.weights, math.nan)
+        self.cos = torch.full((rows,), math.nan, dtype=torch.float64, device=pop.theta.device)
+        self.combined = torch.full_like(self.cos, math.nan)
+        self.losses = torch.full_like(self.weights, math.nan)
+        self.alive = torch.ones(rows, dtype=torch.bool, device=pop.theta.device)
+
+    @property
+    def all_diverged(self) -> bool:
+        return not bool(self.alive.any())
+
+    def step(self, xb, yb, lr: float) -> None:
+        layout = self.pop.layout
+        losses, per_task, on_h = self.pop.task_gradients(xb, yb, self.scale, self.shift, self.upper_bound)
+        trunk = per_task[:, :, :layout.trunk]
+        a, b = layout.last_shared
+        norms = trunk.norm(dim=2)
+        whole = per_task.norm(dim=2)  # trunk and the task's own head (the other heads' entries are 0)
+        gram = torch.einsum("pin,pjn->pij", trunk, trunk)
+        inputs_all = dict(losses=losses, norms=whole, last_norms=per_task[:, :, a:b].norm(dim=2), gram=gram,
+                          gram_ub=torch.einsum("pin,pjn->pij", on_h, on_h) if on_h is not None else None)
+        w_trunk, w_head = torch.ones_like(losses), torch.ones_like(losses)
+        for state in self.states:
+            r = state.rows
+            picked = StepInputs(**{key: (v[r] if v is not None else None) for key, v in inputs_all.items()})
+            w_trunk[r], w_head[r] = state.weights(picked)
+        direction = torch.cat([torch.einsum("pt,ptn->pn", w_trunk, trunk),
+                               torch.einsum("pt,ptn->pn", w_head, per_task[:, :, layout.trunk:])], dim=1)
+        finite = torch.isfinite(direction).all(dim=1) & torch.isfinite(losses).all(dim=1)
+        self.alive &= finite
+        direction[~self.alive] = 0.0
+        self.optimizer.step(self.pop.theta, direction, lr)
+        self.weights = self._effective(w_trunk)
+        self.norms = norms / self.scale
+        self.losses = losses
+        self.combined = direction[:, :layout.trunk].norm(dim=1)
+        if trunk.shape[1] > 1:
+            self.cos = gram[:, 0, 1] / (norms[:, 0] * norms[:, 1]).clamp_min(1e-300)
+
+    def _effective(self, w_trunk: torch.Tensor) -> torch.Tensor:
+        raw = w_trunk * self.scale
+        return raw / raw.sum(dim=1, keepdim=True)
+
+
+def _distance(theta: torch.Tensor, a: int, b: int) -> float:
+    return float((theta[a] - theta[b]).norm() / theta[b].norm())
+
+
+def _evaluate(trainer: Trainer, tracker: RatioTracker, step: int, p, where, data, init_raw, seconds: float) -> Frame:
+    x, y, x_test, y_test = data
+    pop = trainer.pop
+    train_losses, _ = pop.metrics(pop.theta, x, y)
+    _, test = pop.metrics(pop.theta, x_test, y_test)
+    scalars: dict[str, float] = {"seconds": seconds}
+    for s, role in where.items():
+        m = role["main"]
+        if not bool(trainer.alive[m]):
+            continue
+        for i in range(train_losses.shape[1]):
+            scalars[f"loss_{i + 1}_{s}"] = float(train_losses[m, i])
+            scalars[f"ratio_{i + 1}_{s}"] = float(train_losses[m, i] / init_raw[i])
+            scalars[f"test_{i + 1}_{s}"] = float(test[m, i])
+            if step:
+                scalars[f"weight_{i + 1}_{s}"] = float(trainer.weights[m, i])
+                scalars[f"grad_norm_{i + 1}_{s}"] = float(trainer.norms[m, i])
+        if step:
+            scalars[f"grad_cos_{s}"] = float(trainer.cos[m])
+            scalars[f"combined_norm_{s}"] = float(trainer.combined[m])
+        if "reference" in role:
+            ref = role["reference"]
+            control = _distance(pop.theta, role["control"], ref)
+            scalars[f"trajectory_distance_{s}"] = _distance(pop.theta, m, ref)
+            scalars[f"control_distance_{s}"] = control
+            for stress in ("scaled", "shifted"):
+                d = _distance(pop.theta, role[stress], ref)
+                scalars[f"{stress}_distance_{s}"] = d
+                tracker.update(s, stress, d, control)
+        if s == "uncertainty" and step:
+            state = next(st for st in trainer.states if st.scheme == s)
+            local = int((state.rows == m).nonzero()[0, 0])
+            for i in range(train_losses.shape[1]):
+                scalars[f"uncertainty_s_{i + 1}"] = float(state.s[local, i])
+                scalars[f"log_loss_{i + 1}"] = float(trainer.losses[m, i].log())
+    arrays, columns = {}, {}
+    if p["invariance"]:
+        arrays["invariance"] = tracker.table(tuple(where), p["gamma"], p["uncertainty_start"], SCHEMES.index)
+        columns["invariance"] = COLUMNS
+    progress = step / p["steps"]
+    parts = [f"{s} {scalars[f'test_1_{s}']:.3g}" for s in where if f"test_1_{s}" in scalars]
+    message = f"step {step}/{p['steps']}: task 1 test metric " + ", ".join(parts)
+    return Frame(step, progress, scalars, arrays, columns, message=message)

@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-import numpy as np
 import torch
 
 from engines.core.frame import Frame, RunContext
@@ -67,54 +66,84 @@ def _tensors(data: ArenaData, device):
     return x, targets("y_train"), x_test, targets("y_test")
 
 
+@dataclass
+class Arena:
+    """Everything a run needs, built from validated values (tests and the benchmark build it too)."""
+
+    p: dict[str, Any]
+    data: ArenaData
+    tensors: tuple
+    layout: Layout
+    theta0: torch.Tensor
+    where: dict[str, dict[str, int]]
+    trainer: "Trainer"
+    init_raw: torch.Tensor
+
+    @classmethod
+    def build(cls, p: dict[str, Any], device) -> "Arena":
+        tasks = check_arena(p)
+        schemes = arena_schemes(p)
+        data = load(p["dataset"], p["train_size"], p["noise"], p["ink_units"],
+                    toy_sigmas(p) if p["dataset"] == "gradnorm_toy" else ())
+        tensors = _tensors(data, device)
+        x, y = tensors[0], tensors[1]
+        layout = Layout.of(x.shape[1], p["width"], p["depth"], sum(t.outputs for t in data.tasks))
+        rows, where = plan(schemes, p["task_scale"], p["task_shift"], p["invariance"])
+        theta0 = initial_parameters(layout, p["seed"]).to(device)
+        theta = torch.stack([theta0 * (1.0 + NUDGE) if stress.nudged else theta0 for _, stress in rows])
+        pop = Population(data, layout, theta, device)
+        k = p["scaled_task"] - 1
+        scale = torch.ones(len(rows), tasks, dtype=torch.float64, device=device)
+        shift = torch.zeros_like(scale)
+        for r, (_s, stress) in enumerate(rows):
+            scale[r, k], shift[r, k] = stress.scale, stress.shift
+        init_raw = pop.metrics(pop.theta, x, y)[0][0]                        # (T,) at θ₀: log K, E[y²]
+        prior_raw = torch.tensor([t.prior_loss for t in data.tasks], dtype=torch.float64, device=device)
+        settings = rule_settings(p)
+        states = []
+        for s in schemes:
+            members = torch.tensor(sorted({r for r, (name, _) in enumerate(rows) if name == s}), device=device)
+            states.append(SchemeState(s, members, settings, init_raw * scale[members] + shift[members],
+                                      prior_raw * scale[members] + shift[members]))
+        return cls(p, data, tensors, layout, theta0, where, Trainer(pop, states, scale, shift, p), init_raw)
+
+
+class Batches:
+    """The batches every member shares: a seeded shuffle, reshuffled once an epoch is used up."""
+
+    def __init__(self, n: int, batch_size: int, seed: int):
+        self.n, self.batch = n, min(batch_size, n)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.order, self.cursor = torch.randperm(n, generator=self.generator), 0
+
+    def next(self) -> torch.Tensor:
+        if self.cursor + self.batch > self.n:
+            self.order, self.cursor = torch.randperm(self.n, generator=self.generator), 0
+        self.cursor += self.batch
+        return self.order[self.cursor - self.batch:self.cursor]
+
+
 def run_arena(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     p = ARENA_PARAMS.validate(params)
-    tasks = check_arena(p)
-    schemes = arena_schemes(p)
     device = resolve_device(p["device"])
     configure_threads(device)
-    data = load(p["dataset"], p["train_size"], p["noise"], p["ink_units"],
-                toy_sigmas(p) if p["dataset"] == "gradnorm_toy" else ())
-    x, y, x_test, y_test = _tensors(data, device)
-    layout = Layout.of(x.shape[1], p["width"], p["depth"], sum(t.outputs for t in data.tasks))
-    rows, where = plan(schemes, p["task_scale"], p["task_shift"], p["invariance"])
-    theta0 = initial_parameters(layout, p["seed"])
-    theta = torch.stack([theta0 * (1.0 + NUDGE) if stress.nudged else theta0 for _, stress in rows])
-    pop = Population(data, layout, theta, device)
-    k = p["scaled_task"] - 1
-    scale = torch.ones(len(rows), tasks, dtype=torch.float64, device=device)
-    shift = torch.zeros_like(scale)
-    for r, (_s, stress) in enumerate(rows):
-        scale[r, k], shift[r, k] = stress.scale, stress.shift
-    init_raw = pop.metrics(pop.theta, x, y)[0][0]                        # (T,) at θ₀: log K, E[y²]
-    prior_raw = torch.tensor([t.prior_loss for t in data.tasks], dtype=torch.float64, device=device)
-    settings = rule_settings(p)
-    states = []
-    for s in schemes:
-        members = torch.tensor(sorted({r for r, (name, _) in enumerate(rows) if name == s}), device=device)
-        states.append(SchemeState(s, members, settings, init_raw * scale[members] + shift[members],
-                                  prior_raw * scale[members] + shift[members]))
-    trainer = Trainer(pop, states, scale, shift, p)
+    arena = Arena.build(p, device)
+    trainer, (x, y) = arena.trainer, arena.tensors[:2]
     tracker = RatioTracker()
-    batches = torch.Generator().manual_seed(p["seed"])
-    n, batch = len(x), min(p["batch_size"], len(x))
-    order, cursor = torch.randperm(n, generator=batches), 0
-    yield Frame(0, 0.0, message=f"training {len(schemes)} schemes ({len(rows)} members) on {p['dataset']} "
-                                f"on {describe_device(device)}")
+    batches = Batches(len(x), p["batch_size"], p["seed"])
+    yield Frame(0, 0.0, message=f"training {len(arena.where)} schemes ({trainer.pop.theta.shape[0]} members) on "
+                                f"{p['dataset']} on {describe_device(device)}")
     started = time.perf_counter()
     for step in range(p["steps"] + 1):
         ctx.check()
         if step % p["eval_every"] == 0 or step == p["steps"]:
-            yield _evaluate(trainer, tracker, step, p, where, (x, y, x_test, y_test), init_raw, time.perf_counter() - started)
+            yield _evaluate(arena, tracker, step, time.perf_counter() - started)
         if step == p["steps"] or trainer.all_diverged:
             if trainer.all_diverged:
                 yield Frame(step, step / p["steps"], diverged="every member's loss became non-finite",
                             message=f"step {step}: every member diverged; lower lr")
             break
-        if cursor + batch > n:
-            order, cursor = torch.randperm(n, generator=batches), 0
-        index = order[cursor:cursor + batch].to(device)
-        cursor += batch
+        index = batches.next().to(device)
         trainer.step(x[index], [t[index] for t in y], ctx.live("lr"))
 
 
@@ -174,8 +203,9 @@ def _distance(theta: torch.Tensor, a: int, b: int) -> float:
     return float((theta[a] - theta[b]).norm() / theta[b].norm())
 
 
-def _evaluate(trainer: Trainer, tracker: RatioTracker, step: int, p, where, data, init_raw, seconds: float) -> Frame:
-    x, y, x_test, y_test = data
+def _evaluate(arena: Arena, tracker: RatioTracker, step: int, seconds: float) -> Frame:
+    x, y, x_test, y_test = arena.tensors
+    trainer, p, where, init_raw = arena.trainer, arena.p, arena.where, arena.init_raw
     pop = trainer.pop
     train_losses, _ = pop.metrics(pop.theta, x, y)
     _, test = pop.metrics(pop.theta, x_test, y_test)

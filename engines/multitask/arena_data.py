@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from engines.training.datasets import digits_all, digits_split
+from engines.training.datasets import digits_split
 
 DATASETS = ("digits", "moons", "gradnorm_toy", "linnerud")
 DATASET_LABELS = ("digits: digit, parity, ink", "moons: class, signed distance", "GradNorm toy",

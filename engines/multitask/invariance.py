@@ -59,7 +59,7 @@ def agrees(expected_value: float, measured: float) -> bool | None:
     """Whether a run confirms the table; None when it cannot say (undecided, untested, "approx.")."""
     if math.isnan(measured) or expected_value == APPROX:
         return None
-    return expected_value == measured
+    return bool(expected_value == measured)
 
 
 class RatioTracker:

@@ -23,11 +23,12 @@ def power_mean(losses, gamma: float) -> float:
 
     Computed in the log domain (log-mean-exp of γ log L_i) so that γ = ±5 on losses spanning
     decades neither overflows nor loses the small terms."""
-    logs = np.log(np.asarray(losses, dtype=np.float64))
+    values = np.asarray(losses, dtype=np.float64)
+    if np.isinf(gamma):
+        return float(values.max() if gamma > 0 else values.min())
+    logs = np.log(values)
     if gamma == 0.0:
         return float(np.exp(logs.mean()))
-    if np.isinf(gamma):
-        return float(np.exp(logs.max() if gamma > 0 else logs.min()))
     scaled = gamma * logs
     top = scaled.max()
     return float(np.exp((top + np.log(np.mean(np.exp(scaled - top)))) / gamma))
@@ -111,14 +112,21 @@ def projection_coefficient(g0, g1) -> float:
 
 
 def auxiliary_coefficients(g0, auxiliaries, iterations: int = 100) -> np.ndarray:
-    """λ ∈ Qⁿ minimising ½‖g₀ + Σλ_i g_i‖² (part 三, n > 1): coordinate updates, each re-solving the
-    worst auxiliary's coefficient with the n = 1 formula and the others fixed."""
+    """λ ∈ Qⁿ minimising ½‖g₀ + Σλ_i g_i‖² (part 三, n > 1) by coordinate updates: each re-solves one
+    auxiliary's coefficient with the n = 1 formula, the others fixed.  Su re-solves the worst one,
+    τ = argmin_i ⟨g_i, u⟩; that alone can stall with a coefficient that should fall back to 0, so each
+    iteration here does Su's update and then one sweep over all of them (exact coordinate descent on
+    a convex quadratic over the orthant, which converges)."""
     g0 = np.asarray(g0, dtype=np.float64)
     aux = np.atleast_2d(np.asarray(auxiliaries, dtype=np.float64))
     lam = np.zeros(len(aux))
-    for _ in range(iterations):
-        u = g0 + lam @ aux
-        tau = int(np.argmin(aux @ u))
-        rest = u - lam[tau] * aux[tau]
+
+    def resolve(tau: int) -> None:
+        rest = g0 + lam @ aux - lam[tau] * aux[tau]
         lam[tau] = projection_coefficient(rest, aux[tau])
+
+    for _ in range(iterations):
+        resolve(int(np.argmin(aux @ (g0 + lam @ aux))))
+        for tau in range(len(aux)):
+            resolve(tau)
     return lam

@@ -23,6 +23,8 @@ QUICK: dict[str, dict] = {
     "pg_zoo:classifier": {"steps": 4, "eval_every": 2, "population": 4, "batch_size": 16},
     "pg_zoo:equivalence": {"grid": 2, "population": 20, "max_population": 100},
     "pg_zoo:blackbox": {"dim": 4, "evaluations": 400},
+    "multitask:arena": {"steps": 6, "eval_every": 3, "train_size": 60, "width": 8, "batch_size": 16},
+    "multitask:power_mean": {},
 }
 
 

@@ -2,13 +2,14 @@
 
 Experiments: ``arena`` (M1, the main one: weighting rules trained side by side on one multi-task
 network, with an invariance monitor that re-runs each rule unstressed, scaled, shifted and from a
-nudged start).
+nudged start), ``power_mean`` (M2: the power-mean dial, L(γ) and its weights, and what λ does).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.multitask.arena import run_arena
 from engines.multitask.arena_params import ARENA_PARAMS, MAX_TASKS, relevant_arena
 from engines.multitask.arena_rules import SCHEME_LABELS, SCHEMES
 from engines.multitask.invariance import COLUMNS
+from engines.multitask.power_mean import POWER_MEAN_PARAMS, run_power_mean
 
 TITLE = "Multi-task loss weighting"
 
@@ -33,6 +34,19 @@ ARENA_OUTPUTS = (
     Table("invariance", COLUMNS, "each scheme's invariance ratios against the M-4 table (1 yes, 0 no, ½ approx.)"),
 )
 
+POWER_MEAN_OUTPUTS = (
+    Table("curve", ("gamma", "power_mean", "power_mean_scaled"), "L(γ) over γ ∈ [−5, 5], as given and with task k × λ"),
+    Table("means", ("gamma", "value"), "the harmonic, geometric, arithmetic and quadratic means"),
+    Table("bars", ("task", "loss", "loss_scaled", "weight", "weight_scaled"),
+          "the losses and their normalised weights ∝ L_i^{γ−1}, as given and with task k × λ"),
+    *(Series(name, label) for name, label in (
+        ("power_mean", "L(γ)"), ("power_mean_scaled", "L(γ) with task k × λ"), ("min_loss", "min L_i"),
+        ("max_loss", "max L_i"), ("contribution_factor", "task k's share of the update, after ÷ before"),
+        ("lambda_power_gamma", "λ^γ"), ("harmonic_mean", "harmonic mean (γ = −1)"),
+        ("geometric_mean", "geometric mean (γ = 0)"), ("arithmetic_mean", "arithmetic mean (γ = 1)"),
+        ("quadratic_mean", "quadratic mean (γ = 2)"))),
+)
+
 EXPERIMENTS = (
     Experiment("arena", "Weighting arena", ARENA_PARAMS, run_arena, outputs=ARENA_OUTPUTS, relevant=relevant_arena,
                in_process=True,
@@ -54,6 +68,16 @@ EXPERIMENTS = (
                                "effective weights"),
                         Preset("power mean at γ = 0", {"schemes": "power_mean,log", "gamma": 0.0},
                                "γ = 0 is Σ log L: the two curves coincide and both are scale invariant"))),
+    Experiment("power_mean", "Power-mean dial", POWER_MEAN_PARAMS, run_power_mean, mode="instant",
+               outputs=POWER_MEAN_OUTPUTS,
+               summary="one exponent γ from the best task to the worst: L(γ), its weights ∝ L_i^{γ−1}, and "
+                       "the λ^γ a change of units costs",
+               presets=(Preset("the geometric mean", {"gamma": 0.0, "task_scale": 1000.0},
+                               "task 3 × 1000 and its share of the update does not move: γ = 0 is scale invariant"),
+                        Preset("focus on the worst task", {"gamma": 4.0},
+                               "the weights pile onto the largest loss; L(γ) nears max L_i"),
+                        Preset("focus on the best task", {"gamma": -4.0, "task_scale": 1.0},
+                               "the smallest loss takes almost all the weight: (0.999, 0.001, 0) for (0.5, 2, 8)"))),
 )
 
 __all__ = ["EXPERIMENTS", "TITLE"]

@@ -9,7 +9,8 @@ member (the reference from θ₀ nudged by one rounding error) feed the invarian
 Streams per scheme s and task i (1-based): ``loss_<i>_<s>`` — the task's *unscaled* training loss,
 ``ratio_<i>_<s>`` = L_i/L_i(0), ``weight_<i>_<s>`` — ∂L_total/∂L_i of the unscaled loss, normalised,
 ``grad_norm_<i>_<s>`` — ‖∇_trunk L_i‖ of the unscaled loss, ``test_<i>_<s>`` — accuracy or RMSE,
-and ``grad_cos_<s>`` (tasks 1, 2), ``combined_norm_<s>`` = ‖Σw_i g_i‖ on the trunk,
+and ``grad_cos_<s>`` (tasks 1, 2), ``combined_norm_<s>`` = ‖Σw_i g_i‖ on the trunk (the weights,
+norms and cosines are means over the steps since the previous evaluation),
 ``trajectory_distance_<s>`` = ‖θ_main − θ_ref‖/‖θ_ref‖ and the same for the scaled, shifted and
 control members; uncertainty weighting also streams ``uncertainty_s_<i>`` with ``log_loss_<i>``.
 """
@@ -155,11 +156,9 @@ class Trainer:
         self.optimizer = BatchedAdam(pop.theta.shape, pop.theta.dtype, pop.theta.device, adam=p["optimizer"] == "adam")
         self.upper_bound = "mgda" in [s.scheme for s in states] and p["mgda_mode"] == "ub"
         rows, tasks = pop.theta.shape[0], scale.shape[1]
-        self.weights = torch.full((rows, tasks), 1.0 / tasks, dtype=torch.float64, device=pop.theta.device)
-        self.norms = torch.full_like(self.weights, math.nan)
-        self.cos = torch.full((rows,), math.nan, dtype=torch.float64, device=pop.theta.device)
-        self.combined = torch.full_like(self.cos, math.nan)
-        self.losses = torch.full_like(self.weights, math.nan)
+        self.losses = torch.full((rows, tasks), math.nan, dtype=torch.float64, device=pop.theta.device)
+        self.sums: dict[str, torch.Tensor] = {}
+        self.count = 0
         self.alive = torch.ones(rows, dtype=torch.bool, device=pop.theta.device)
 
     @property
@@ -187,12 +186,22 @@ class Trainer:
         self.alive &= finite
         direction[~self.alive] = 0.0
         self.optimizer.step(self.pop.theta, direction, lr)
-        self.weights = self._effective(w_trunk)
-        self.norms = norms / self.scale
         self.losses = losses
-        self.combined = direction[:, :layout.trunk].norm(dim=1)
-        if trunk.shape[1] > 1:
-            self.cos = gram[:, 0, 1] / (norms[:, 0] * norms[:, 1]).clamp_min(1e-300)
+        cos = gram[:, 0, 1] / (norms[:, 0] * norms[:, 1]).clamp_min(1e-300) if trunk.shape[1] > 1 else norms[:, 0] * math.nan
+        self._accumulate(weights=self._effective(w_trunk), norms=norms / self.scale, cos=cos,
+                         combined=direction[:, :layout.trunk].norm(dim=1))
+
+    def _accumulate(self, **values: torch.Tensor) -> None:
+        for key, value in values.items():
+            self.sums[key] = self.sums[key] + value if key in self.sums else value.clone()
+        self.count += 1
+
+    def averages(self) -> dict[str, torch.Tensor]:
+        """The per-step quantities averaged over the steps since the last call (single batches are
+        noisy; their mean over an evaluation interval is what a curve can show)."""
+        out = {key: value / self.count for key, value in self.sums.items()} if self.count else {}
+        self.sums, self.count = {}, 0
+        return out
 
     def _effective(self, w_trunk: torch.Tensor) -> torch.Tensor:
         raw = w_trunk * self.scale
@@ -207,6 +216,7 @@ def _evaluate(arena: Arena, tracker: RatioTracker, step: int, seconds: float) ->
     x, y, x_test, y_test = arena.tensors
     trainer, p, where, init_raw = arena.trainer, arena.p, arena.where, arena.init_raw
     pop = trainer.pop
+    mean = trainer.averages()
     train_losses, _ = pop.metrics(pop.theta, x, y)
     _, test = pop.metrics(pop.theta, x_test, y_test)
     scalars: dict[str, float] = {"seconds": seconds}
@@ -218,12 +228,12 @@ def _evaluate(arena: Arena, tracker: RatioTracker, step: int, seconds: float) ->
             scalars[f"loss_{i + 1}_{s}"] = float(train_losses[m, i])
             scalars[f"ratio_{i + 1}_{s}"] = float(train_losses[m, i] / init_raw[i])
             scalars[f"test_{i + 1}_{s}"] = float(test[m, i])
-            if step:
-                scalars[f"weight_{i + 1}_{s}"] = float(trainer.weights[m, i])
-                scalars[f"grad_norm_{i + 1}_{s}"] = float(trainer.norms[m, i])
-        if step:
-            scalars[f"grad_cos_{s}"] = float(trainer.cos[m])
-            scalars[f"combined_norm_{s}"] = float(trainer.combined[m])
+            if mean:
+                scalars[f"weight_{i + 1}_{s}"] = float(mean["weights"][m, i])
+                scalars[f"grad_norm_{i + 1}_{s}"] = float(mean["norms"][m, i])
+        if mean:
+            scalars[f"grad_cos_{s}"] = float(mean["cos"][m])
+            scalars[f"combined_norm_{s}"] = float(mean["combined"][m])
         if "reference" in role:
             ref = role["reference"]
             control = _distance(pop.theta, role["control"], ref)

@@ -121,7 +121,8 @@ def test_m12_gradnorm_on_the_toy_shrinks_the_large_task_and_keeps_the_sum():
     assert float(w[1] / w[0]) < 0.1
     # under equal weights the σ = 100 task's gradient dominates the trunk's
     equal = arena.where["equal"]["main"]
-    assert float(arena.trainer.norms[equal, 1] / arena.trainer.norms[equal, 0]) > 10
+    norms = arena.trainer.averages()["norms"]
+    assert float(norms[equal, 1] / norms[equal, 0]) > 10
 
 
 def test_m7_uncertainty_s_tracks_log_loss_with_a_fast_rate():

@@ -11,7 +11,8 @@ import importlib
 PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics.vae_ib:VaeIbPanel",
           "batchnorm": "workbench.topics.batchnorm:BatchNormPanel",
           "regularization": "workbench.topics.regularization:RegularizationPanel",
-          "pg_zoo": "workbench.topics.pg_zoo:PgZooPanel"}
+          "pg_zoo": "workbench.topics.pg_zoo:PgZooPanel",
+          "multitask": "workbench.topics.multitask:MultitaskPanel"}
 
 
 def panel_class(topic_id: str):

@@ -1,0 +1,25 @@
+"""The multi-task loss weighting panel: the weighting arena (trained in a child process) and the
+power-mean dial."""
+from __future__ import annotations
+
+from workbench.pages.experiment_host import ExperimentHost
+from workbench.pages.panel import TopicPanel
+from workbench.topics.multitask.arena_view import ArenaView
+from workbench.topics.multitask.power_mean_view import PowerMeanView
+
+ARENA_HELP = ("<b>Weighting arena.</b> Every ticked rule trains its own copy of one shared-trunk network "
+              "from the same start on the same batches. Task k's loss is multiplied by λ and offset by c. "
+              "The invariance monitor re-runs each rule unstressed, with λ only, with c only, and from a "
+              "start one rounding error away: a rule that ignores the stress drifts only like that control.")
+
+
+class MultitaskPanel(TopicPanel):
+    IN_PROCESS: bool | None = None  # None: as the experiment declares (the arena in a child process)
+
+    def build_pages(self):
+        arena, power_mean = self.experiments
+        self.arena = ArenaView()
+        self.power_mean = PowerMeanView()
+        return [(ExperimentHost(self.topic_id, arena, view=self.arena, transport=True, process=self.IN_PROCESS,
+                                redraw_ms=33, help_text=ARENA_HELP), arena.title),
+                (self.power_mean, power_mean.title)]

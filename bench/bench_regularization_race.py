@@ -43,41 +43,14 @@ def streamed_rate(steps: int, gui: bool) -> float:
     """Steps per second of a race that evaluates every 100 steps, from its first frame's creation to
     its last (evaluations included): headless, or on the panel with its curves and table live and
     the run in a child process, as a user runs it."""
-    values = race_values(steps, eval_every=100)
-    if not gui:
-        from engines.core.frame import RunContext
-        from engines.regularization.race import run_race
-
-        created = [frame.created for frame in run_race(values, RunContext.for_params(values))]
-        return steps / (created[-1] - created[0])
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
     import engines.regularization as engine
+    from bench.panel_timing import headless_created, panel_created, rate
+    from engines.regularization.race import run_race
     from workbench.topics.regularization import RegularizationPanel
 
-    app = QApplication.instance() or QApplication([])  # noqa: F841
-    panel = RegularizationPanel("regularization", engine)
-    panel.resize(1400, 900)
-    panel.show()
-    host = panel.main
-    created: list[float] = []
-    original_take = host.view.take
-
-    def timed_take(frames, params):
-        created.extend(frame.created for frame in frames)
-        original_take(frames, params)
-
-    host.view.take = timed_take
-    host.set_values(values)
-    host.start()
-    loop = QEventLoop()
-    timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: loop.quit() if not host.is_running() else None)
-    timer.start()
-    loop.exec()
-    panel.shutdown()
-    return steps / (created[-1] - created[0])
+    values = race_values(steps, eval_every=100)
+    created = panel_created(RegularizationPanel, engine, values) if gui else headless_created(run_race, values)
+    return rate(created, steps)
 
 
 def numba_rate(steps: int) -> tuple[float, float]:

@@ -94,8 +94,18 @@ def bandit_curves():
     return [(curve[:, 0], curve[:, 1], COLOURS[0], 3.0), *marks]
 
 
+def power_mean_curves():
+    """The power mean L(γ) of the losses (0.5, 2, 8) on a log axis rising from min to max, the same
+    with the largest loss × 10, and short ticks at the harmonic, geometric, arithmetic and quadratic means."""
+    frame = last_frame("multitask:power_mean", losses="0.5, 2, 8", scaled_task=3, task_scale=10.0)
+    curve, means = frame.arrays["curve"], frame.arrays["means"]
+    log_curve = np.log10(curve[:, 1])
+    ticks = [(np.full(2, g), np.log10(v) + np.array([-0.12, 0.12]), COLOURS[2], 3.0) for g, v in means]
+    return [(curve[:, 0], np.log10(curve[:, 2]), COLOURS[1], 2.0), (curve[:, 0], log_curve, COLOURS[0], 3.0), *ticks]
+
+
 PICTURES = {"rope": rope_curves, "batchnorm": descent_curves, "vae_ib": normal_algebra_curves,
-            "regularization": shift_curves, "pg_zoo": bandit_curves}
+            "regularization": shift_curves, "pg_zoo": bandit_curves, "multitask": power_mean_curves}
 
 
 def render(curves, path: Path, equal_aspect: bool = False) -> None:

@@ -23,3 +23,5 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "first paint of the main window" in result.stdout and "peak memory with every panel open" in result.stdout
     assert "goal ≥ 3×" in result.stdout.split("bench_regularization_race")[1]
     assert "torch/numba" in result.stdout and "plain Python loop" in result.stdout.split("bench_pg_zoo")[1]
+    multitask = result.stdout.split("bench_multitask")[1]
+    assert "goal ≥ 3×" in multitask and "mgda" in multitask and "ratio GUI-live / headless" in multitask

@@ -95,6 +95,19 @@ class PowerMeanView(ExperimentHost):
             plot.plot_item.getAxis("bottom").setTicks([[(int(t), str(int(t))) for t in tasks]])
         self.readout.setText(readout_text(s, params))
 
+    def plots(self) -> dict:
+        return {"power_mean": self.curve_plot.plot_item, "losses": self.loss_plot.plot_item,
+                "weights": self.weight_plot.plot_item}
+
+    def series(self) -> dict:
+        bars = {}
+        for name, pair, log in (("losses", self.loss_bars, True), ("weights", self.weight_bars, False)):
+            bars[name] = {label: (np.asarray(item.opts["x"]) + offset, 10.0 ** np.asarray(item.opts["height"])
+                                  if log else np.asarray(item.opts["height"]))
+                          for label, item, offset in (("as given", pair[0], BAR_WIDTH / 2),
+                                                      ("task k × λ", pair[1], -BAR_WIDTH / 2))}
+        return {"power_mean": self.curve_plot.series_data(), **bars}
+
 
 def readout_text(s: dict, params: dict) -> str:
     gamma, scale, k = params["gamma"], params["task_scale"], params["scaled_task"]

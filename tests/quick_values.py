@@ -25,6 +25,7 @@ QUICK: dict[str, dict] = {
     "pg_zoo:blackbox": {"dim": 4, "evaluations": 400},
     "multitask:arena": {"steps": 6, "eval_every": 3, "train_size": 60, "width": 8, "batch_size": 16},
     "multitask:power_mean": {},
+    "multitask:pareto": {"steps": 20},
 }
 
 

@@ -2,13 +2,15 @@
 
 Experiments: ``arena`` (M1, the main one: weighting rules trained side by side on one multi-task
 network, with an invariance monitor that re-runs each rule unstressed, scaled, shifted and from a
-nudged start), ``power_mean`` (M2: the power-mean dial, L(γ) and its weights, and what λ does).
+nudged start), ``power_mean`` (M2: the power-mean dial, L(γ) and its weights, and what λ does),
+``pareto`` (M3: the Pareto playground, task gradients in the plane and the paths of four rules).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.multitask.arena import run_arena
 from engines.multitask.arena_params import ARENA_PARAMS, MAX_TASKS, relevant_arena
 from engines.multitask.arena_rules import SCHEME_LABELS, SCHEMES
 from engines.multitask.invariance import COLUMNS
+from engines.multitask.pareto import MAX_TASKS as PARETO_TASKS, PARETO_PARAMS, RULE_LABELS, RULES, run_pareto
 from engines.multitask.power_mean import POWER_MEAN_PARAMS, run_power_mean
 
 TITLE = "Multi-task loss weighting"
@@ -47,6 +49,25 @@ POWER_MEAN_OUTPUTS = (
         ("quadratic_mean", "quadratic mean (γ = 2)"))),
 )
 
+PARETO_OUTPUTS = (
+    Table("grid_x", (), "x of the contour grid"), Table("grid_y", (), "y of the contour grid"),
+    *(Table(f"field_{i}", (), f"L_{i} on the grid, [i, j] at (grid_x[i], grid_y[j])") for i in range(1, PARETO_TASKS + 1)),
+    Table("gradients", ("task", "gx", "gy"), "each task's gradient at θ₀"),
+    Table("hull", ("gx", "gy"), "the convex hull of the gradients, closed"),
+    Table("directions", ("rule", "ux", "uy"), "each rule's direction at θ₀: " + ", ".join(RULES)),
+    Table("pareto_set", ("x", "y"), "points of the Pareto set"),
+    Table("pareto_front", ("loss_1", "loss_2"), "the Pareto set in the (L₁, L₂) plane"),
+    *(Table(f"path_{r}", ("x", "y"), f"θ along the path, {RULE_LABELS[r]}") for r in RULES),
+    *(Table(f"loss_path_{r}", ("loss_1", "loss_2"), f"(L₁, L₂) along the path, {RULE_LABELS[r]}") for r in RULES),
+    *(Series(f"{key}_{r}", f"{what}, {RULE_LABELS[r]}") for r in RULES for key, what in (
+        ("final_distance", "distance of the path's end from the Pareto set"),
+        ("final_direction_norm", "‖u‖ at the path's end"))),
+    Series("mgda_slack", "min_i⟨g_i, u⟩ − ‖u‖² at θ₀ (≥ 0, M-9)"), Series("mgda_norm", "‖u_MGDA‖ at θ₀"),
+    Series("normalized_min_inner", "min_i⟨g_i, Σg_j/‖g_j‖⟩ at θ₀ (≥ 0 for two tasks, M-8)"),
+    Series("projection_aux_min_inner", "min over auxiliaries ⟨g_i, u⟩ at θ₀ (≥ 0, M-11)"),
+    Series("projection_primary_gap", "⟨g₁, u⟩ − ‖u‖² at θ₀ (= 0, M-11)"),
+)
+
 EXPERIMENTS = (
     Experiment("arena", "Weighting arena", ARENA_PARAMS, run_arena, outputs=ARENA_OUTPUTS, relevant=relevant_arena,
                in_process=True,
@@ -78,6 +99,13 @@ EXPERIMENTS = (
                                "the weights pile onto the largest loss; L(γ) nears max L_i"),
                         Preset("focus on the best task", {"gamma": -4.0, "task_scale": 1.0},
                                "the smallest loss takes almost all the weight: (0.999, 0.001, 0) for (0.5, 2, 8)"))),
+    Experiment("pareto", "Pareto playground", PARETO_PARAMS, run_pareto, mode="instant", outputs=PARETO_OUTPUTS,
+               summary="task gradients in the plane: their hull, MGDA's min-norm point, the normalised sum, "
+                       "the primary/auxiliary projection, and where each rule's path ends",
+               presets=(Preset("three bowls", {"tasks": 3},
+                               "MGDA's path stops on the Pareto set (‖u‖ → 0); the plain sum goes to one point of it"),
+                        Preset("a task in other units", {"scales": "1, 20, 1, 1"},
+                               "the plain sum and MGDA bend towards the loud task; the normalised sum does not"),
+                        Preset("local minima", {"ripple": 0.6, "tasks": 3},
+                               "MGDA halts where u = 0 away from the Pareto set: stationary, not optimal"))),
 )
-
-__all__ = ["EXPERIMENTS", "TITLE"]

@@ -1,6 +1,7 @@
 """The multitask panel as a user drives it: the arena trains the ticked schemes in the same order
 the engine streams them, the invariance table shows every cell confirmed, the per-task plots follow
 the task chosen, and unticked schemes draw nothing."""
+import numpy as np
 import pytest
 
 import engines.multitask as multitask
@@ -69,3 +70,26 @@ def test_the_power_mean_dial_redraws_as_gamma_moves_and_reports_the_units_factor
     dial.set_values({"scaled_task": 5})
     qtbot.waitUntil(lambda: "scaled_task" in dial.readout.text(), timeout=10000)
     assert "[1, 3]" in dial.readout.text()
+
+
+def test_dragging_a_bowl_moves_its_centre_and_recomputes_the_paths(qtbot, panel):
+    page = panel.pareto
+    qtbot.waitUntil(lambda: page.last_frame() is not None, timeout=10000)
+    page.set_values({"tasks": 3})
+    qtbot.waitUntil(lambda: page.shown_params()["tasks"] == 3, timeout=10000)
+    page.draw()
+    assert [h.isVisible() for h in page.centres] == [True, True, True, False]
+    assert set(page.gradient_plot.series_names()) >= {"g1", "g2", "g3"} and "g4" not in page.gradient_plot.series_names()
+    before = page.last_frame().arrays["path_mgda"][-1].copy()
+    page.centres[1].setPos(2.0, -2.0)                      # what a drag does to the handle
+    qtbot.waitUntil(lambda: page.shown_params()["centres"].startswith("-1, 0; 2, -2; 0, -1.2"), timeout=10000)
+    assert page.values()["centres"].endswith("; 1.2, -1")   # the hidden fourth bowl keeps its centre
+    page.draw()
+    after = page.last_frame().arrays["path_mgda"][-1]
+    assert np.linalg.norm(after - before) > 0.1
+    x, y = page.plane.series_data()["MGDA min-norm"]
+    assert (x[-1], y[-1]) == pytest.approx(tuple(after))
+    assert page.centres[1].pos().x() == pytest.approx(2.0)
+    page.start_handle.setPos(9.0, 0.0)                      # dragged off the plane: clipped to ±3
+    qtbot.waitUntil(lambda: page.shown_params()["start"] == "3, 0", timeout=10000)
+    assert "≥ 0" in page.readout.text() and "distance to the Pareto set" in page.readout.text()

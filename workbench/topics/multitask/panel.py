@@ -1,10 +1,11 @@
-"""The multi-task loss weighting panel: the weighting arena (trained in a child process) and the
-power-mean dial."""
+"""The multi-task loss weighting panel: the weighting arena (trained in a child process) the
+power-mean dial and the Pareto playground."""
 from __future__ import annotations
 
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.panel import TopicPanel
 from workbench.topics.multitask.arena_view import ArenaView
+from workbench.topics.multitask.pareto_view import ParetoView
 from workbench.topics.multitask.power_mean_view import PowerMeanView
 
 ARENA_HELP = ("<b>Weighting arena.</b> Every ticked rule trains its own copy of one shared-trunk network "
@@ -17,9 +18,9 @@ class MultitaskPanel(TopicPanel):
     IN_PROCESS: bool | None = None  # None: as the experiment declares (the arena in a child process)
 
     def build_pages(self):
-        arena, power_mean = self.experiments
+        arena, power_mean, pareto = self.experiments
         self.arena = ArenaView()
-        self.power_mean = PowerMeanView()
+        self.power_mean, self.pareto = PowerMeanView(), ParetoView()
         return [(ExperimentHost(self.topic_id, arena, view=self.arena, transport=True, process=self.IN_PROCESS,
                                 redraw_ms=33, help_text=ARENA_HELP), arena.title),
-                (self.power_mean, power_mean.title)]
+                (self.power_mean, power_mean.title), (self.pareto, pareto.title)]

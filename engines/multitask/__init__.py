@@ -3,12 +3,17 @@
 Experiments: ``arena`` (M1, the main one: weighting rules trained side by side on one multi-task
 network, with an invariance monitor that re-runs each rule unstressed, scaled, shifted and from a
 nudged start), ``power_mean`` (M2: the power-mean dial, L(γ) and its weights, and what λ does),
-``pareto`` (M3: the Pareto playground, task gradients in the plane and the paths of four rules).
+``pareto`` (M3: the Pareto playground, task gradients in the plane and the paths of four rules),
+``auxiliary`` (M4: a primary task with an auxiliary that must not get worse — noisy labels with a
+clean set, and “L2 without λ”).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.multitask.arena import run_arena
 from engines.multitask.arena_params import ARENA_PARAMS, MAX_TASKS, relevant_arena
 from engines.multitask.arena_rules import SCHEME_LABELS, SCHEMES
+from engines.multitask.auxiliary import AUXILIARY_PARAMS, GRID_COLUMNS, relevant_auxiliary, run_auxiliary
+from engines.multitask.auxiliary_l2 import L2_LABELS, L2_METHODS
+from engines.multitask.auxiliary_noisy import NOISY_LABELS, NOISY_METHODS
 from engines.multitask.invariance import COLUMNS
 from engines.multitask.pareto import MAX_TASKS as PARETO_TASKS, PARETO_PARAMS, RULE_LABELS, RULES, run_pareto
 from engines.multitask.power_mean import POWER_MEAN_PARAMS, run_power_mean
@@ -68,6 +73,32 @@ PARETO_OUTPUTS = (
     Series("projection_primary_gap", "⟨g₁, u⟩ − ‖u‖² at θ₀ (= 0, M-11)"),
 )
 
+AUXILIARY_OUTPUTS = (
+    *(Series(f"{key}_{m}", f"{what}, {NOISY_LABELS[m]}", unit, group) for m in NOISY_METHODS
+      for key, what, unit, group in (("test_acc", "test accuracy", "", "test accuracy"),
+                                     ("test_loss", "test cross-entropy", "nats", "test loss"),
+                                     ("clean_loss", "clean-set cross-entropy (the auxiliary)", "nats", "clean loss"),
+                                     ("memorised", "mislabelled training images fitted to their wrong label", "",
+                                      "memorised noise"))),
+    *(Series(name, label, "", group) for name, label, group in (
+        ("conflict_rate", "steps with ⟨g_noisy, g_clean⟩ < 0", "projection"),
+        ("projection_gamma", "mean γ = relu(−⟨g₀,g₁⟩)/‖g₁‖²", "projection"),
+        ("masked_fraction", "noisy samples masked", "masking"),
+        ("masked_mislabelled", "of the masked, truly mislabelled", "masking"),
+        ("mislabelled_masked", "of the mislabelled, masked", "masking"),
+        ("batch_mislabelled", "mislabelled in the batches (base rate)", "masking"))),
+    *(Series(f"{key}_{m}", f"{what}, {L2_LABELS[m]}", unit, group) for m in L2_METHODS
+      for key, what, unit, group in (("test_acc", "test accuracy", "", "test accuracy"),
+                                     ("test_loss", "test cross-entropy", "nats", "test loss"),
+                                     ("val_acc", "validation accuracy", "", "validation accuracy"),
+                                     ("train_loss", "training cross-entropy", "nats", "training loss"),
+                                     ("weight_norm", "‖θ‖", "", "weight norm"))),
+    Series("lambda_l2", "L2's λ, best on validation", "", "tuned λ"),
+    Series("lambda_adamw", "AdamW's λ, best on validation", "", "tuned λ"),
+    Table("grid", GRID_COLUMNS, "L2 without λ: every member of the λ grids and the others, scored at the end "
+                                "(method: " + ", ".join(f"{i} {m}" for i, m in enumerate(L2_METHODS)) + ")"),
+)
+
 EXPERIMENTS = (
     Experiment("arena", "Weighting arena", ARENA_PARAMS, run_arena, outputs=ARENA_OUTPUTS, relevant=relevant_arena,
                in_process=True,
@@ -108,4 +139,18 @@ EXPERIMENTS = (
                                "the plain sum and MGDA bend towards the loud task; the normalised sum does not"),
                         Preset("local minima", {"ripple": 0.6, "tasks": 3},
                                "MGDA halts where u = 0 away from the Pareto set: stationary, not optimal"))),
+    Experiment("auxiliary", "Primary + auxiliary", AUXILIARY_PARAMS, run_auxiliary, outputs=AUXILIARY_OUTPUTS,
+               relevant=relevant_auxiliary,
+               summary="train on the primary task, never against the auxiliary: noisy labels with a small "
+                       "clean set (projection, loss masking), and weight decay without a λ",
+               presets=(Preset("heavy label noise", {"problem": "noisy_labels", "noise_rate": 0.6, "steps": 3000},
+                               "the noisy-only network memorises the flipped labels and its test accuracy "
+                               "falls; most samples masking drops are mislabelled"),
+                        Preset("a tiny clean set", {"problem": "noisy_labels", "clean_size": 20},
+                               "twenty clean images still steer the projection; alone they train a weak model"),
+                        Preset("L2 without λ", {"problem": "l2_free"},
+                               "the projected rules hold ‖θ‖ at its start; tuned L2 and AdamW need a grid"),
+                        Preset("L2 without λ, large start", {"problem": "l2_free", "init_scale": 3.0},
+                               "start three times larger: the projected rules keep that norm — the "
+                               "initial scale is the λ they hide"))),
 )

@@ -42,12 +42,13 @@ class Layout:
         return self.slices[-2][0], self.slices[-2][1]
 
 
-def initial_parameters(layout: Layout, seed: int) -> torch.Tensor:
+def initial_parameters(layout: Layout, seed: int, zero_heads: bool = True) -> torch.Tensor:
     """PyTorch's Linear default U(−1/√fan_in, 1/√fan_in) for the trunk; zero heads, so every task
-    starts at its theoretical initial loss (log K, E[y²]; M-6)."""
+    starts at its theoretical initial loss (log K, E[y²]; M-6), unless ``zero_heads`` is off."""
     g = torch.Generator().manual_seed(seed)
     theta = torch.zeros(layout.total, dtype=torch.float64)
-    for fan_in, (w0, w1, b1, _fan_out) in zip(layout.sizes, layout.slices[:-1]):
+    layers = layout.slices if not zero_heads else layout.slices[:-1]
+    for fan_in, (w0, w1, b1, _fan_out) in zip(layout.sizes, layers):
         bound = fan_in ** -0.5
         theta[w0:b1] = (torch.rand(b1 - w0, generator=g, dtype=torch.float64) * 2.0 - 1.0) * bound
     return theta
@@ -131,12 +132,14 @@ class BatchedAdam:
     def step(self, x: torch.Tensor, grad: torch.Tensor, lr) -> None:
         """x ← x − lr·m̂/(√v̂ + ε) (or x − lr·g); lr a float or a (P,) tensor."""
         lr = lr.view(-1, *([1] * (x.dim() - 1))) if torch.is_tensor(lr) else lr
+        x.sub_(self.direction(grad) * lr)
+
+    def direction(self, grad: torch.Tensor) -> torch.Tensor:
+        """The step before the learning rate, m̂/(√v̂ + ε) (or g), advancing the moments once."""
         if not self.adam:
-            x.sub_(grad * lr)
-            return
+            return grad
         b1, b2 = self.betas
         self.t += 1
         self.m.mul_(b1).add_(grad, alpha=1 - b1)
         self.v.mul_(b2).addcmul_(grad, grad, value=1 - b2)
-        step = (self.m / (1 - b1 ** self.t)) / ((self.v / (1 - b2 ** self.t)).sqrt() + self.eps)
-        x.sub_(step * lr)
+        return (self.m / (1 - b1 ** self.t)) / ((self.v / (1 - b2 ** self.t)).sqrt() + self.eps)

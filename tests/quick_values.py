@@ -26,6 +26,7 @@ QUICK: dict[str, dict] = {
     "multitask:arena": {"steps": 6, "eval_every": 3, "train_size": 60, "width": 8, "batch_size": 16},
     "multitask:power_mean": {},
     "multitask:pareto": {"steps": 20},
+    "multitask:auxiliary": {"steps": 6, "eval_every": 3, "width": 8, "batch_size": 16},
 }
 
 

@@ -69,3 +69,34 @@ def test_the_power_mean_dial_writes_its_curve_means_and_weights(tmp_path):
     assert len(read_csv(tmp_path / "curve.csv")) == 401
     bad = cli("run", "multitask:power_mean", "--set", "losses=1", "--out", tmp_path / "bad")
     assert bad.returncode == 2 and "losses" in bad.stderr and "allowed: 2 to 10" in bad.stderr
+
+
+def test_the_pareto_playground_writes_paths_that_end_on_the_pareto_set(tmp_path):
+    result = cli("run", "multitask:pareto", "--set", "tasks=3", "--set", "steps=400", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    last = read_csv(tmp_path / "curves.csv")[-1]
+    assert float(last["mgda_slack"]) >= -1e-12 and abs(float(last["projection_primary_gap"])) <= 1e-9
+    assert float(last["final_direction_norm_mgda"]) < 1e-3 * max(1.0, float(last["mgda_norm"]))
+    path = read_csv(tmp_path / "path_mgda.csv")
+    assert len(path) == 401 and set(path[0]) == {"x", "y"}
+    assert {row["task"] for row in read_csv(tmp_path / "gradients.csv")} == {"1.0", "2.0", "3.0"}
+    bad = cli("run", "multitask:pareto", "--set", "centres=0, 0; 1", "--out", tmp_path / "bad")
+    assert bad.returncode == 2 and "centres" in bad.stderr
+
+
+def test_the_auxiliary_experiment_writes_both_problems(tmp_path):
+    noisy = cli("run", "multitask:auxiliary", "--set", "noise_rate=0.5", "--set", "clean_size=40", "--set",
+                "steps=60", "--set", "eval_every=30", "--set", "width=16", "--out", tmp_path / "noisy")
+    assert noisy.returncode == 0, noisy.stderr
+    last = read_csv(tmp_path / "noisy" / "curves.csv")[-1]
+    for m in ("noisy", "clean", "summed", "projection", "masking"):
+        assert 0.0 <= float(last[f"test_acc_{m}"]) <= 1.0
+    assert 0.3 <= float(last["batch_mislabelled"]) <= 0.7
+    l2 = cli("run", "multitask:auxiliary", "--set", "problem=l2_free", "--set", "steps=40", "--set", "eval_every=20",
+             "--set", "width=16", "--out", tmp_path / "l2")
+    assert l2.returncode == 0, l2.stderr
+    grid = read_csv(tmp_path / "l2" / "grid.csv")
+    assert len(grid) == 13 and list(grid[0]) == ["method", "lambda", "val_acc", "test_acc", "val_loss",
+                                                   "test_loss", "weight_norm"]
+    bad = cli("run", "multitask:auxiliary", "--set", "noise_rate=0.95", "--out", tmp_path / "bad")
+    assert bad.returncode == 2 and "noise_rate" in bad.stderr and "0.8" in bad.stderr

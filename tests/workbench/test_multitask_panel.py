@@ -93,3 +93,26 @@ def test_dragging_a_bowl_moves_its_centre_and_recomputes_the_paths(qtbot, panel)
     page.start_handle.setPos(9.0, 0.0)                      # dragged off the plane: clipped to ±3
     qtbot.waitUntil(lambda: page.shown_params()["start"] == "3, 0", timeout=10000)
     assert "≥ 0" in page.readout.text() and "distance to the Pareto set" in page.readout.text()
+
+
+def test_the_auxiliary_page_switches_problem_and_draws_each_rules_curves(qtbot, panel):
+    host, view = panel.show_page("auxiliary"), panel.auxiliary
+    host.set_values({"problem": "noisy_labels", "noise_rate": 0.5, "clean_size": 40, "steps": 40, "eval_every": 10,
+                     "width": 16})
+    host.start()
+    qtbot.waitUntil(lambda: not host.is_running(), timeout=60000)
+    view.draw()
+    assert view.stack.currentWidget() is view.pages["noisy_labels"]
+    final = host.last_frame().scalars
+    steps, acc = view.series()["test_acc"]["projection (clean as auxiliary)"]
+    assert list(steps) == [0, 10, 20, 30, 40] and acc[-1] == pytest.approx(final["test_acc_projection"])
+    masked = view.series()["rules"]["masking: of the masked, mislabelled"]
+    assert list(masked[0]) == [10, 20, 30, 40]              # nothing counted at step 0: no point drawn
+    host.set_values({"problem": "l2_free", "steps": 20, "eval_every": 10, "train_size": 50})
+    host.start()
+    qtbot.waitUntil(lambda: not host.is_running(), timeout=60000)
+    view.draw()
+    assert view.stack.currentWidget() is view.pages["l2_free"]
+    assert set(view.series()) == {"test_acc", "test_loss", "weight_norm", "train_loss", "lambda"}
+    assert view.grid_table.rowCount() == 13 and view.grid_table.item(1, 0).text() == "L2"
+    assert "L2 without λ (update)" in view.key.text()

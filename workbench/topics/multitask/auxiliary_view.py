@@ -67,7 +67,7 @@ class AuxiliaryView(ExperimentView):
                 grid.addWidget(plot, index // 2, index % 2)
             if problem == "l2_free":
                 self.grid_table = self._grid_table()
-                grid.addWidget(self.grid_table, 3, 0, 1, 2)
+                grid.addWidget(self.grid_table, 2, 1)
             self.pages[problem] = page
             self.stack.addWidget(page)
         self.key = QLabel()

@@ -56,6 +56,8 @@ def _badge_style(live: bool, dark: bool) -> str:
             f"border: 1px solid rgba({r}, {g}, {b}, 150); border-radius: 7px; padding: 0px 6px; }}")
 
 
+LONG_CHECK_LABEL = 16  # characters: a check box label longer than this takes a whole row
+
 class ParamRow(QtWidgets.QWidget):
     """Label + badge on top, the value controls below, an inline error label under them.
 
@@ -185,19 +187,26 @@ class ParamRow(QtWidgets.QWidget):
             body.addWidget(self.line_edit, 1)
 
     def _choice_checks(self, p, body: QtWidgets.QHBoxLayout) -> list[QtWidgets.QCheckBox]:
-        """One check box per choice, two columns; a toggle proposes the ticked ones."""
+        """One check box per choice, two columns, a long label across both (two long ones side by
+        side would push the form wider than its column); a toggle proposes the ticked ones."""
         grid = QtWidgets.QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(0)
         labels = tuple(getattr(p, "choice_labels", ())) or tuple(p.choices)
-        checks = []
-        for index, (choice, label) in enumerate(zip(p.choices, labels)):
+        checks, row, column = [], 0, 0
+        for choice, label in zip(p.choices, labels):
             check = QtWidgets.QCheckBox(label)
             check.setToolTip(f"{p.name} includes {choice}")
             check.toggled.connect(lambda _on: self._propose(
                 ",".join(c for c, box in zip(p.choices, self.checks) if box.isChecked()), gesture=True))
-            grid.addWidget(check, index // 2, index % 2)
+            if len(label) > LONG_CHECK_LABEL:
+                row, column = row + (column > 0), 0
+                grid.addWidget(check, row, 0, 1, 2)
+                row += 1
+            else:
+                grid.addWidget(check, row, column)
+                row, column = (row + 1, 0) if column else (row, 1)
             checks.append(check)
         body.addLayout(grid, 1)
         return checks

@@ -1,5 +1,6 @@
 """The weighting arena: all eleven schemes on digits (three tasks, width 64, depth 2, batch 64) as one
-float64 population (``Arena``: per-task gradients of every member from one batched backward) against
+float64 population (``Arena``: a written-out backward, per task for the gradient-level rules, one
+weighted gradient for the others) against
 the same schemes trained one after another, each by its plain autograd loop (``ReferenceMember``:
 one backward per task where the rule needs per-task gradients, ``torch.optim``), on the same
 batches.  Goal ≥ 3×.  Per scheme: its plain loop's steps/s, and a population of that scheme alone.

@@ -25,10 +25,11 @@ import torch
 
 from engines.core.frame import Frame, RunContext
 from engines.core.torch_runtime import configure_threads, describe_device, resolve_device
+from engines.multitask.arena_backward import forward, head_deltas, head_gradient, per_task_heads, trunk_gradients
 from engines.multitask.arena_data import ArenaData, load
 from engines.multitask.arena_params import ARENA_PARAMS, arena_schemes, check_arena, rule_settings, toy_sigmas
 from engines.multitask.arena_population import BatchedAdam, Layout, Population, initial_parameters
-from engines.multitask.arena_rules import SCHEMES, SchemeState, StepInputs
+from engines.multitask.arena_rules import GRADIENT_RULES, SCHEMES, SchemeState, StepInputs
 from engines.multitask.invariance import COLUMNS, RatioTracker
 
 NUDGE = 2.0 ** -52  # the control's start: θ₀·(1 + one rounding error)
@@ -149,58 +150,102 @@ def run_arena(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
 
 
 class Trainer:
-    """One step of every member: per-task gradients, each scheme's weights, the optimiser."""
+    """One step of every member: the gradients its rule needs, its weights, the optimiser.
+
+    Gradient-level rules get the T per-task gradients every step; loss-level rules get one weighted
+    backward, and their per-task gradients (the norms and cosines the page shows) are measured on
+    every ``monitor_every``-th step only (``arena_backward``)."""
 
     def __init__(self, pop: Population, states: list[SchemeState], scale, shift, p: dict[str, Any]):
         self.pop, self.states, self.scale, self.shift = pop, states, scale, shift
-        self.optimizer = BatchedAdam(pop.theta.shape, pop.theta.dtype, pop.theta.device, adam=p["optimizer"] == "adam")
+        theta = pop.theta
+        self.optimizer = BatchedAdam(theta.shape, theta.dtype, theta.device, adam=p["optimizer"] == "adam")
         self.upper_bound = "mgda" in [s.scheme for s in states] and p["mgda_mode"] == "ub"
-        rows, tasks = pop.theta.shape[0], scale.shape[1]
-        self.losses = torch.full((rows, tasks), math.nan, dtype=torch.float64, device=pop.theta.device)
-        self.sums: dict[str, torch.Tensor] = {}
-        self.count = 0
-        self.alive = torch.ones(rows, dtype=torch.bool, device=pop.theta.device)
+        self.monitor_every = int(p.get("monitor_every", 1))
+        rows, tasks = theta.shape[0], scale.shape[1]
+        gradient_level = torch.zeros(rows, dtype=torch.bool, device=theta.device)
+        for state in states:
+            gradient_level[state.rows] = state.scheme in GRADIENT_RULES
+        self.gradient_rows = gradient_level.nonzero().flatten()
+        self.loss_rows = (~gradient_level).nonzero().flatten()
+        self.all_rows = torch.arange(rows, device=theta.device)
+        self.gradient_position = torch.full((rows,), -1, dtype=torch.long, device=theta.device)
+        self.gradient_position[self.gradient_rows] = torch.arange(len(self.gradient_rows), device=theta.device)
+        self.column_task = torch.cat([torch.full((b - a,), t, device=theta.device)
+                                      for t, (a, b) in enumerate(pop.bounds)])
+        self.losses = torch.full((rows, tasks), math.nan, dtype=torch.float64, device=theta.device)
+        self.sums: dict[str, tuple[str, torch.Tensor]] = {}
+        self.counts: dict[str, int] = {}
+        self.steps = 0
+        self.alive = torch.ones(rows, dtype=torch.bool, device=theta.device)
 
     @property
     def all_diverged(self) -> bool:
         return not bool(self.alive.any())
 
     def step(self, xb, yb, lr: float) -> None:
-        layout = self.pop.layout
-        losses, per_task, on_h = self.pop.task_gradients(xb, yb, self.scale, self.shift, self.upper_bound)
-        trunk = per_task[:, :, :layout.trunk]
-        a, b = layout.last_shared
-        norms = trunk.norm(dim=2)
-        whole = per_task.norm(dim=2)  # trunk and the task's own head (the other heads' entries are 0)
-        gram = torch.einsum("pin,pjn->pij", trunk, trunk)
-        inputs_all = dict(losses=losses, norms=whole, last_norms=per_task[:, :, a:b].norm(dim=2), gram=gram,
+        pop, theta = self.pop, self.pop.theta
+        trunk_size = pop.layout.trunk
+        monitor = self.steps % self.monitor_every == 0
+        self.steps += 1
+        fp = forward(pop, theta, xb, yb, self.scale, self.shift)
+        losses, deltas = fp.losses, head_deltas(pop, theta, fp.delta_out)
+        full = self.all_rows if monitor else self.gradient_rows
+        position = self.all_rows if monitor else self.gradient_position
+        inputs: dict[str, torch.Tensor | None] = dict(norms=None, last_norms=None, gram=None, gram_ub=None)
+        if len(full):
+            acts = [a[full] for a in fp.activations]
+            trunk = trunk_gradients(pop, theta[full], acts, deltas[full])
+            heads = per_task_heads(pop, acts, fp.delta_out[full])
+            a, b = pop.layout.last_shared
+            on_h = deltas[full].flatten(2) if self.upper_bound else None
+            inputs = dict(norms=((trunk ** 2).sum(dim=2) + (heads ** 2).sum(dim=2)).sqrt(),
+                          last_norms=trunk[:, :, a:b].norm(dim=2), gram=torch.einsum("pin,pjn->pij", trunk, trunk),
                           gram_ub=torch.einsum("pin,pjn->pij", on_h, on_h) if on_h is not None else None)
         w_trunk, w_head = torch.ones_like(losses), torch.ones_like(losses)
         for state in self.states:
             r = state.rows
-            picked = StepInputs(**{key: (v[r] if v is not None else None) for key, v in inputs_all.items()})
+            at = position[r] if state.scheme in GRADIENT_RULES else None
+            picked = StepInputs(losses[r], **{k: (v[at] if v is not None and at is not None else None)
+                                              for k, v in inputs.items()})
             w_trunk[r], w_head[r] = state.weights(picked)
-        direction = torch.cat([torch.einsum("pt,ptn->pn", w_trunk, trunk),
-                               torch.einsum("pt,ptn->pn", w_head, per_task[:, :, layout.trunk:])], dim=1)
+        direction = torch.empty_like(theta)
+        if len(self.gradient_rows):
+            g, at = self.gradient_rows, position[self.gradient_rows]
+            direction[g] = torch.cat([torch.einsum("pt,ptn->pn", w_trunk[g], trunk[at]),
+                                      torch.einsum("pt,ptn->pn", w_head[g], heads[at])], dim=1)
+        if len(self.loss_rows):
+            r = self.loss_rows
+            acts = [a[r] for a in fp.activations]
+            top = torch.einsum("pt,ptbw->pbw", w_trunk[r], deltas[r]).unsqueeze(1)
+            direction[r] = torch.cat([trunk_gradients(pop, theta[r], acts, top)[:, 0],
+                                      head_gradient(pop, acts, fp.delta_out[r] * w_head[r][:, None, self.column_task])],
+                                     dim=1)
         finite = torch.isfinite(direction).all(dim=1) & torch.isfinite(losses).all(dim=1)
         self.alive &= finite
-        direction[~self.alive] = 0.0
-        self.optimizer.step(self.pop.theta, direction, lr)
+        if not bool(self.alive.all()):
+            direction[~self.alive] = 0.0
+        self.optimizer.step(theta, direction, lr)
         self.losses = losses
-        cos = gram[:, 0, 1] / (norms[:, 0] * norms[:, 1]).clamp_min(1e-300) if trunk.shape[1] > 1 else norms[:, 0] * math.nan
-        self._accumulate(weights=self._effective(w_trunk), norms=norms / self.scale, cos=cos,
-                         combined=direction[:, :layout.trunk].norm(dim=1))
+        self._accumulate("every", weights=self._effective(w_trunk), combined=direction[:, :trunk_size].norm(dim=1))
+        if monitor:
+            norms = trunk.norm(dim=2)
+            cos = (inputs["gram"][:, 0, 1] / (norms[:, 0] * norms[:, 1]).clamp_min(1e-300) if trunk.shape[1] > 1
+                   else norms[:, 0] * math.nan)
+            self._accumulate("monitored", norms=norms / self.scale, cos=cos)
 
-    def _accumulate(self, **values: torch.Tensor) -> None:
+    def _accumulate(self, cadence: str, **values: torch.Tensor) -> None:
+        """Add one step's values to the sums of their cadence ("every" step or "monitored" steps)."""
         for key, value in values.items():
-            self.sums[key] = self.sums[key] + value if key in self.sums else value.clone()
-        self.count += 1
+            self.sums[key] = (cadence, self.sums[key][1] + value if key in self.sums else value.clone())
+        self.counts[cadence] = self.counts.get(cadence, 0) + 1
 
     def averages(self) -> dict[str, torch.Tensor]:
         """The per-step quantities averaged over the steps since the last call (single batches are
-        noisy; their mean over an evaluation interval is what a curve can show)."""
-        out = {key: value / self.count for key, value in self.sums.items()} if self.count else {}
-        self.sums, self.count = {}, 0
+        noisy; their mean over an evaluation interval is what a curve can show); the per-task norms
+        and cosines over the monitored steps among them."""
+        out = {key: value / self.counts[cadence] for key, (cadence, value) in self.sums.items()}
+        self.sums, self.counts = {}, {}
         return out
 
     def _effective(self, w_trunk: torch.Tensor) -> torch.Tensor:
@@ -228,11 +273,13 @@ def _evaluate(arena: Arena, tracker: RatioTracker, step: int, seconds: float) ->
             scalars[f"loss_{i + 1}_{s}"] = float(train_losses[m, i])
             scalars[f"ratio_{i + 1}_{s}"] = float(train_losses[m, i] / init_raw[i])
             scalars[f"test_{i + 1}_{s}"] = float(test[m, i])
-            if mean:
+            if "weights" in mean:
                 scalars[f"weight_{i + 1}_{s}"] = float(mean["weights"][m, i])
+            if "norms" in mean:
                 scalars[f"grad_norm_{i + 1}_{s}"] = float(mean["norms"][m, i])
-        if mean:
+        if "cos" in mean:
             scalars[f"grad_cos_{s}"] = float(mean["cos"][m])
+        if "combined" in mean:
             scalars[f"combined_norm_{s}"] = float(mean["combined"][m])
         if "reference" in role:
             ref = role["reference"]

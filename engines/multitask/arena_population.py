@@ -2,9 +2,9 @@
 task, every member's parameters one row of a flat (P, n) tensor.
 
 Each member sees the same batch; its task losses (P, T) go through its own stress (task k's loss
-λ_k·L_k + c_k), and one batched backward per task gives every member's per-task gradients (P, T, n),
-from which the weighting rules read gradient norms and the Gram matrix of the shared parameters
-(MGDA, eq. 13).  The trajectories are compared parameter by parameter, so they are kept in float64:
+λ_k·L_k + c_k); ``arena_backward`` gives each member the gradients its rule needs (per task for
+the gradient-level rules, from which they read norms and the Gram matrix of the shared parameters,
+MGDA eq. 13; one weighted gradient for the others).  The trajectories are compared parameter by parameter, so they are kept in float64:
 the rounding noise (~1e-16) is then far below every effect the invariance monitor looks for.
 """
 from __future__ import annotations
@@ -105,20 +105,6 @@ class Population:
                 else:
                     metric.append(loss.sqrt())
             return losses, torch.stack(metric, dim=1)
-
-    def task_gradients(self, x, targets, scale: torch.Tensor, shift: torch.Tensor, upper_bound: bool = False):
-        """(stressed losses (P, T), per-task gradients (P, T, n), and with ``upper_bound`` the
-        gradients with respect to the trunk's output H (P, T, B·width) — MGDA-UB's cheap stand-in)."""
-        theta = self.theta.detach().requires_grad_(True)
-        h = self.features(theta, x)
-        stressed = self.losses(self.outputs(theta, h), targets) * scale + shift
-        tasks = stressed.shape[1]
-        picks = torch.eye(tasks, dtype=stressed.dtype, device=stressed.device)[:, None, :].expand(tasks, *stressed.shape)
-        wanted = (theta, h) if upper_bound else (theta,)
-        grads = torch.autograd.grad(stressed, wanted, grad_outputs=picks, is_grads_batched=True)
-        per_task = grads[0].transpose(0, 1)
-        on_h = grads[1].transpose(0, 1).flatten(2) if upper_bound else None
-        return stressed.detach(), per_task, on_h
 
 
 class BatchedAdam:

@@ -33,6 +33,7 @@ SCHEME_LABELS = dict(zip(SCHEMES, ("equal (1)", "manual α", "init-normalised (2
                                    "real-time (5)", "Σ log L (8)", "power mean (10)", "gradient-normalised (13)",
                                    "uncertainty", "GradNorm", "MGDA")))
 STATIC = ("equal", "manual", "init", "prior")
+GRADIENT_RULES = ("grad_normalized", "gradnorm", "mgda")  # the rules that read per-task gradients
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ class StepInputs:
     (P, T, T) and MGDA-UB's Gram of the trunk-output gradients (P, T, T) or None."""
 
     losses: torch.Tensor
-    norms: torch.Tensor
-    last_norms: torch.Tensor
-    gram: torch.Tensor
-    gram_ub: torch.Tensor | None
+    norms: torch.Tensor | None = None        # None for the loss-level rules, which never read them
+    last_norms: torch.Tensor | None = None
+    gram: torch.Tensor | None = None
+    gram_ub: torch.Tensor | None = None
 
 
 class SchemeState:

@@ -150,3 +150,41 @@ def test_m6_initial_and_prior_losses_of_digits():
     ink = tasks[2].y_train
     assert float(arena.init_raw[2]) == pytest.approx(float(np.mean(ink ** 2)), rel=1e-12)
     assert tasks[2].prior_loss == pytest.approx(float(np.var(ink)), rel=1e-12)
+
+
+def test_the_written_out_backward_gives_autograds_per_task_gradients():
+    """arena_backward against autograd, task by task, with a stress on task 2 (1e-12 relative)."""
+    from engines.multitask.arena_backward import forward, head_deltas, per_task_heads, trunk_gradients
+
+    p = ARENA_PARAMS.validate(dict(dataset="moons", train_size=100, width=8, depth=3, scaled_task=2,
+                                   task_scale=7.0, task_shift=3.0, invariance=False, schemes="equal,mgda"))
+    arena = Arena.build(p, torch.device("cpu"))
+    trainer, pop = arena.trainer, arena.trainer.pop
+    pop.theta += 0.1 * torch.randn_like(pop.theta)          # non-zero heads
+    x, y = arena.tensors[0][:20], [t[:20] for t in arena.tensors[1]]
+    fp = forward(pop, pop.theta, x, y, trainer.scale, trainer.shift)
+    trunk = trunk_gradients(pop, pop.theta, fp.activations, head_deltas(pop, pop.theta, fp.delta_out))
+    ours = torch.cat([trunk, per_task_heads(pop, fp.activations, fp.delta_out)], dim=2)
+    theta = pop.theta.detach().clone().requires_grad_(True)
+    losses = pop.losses(pop.outputs(theta, pop.features(theta, x)), y) * trainer.scale + trainer.shift
+    assert torch.allclose(fp.losses, losses.detach(), rtol=1e-13)
+    for t in range(losses.shape[1]):
+        reference = torch.autograd.grad(losses[:, t].sum(), theta, retain_graph=True)[0]
+        assert torch.allclose(ours[:, t], reference, rtol=1e-12, atol=1e-15), t
+
+
+def test_monitoring_the_loss_level_rules_does_not_change_their_training():
+    base = dict(dataset="digits", train_size=200, batch_size=32, width=16, depth=2, invariance=False, steps=12,
+                schemes="equal,realtime,power_mean,grad_normalized")
+    thetas = []
+    for every in (1, 5):
+        p = ARENA_PARAMS.validate({**base, "monitor_every": every})
+        arena = Arena.build(p, torch.device("cpu"))
+        x, y = arena.tensors[:2]
+        batches = Batches(len(x), p["batch_size"], p["seed"])
+        for _ in range(p["steps"]):
+            index = batches.next()
+            arena.trainer.step(x[index], [t[index] for t in y], p["lr"])
+        assert set(arena.trainer.averages()) == {"weights", "combined", "norms", "cos"}
+        thetas.append(arena.trainer.pop.theta)
+    assert torch.equal(thetas[0], thetas[1])

@@ -174,6 +174,7 @@ def test_the_written_out_backward_gives_autograds_per_task_gradients():
 
 
 def test_monitoring_the_loss_level_rules_does_not_change_their_training():
+    """Measuring per-task gradients every step or every fifth: the same trajectories (1e-12)."""
     base = dict(dataset="digits", train_size=200, batch_size=32, width=16, depth=2, invariance=False, steps=12,
                 schemes="equal,realtime,power_mean,grad_normalized")
     thetas = []
@@ -187,4 +188,5 @@ def test_monitoring_the_loss_level_rules_does_not_change_their_training():
             arena.trainer.step(x[index], [t[index] for t in y], p["lr"])
         assert set(arena.trainer.averages()) == {"weights", "combined", "norms", "cos"}
         thetas.append(arena.trainer.pop.theta)
-    assert torch.equal(thetas[0], thetas[1])
+    # the same sums; only BLAS's blocking for a different number of rows may change the last bits
+    assert torch.linalg.norm(thetas[0] - thetas[1]) <= 1e-12 * torch.linalg.norm(thetas[0])

@@ -29,7 +29,7 @@ from engines.multitask.arena_backward import forward, head_deltas, head_gradient
 from engines.multitask.arena_data import ArenaData, load
 from engines.multitask.arena_params import ARENA_PARAMS, arena_schemes, check_arena, rule_settings, toy_sigmas
 from engines.multitask.arena_population import BatchedAdam, Layout, Population, initial_parameters
-from engines.multitask.arena_rules import GRADIENT_RULES, SCHEMES, SchemeState, StepInputs
+from engines.multitask.arena_rules import GRADIENT_RULES, POWER_LAW_RULES, SCHEMES, SchemeState, StepInputs
 from engines.multitask.invariance import COLUMNS, RatioTracker
 
 NUDGE = 2.0 ** -52  # the control's start: θ₀·(1 + one rounding error)
@@ -149,6 +149,13 @@ def run_arena(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         trainer.step(x[index], [t[index] for t in y], ctx.live("lr"))
 
 
+def selector(rows: torch.Tensor) -> slice | torch.Tensor:
+    """A slice where the rows are consecutive (indexing then takes a view, not a copy)."""
+    if len(rows) and bool((rows == torch.arange(int(rows[0]), int(rows[0]) + len(rows), device=rows.device)).all()):
+        return slice(int(rows[0]), int(rows[0]) + len(rows))
+    return rows
+
+
 class Trainer:
     """One step of every member: the gradients its rule needs, its weights, the optimiser.
 
@@ -169,6 +176,16 @@ class Trainer:
         self.gradient_rows = gradient_level.nonzero().flatten()
         self.loss_rows = (~gradient_level).nonzero().flatten()
         self.all_rows = torch.arange(rows, device=theta.device)
+        power = [state for state in states if state.scheme in POWER_LAW_RULES]
+        self.ruled = [state for state in states if state.scheme not in POWER_LAW_RULES]
+        power_rows = torch.cat([state.rows for state in power]) if power else self.all_rows[:0]
+        self.has_gradient_rows, self.has_loss_rows, self.has_power_rows = (
+            len(self.gradient_rows) > 0, len(self.loss_rows) > 0, len(power_rows) > 0)
+        self.gradient_sel, self.loss_sel, self.power_sel = (selector(r) for r in (self.gradient_rows, self.loss_rows,
+                                                                                  power_rows))
+        laws = [state.power_law() for state in power]
+        self.power_c = torch.cat([c for c, _ in laws]) if power else None
+        self.power_e = torch.cat([e for _, e in laws]) if power else None
         self.gradient_position = torch.full((rows,), -1, dtype=torch.long, device=theta.device)
         self.gradient_position[self.gradient_rows] = torch.arange(len(self.gradient_rows), device=theta.device)
         self.column_task = torch.cat([torch.full((b - a,), t, device=theta.device)
@@ -190,10 +207,10 @@ class Trainer:
         self.steps += 1
         fp = forward(pop, theta, xb, yb, self.scale, self.shift)
         losses, deltas = fp.losses, head_deltas(pop, theta, fp.delta_out)
-        full = self.all_rows if monitor else self.gradient_rows
+        full = slice(None) if monitor else self.gradient_sel
         position = self.all_rows if monitor else self.gradient_position
         inputs: dict[str, torch.Tensor | None] = dict(norms=None, last_norms=None, gram=None, gram_ub=None)
-        if len(full):
+        if monitor or self.has_gradient_rows:
             acts = [a[full] for a in fp.activations]
             trunk = trunk_gradients(pop, theta[full], acts, deltas[full])
             heads = per_task_heads(pop, acts, fp.delta_out[full])
@@ -203,19 +220,21 @@ class Trainer:
                           last_norms=trunk[:, :, a:b].norm(dim=2), gram=torch.einsum("pin,pjn->pij", trunk, trunk),
                           gram_ub=torch.einsum("pin,pjn->pij", on_h, on_h) if on_h is not None else None)
         w_trunk, w_head = torch.ones_like(losses), torch.ones_like(losses)
-        for state in self.states:
+        if self.has_power_rows:
+            w_trunk[self.power_sel] = w_head[self.power_sel] = self.power_c * losses[self.power_sel] ** self.power_e
+        for state in self.ruled:
             r = state.rows
             at = position[r] if state.scheme in GRADIENT_RULES else None
             picked = StepInputs(losses[r], **{k: (v[at] if v is not None and at is not None else None)
                                               for k, v in inputs.items()})
             w_trunk[r], w_head[r] = state.weights(picked)
         direction = torch.empty_like(theta)
-        if len(self.gradient_rows):
-            g, at = self.gradient_rows, position[self.gradient_rows]
+        if self.has_gradient_rows:
+            g, at = self.gradient_sel, (self.gradient_sel if monitor else slice(None))
             direction[g] = torch.cat([torch.einsum("pt,ptn->pn", w_trunk[g], trunk[at]),
                                       torch.einsum("pt,ptn->pn", w_head[g], heads[at])], dim=1)
-        if len(self.loss_rows):
-            r = self.loss_rows
+        if self.has_loss_rows:
+            r = self.loss_sel
             acts = [a[r] for a in fp.activations]
             top = torch.einsum("pt,ptbw->pbw", w_trunk[r], deltas[r]).unsqueeze(1)
             direction[r] = torch.cat([trunk_gradients(pop, theta[r], acts, top)[:, 0],

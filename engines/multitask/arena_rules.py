@@ -34,6 +34,7 @@ SCHEME_LABELS = dict(zip(SCHEMES, ("equal (1)", "manual α", "init-normalised (2
                                    "uncertainty", "GradNorm", "MGDA")))
 STATIC = ("equal", "manual", "init", "prior")
 GRADIENT_RULES = ("grad_normalized", "gradnorm", "mgda")  # the rules that read per-task gradients
+POWER_LAW_RULES = ("equal", "manual", "init", "prior", "realtime", "log", "power_mean")  # w = c·L^e
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,9 @@ class SchemeState:
     def weights(self, step: StepInputs) -> tuple[torch.Tensor, torch.Tensor]:
         """(trunk weights, head weights), each (P_s, T); updates the rule's own state."""
         name, cfg, losses = self.scheme, self.settings, step.losses
-        if name == "equal":
-            w = torch.ones_like(losses)
-        elif name == "manual":
-            w = torch.tensor(cfg.manual, dtype=losses.dtype, device=losses.device).expand_as(losses)
-        elif name == "init":
-            w = 1.0 / self.init
-        elif name == "prior":
-            w = 1.0 / self.prior
-        elif name in ("realtime", "log"):
-            w = 1.0 / losses
-        elif name == "power_mean":
-            w = losses ** (cfg.gamma - 1.0)
+        if name in POWER_LAW_RULES:
+            c, e = self.power_law()
+            w = c * losses ** e
         elif name == "grad_normalized":
             w = 1.0 / step.norms.clamp_min(1e-300)
         elif name == "uncertainty":
@@ -104,6 +96,20 @@ class SchemeState:
             self.alpha = frank_wolfe(gram, cfg.fw_iterations)
             return self.alpha, torch.ones_like(losses)
         return w, w
+
+    def power_law(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(c, e), each (P_s, T), with this rule's weights w = c·L^e: every loss-level rule but
+        uncertainty is one (so the trainer weighs all their members with two tensor operations)."""
+        name, cfg, init = self.scheme, self.settings, self.init
+        c = torch.ones_like(init)
+        if name == "manual":
+            c = torch.tensor(cfg.manual, dtype=init.dtype, device=init.device).expand_as(init).clone()
+        elif name == "init":
+            c = 1.0 / self.init
+        elif name == "prior":
+            c = 1.0 / self.prior
+        exponent = {"realtime": -1.0, "log": -1.0, "power_mean": cfg.gamma - 1.0}.get(name, 0.0)
+        return c, torch.full_like(init, exponent)
 
     def _gradnorm_update(self, losses: torch.Tensor, norms: torch.Tensor) -> None:
         """One Adam step on w for Σ_i |G_i − Ḡ r_i^α| (target constant), then Σ_i w_i = T."""

@@ -104,8 +104,21 @@ def power_mean_curves():
     return [(curve[:, 0], np.log10(curve[:, 2]), COLOURS[1], 2.0), (curve[:, 0], log_curve, COLOURS[0], 3.0), *ticks]
 
 
+def wok_profiles():
+    """The temperature along a wok's meridian after four minutes on a small flame: 1 mm stainless
+    (a hot ring over the flame, a cold rim) against 3 mm aluminium (nearly flat)."""
+    curves = []
+    for colour, material, mm in ((COLOURS[3], "stainless_304", 1.0), (COLOURS[0], "aluminium", 3.0)):
+        frame = last_frame("wok", material=material, thickness=mm, source_radius=3.0, power=1500.0, duration=240.0,
+                           record_every=240.0, cells=120)
+        profile = frame.arrays["profile"]
+        curves.append((profile[:, 1], profile[:, 2] / 100.0, colour, 3.0))
+    return curves
+
+
 PICTURES = {"rope": rope_curves, "batchnorm": descent_curves, "vae_ib": normal_algebra_curves,
-            "regularization": shift_curves, "pg_zoo": bandit_curves, "multitask": power_mean_curves}
+            "regularization": shift_curves, "pg_zoo": bandit_curves, "multitask": power_mean_curves,
+            "wok": wok_profiles}
 
 
 def render(curves, path: Path, equal_aspect: bool = False) -> None:

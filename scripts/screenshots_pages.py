@@ -31,6 +31,7 @@ SMALL = {
     ("pg_zoo", "blackbox"): {"evaluations": 50_000},
     ("multitask", "arena"): {"steps": 300},
     ("multitask", "auxiliary"): {"noise_rate": 0.6, "steps": 3000},
+    ("wok", "comparator"): {"duration": 240.0},
 }
 SWEEPS = {"vae_ib": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "backend": "sequential"},
           "batchnorm": {"sweep_values": "0.1, 2", "sweep_seeds": "0", "sweep_variants": "none, bn"}}

@@ -27,6 +27,7 @@ QUICK: dict[str, dict] = {
     "multitask:power_mean": {},
     "multitask:pareto": {"steps": 20},
     "multitask:auxiliary": {"steps": 6, "eval_every": 3, "width": 8, "batch_size": 16},
+    "wok:comparator": {"duration": 5.0, "cells": 30},
 }
 
 

@@ -3,12 +3,15 @@
 Finite volumes along the meridian: ring i stores C_i = (ρct)A_i per kelvin, exchanges
 G_i(T_{i+1} − T_i) with its neighbour through the face (G_i = (kt)·2πr_face/Δs, zero at the centre
 and at the adiabatic rim), absorbs P_i from the source and loses h·A_i(T − T∞) by convection and
-εσA_i(T⁴ − T∞⁴) by radiation.  Backward Euler with the radiation linearised about the current
-temperature, T⁴ ≈ 4T_n³T − 3T_n⁴, gives one tridiagonal system per step (Thomas algorithm, numba).
+εσA_i(T⁴ − T∞⁴) by radiation.  TR-BDF2 (Bank et al. 1985; a trapezoid to t + γΔt, then BDF2,
+γ = 2 − √2) is second order and L-stable: a step of seconds neither rings nor smears the flame's
+sharp edge, where backward Euler is first order and Crank–Nicolson rings.  Each stage is one
+tridiagonal system (Thomas algorithm, numba) with the radiation linearised about the previous
+stage, T⁴ ≈ 4a³T − 3a⁴.
 
-Energy is booked with the very terms the step solves, so Σ C_i ΔT_i = (P − losses)·Δt holds to
-round-off whatever the step (W10); the linearisation costs O(Δt²) in the temperatures, not in
-the balance.  Temperatures are in kelvin here.
+Energy is booked with the very terms and weights the stages solve, so Σ C_i ΔT_i = (P − losses)·Δt
+holds to round-off whatever the step (W10); the linearisation costs O(Δt²) in the temperatures,
+not in the balance.  Temperatures are in kelvin here.
 """
 from __future__ import annotations
 
@@ -37,35 +40,66 @@ class Shell:
         return cls(rho_c_t * mesh.areas, np.append(faces, 0.0), h * mesh.areas, emissivity * SIGMA * mesh.areas)
 
 
+GAMMA = 2.0 - 2.0 ** 0.5          # TR-BDF2's stage point: L-stable, second order, one matrix shape
+W_EDGE = 1.0 / (2.0 * (2.0 - GAMMA))  # the weights of K(T_n), K(T_γ) and K(T_{n+1}) in the step's energy
+W_END = (1.0 - GAMMA) / (2.0 - GAMMA)
+
+
 @njit(cache=True, nogil=True)
-def advance(T, steps, dt, capacity, conductance, convection, radiation, power, ambient, sub, diag, rhs, ledger):
-    """``steps`` backward-Euler steps of length ``dt`` in place on T (K); adds to ``ledger`` the energy
-    put in, lost by convection and lost by radiation (J).  ``sub``, ``diag``, ``rhs``: scratch."""
+def _solve(T, scale, base, capacity, conductance, convection, radiation, power, ambient, about, diag, rhs, sub):
+    """T ← solution of (C/scale − K_lin)T = C/scale·base + P + conv·T∞ + rad(3a⁴ + T∞⁴), radiation
+    linearised about ``about`` (a): the implicit half of either stage (Thomas algorithm)."""
     n = T.shape[0]
     ambient4 = ambient ** 4
-    old, old3 = np.empty(n), np.empty(n)
+    for i in range(n):
+        a3 = about[i] ** 3
+        left = conductance[i - 1] if i > 0 else 0.0
+        diag[i] = capacity[i] / scale + left + conductance[i] + convection[i] + 4.0 * radiation[i] * a3
+        rhs[i] = (capacity[i] / scale * base[i] + power[i] + convection[i] * ambient
+                  + radiation[i] * (3.0 * a3 * about[i] + ambient4))
+        sub[i] = -conductance[i]
+    for i in range(1, n):
+        w = sub[i - 1] / diag[i - 1]
+        diag[i] -= w * sub[i - 1]
+        rhs[i] -= w * rhs[i - 1]
+    T[n - 1] = rhs[n - 1] / diag[n - 1]
+    for i in range(n - 2, -1, -1):
+        T[i] = (rhs[i] - sub[i] * T[i + 1]) / diag[i]
+
+
+@njit(cache=True, nogil=True)
+def advance(T, steps, dt, capacity, conductance, convection, radiation, power, ambient, sub, diag, rhs, ledger):
+    """``steps`` TR-BDF2 steps of length ``dt`` in place on T (K): a trapezoid to t + γdt, then BDF2
+    to t + dt, each stage one tridiagonal solve with the radiation linearised about the previous
+    stage.  Adds to ``ledger`` the energy put in, lost by convection and lost by radiation (J),
+    booked with the stages' own terms and weights, so that Σ C ΔT = in − out to round-off.
+    ``sub``, ``diag``, ``rhs``: scratch."""
+    n = T.shape[0]
+    ambient4 = ambient ** 4
+    start, stage, base = np.empty(n), np.empty(n), np.empty(n)
     for _ in range(steps):
         for i in range(n):
-            t3 = T[i] ** 3
-            old[i], old3[i] = T[i], t3
-            left = conductance[i - 1] if i > 0 else 0.0
-            right = conductance[i]
-            diag[i] = capacity[i] / dt + left + right + convection[i] + 4.0 * radiation[i] * t3
-            rhs[i] = (capacity[i] / dt * T[i] + power[i] + convection[i] * ambient
-                      + radiation[i] * (3.0 * t3 * T[i] + ambient4))
-            sub[i] = -right
-        # Thomas: the matrix is symmetric, off-diagonal (i, i+1) = sub[i]
-        for i in range(1, n):
-            w = sub[i - 1] / diag[i - 1]
-            diag[i] -= w * sub[i - 1]
-            rhs[i] -= w * rhs[i - 1]
-        T[n - 1] = rhs[n - 1] / diag[n - 1]
-        for i in range(n - 2, -1, -1):
-            T[i] = (rhs[i] - sub[i] * T[i + 1]) / diag[i]
+            start[i] = T[i]
+            flow = power[i] - convection[i] * (T[i] - ambient) - radiation[i] * (T[i] ** 4 - ambient4)
+            if i > 0:
+                flow += conductance[i - 1] * (T[i - 1] - T[i])
+            if i < n - 1:
+                flow += conductance[i] * (T[i + 1] - T[i])
+            base[i] = T[i] + 0.5 * GAMMA * dt * flow / capacity[i]
+        _solve(stage, 0.5 * GAMMA * dt, base, capacity, conductance, convection, radiation, power, ambient, start,
+               diag, rhs, sub)
         for i in range(n):
+            base[i] = start[i] + (stage[i] - start[i]) / (GAMMA * (2.0 - GAMMA))
+        _solve(T, W_END * dt, base, capacity, conductance, convection, radiation, power, ambient, stage,
+               diag, rhs, sub)
+        for i in range(n):
+            s3, g3 = start[i] ** 3, stage[i] ** 3
             ledger[0] += power[i] * dt
-            ledger[1] += convection[i] * (T[i] - ambient) * dt
-            ledger[2] += radiation[i] * (4.0 * old3[i] * T[i] - 3.0 * old3[i] * old[i] - ambient4) * dt
+            ledger[1] += convection[i] * dt * (W_EDGE * (start[i] + stage[i] - 2.0 * ambient)
+                                               + W_END * (T[i] - ambient))
+            ledger[2] += radiation[i] * dt * (W_EDGE * (s3 * start[i] - ambient4)
+                                              + W_EDGE * (4.0 * s3 * stage[i] - 3.0 * s3 * start[i] - ambient4)
+                                              + W_END * (4.0 * g3 * T[i] - 3.0 * g3 * stage[i] - ambient4))
     return T
 
 

@@ -25,3 +25,5 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "torch/numba" in result.stdout and "plain Python loop" in result.stdout.split("bench_pg_zoo")[1]
     multitask = result.stdout.split("bench_multitask")[1]
     assert "goal ≥ 3×" in multitask and "mgda" in multitask and "ratio GUI-live / headless" in multitask
+    wok = result.stdout.split("bench_wok")[1]
+    assert "goal ≥ 50×" in wok and "dense Jacobian" in wok and "sparse Jacobian" in wok

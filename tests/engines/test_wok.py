@@ -150,3 +150,14 @@ def test_bad_geometry_names_the_parameter_and_range():
     with pytest.raises(ParameterError, match="thickness"):
         COMPARATOR.params.validate({**COMPARATOR.params.defaults(), "thickness": 50.0})
     assert math.isfinite(run(shape="flat", depth=30.0, duration=5.0)[-1].scalars["max_temp"])
+
+
+def test_tr_bdf2_is_second_order_in_time():
+    """Halving the step quarters the error against a converged run (ratio 3.5–4.5 over 2 → 1 s)."""
+    from bench.bench_wok import numba_run, setup
+
+    _p, shell, power, ambient, T0 = setup(100)
+    reference = numba_run(shell, power, ambient, T0, 120.0, 0.05)
+    errors = [abs(numba_run(shell, power, ambient, T0, 120.0, dt) - reference).max() for dt in (4.0, 2.0, 1.0)]
+    for coarse, fine in zip(errors, errors[1:]):
+        assert 3.5 < coarse / fine < 4.5, errors

@@ -154,6 +154,16 @@ class LivePlot(PlotHost):
         self._vlines.append(line)
         return line
 
+    def add_hline(self, y: float, label: str = "", color=(200, 70, 70), position: float = 0.97) -> pg.InfiniteLine:
+        """A horizontal dashed marker (a threshold on the value axis), its label at ``position`` along
+        the line (0 left, 1 right): stagger close lines' labels."""
+        pen = pg.mkPen(QtGui.QColor(*color, 200), width=1.2, style=QtCore.Qt.PenStyle.DashLine)
+        line = pg.InfiniteLine(pos=y, angle=0, movable=False, pen=pen, label=label or None,
+                               labelOpts={"position": position, "color": color, "anchors": [(1, 1), (1, 1)]})
+        self._plot.addItem(line, ignoreBounds=True)
+        self._vlines.append(line)
+        return line
+
     def clear_vlines(self) -> None:
         for line in self._vlines:
             self._plot.removeItem(line)

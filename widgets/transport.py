@@ -134,9 +134,18 @@ class TransportBar(QtWidgets.QWidget):
     def speed(self) -> float:
         return float(self._speed.currentData())
 
+    def set_speeds(self, speeds) -> None:
+        """Offer these speeds instead (e.g. 1× to 120× for a pan that heats for minutes)."""
+        blocked = self._speed.blockSignals(True)
+        self._speed.clear()
+        for s in speeds:
+            self._speed.addItem(_speed_text(s), float(s))
+        self._speed.blockSignals(blocked)
+
     def set_speed(self, speed: float, emit: bool = False) -> None:
         """Select the listed speed nearest to ``speed``."""
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+        listed = [float(self._speed.itemData(i)) for i in range(self._speed.count())]
+        index = min(range(len(listed)), key=lambda i: abs(listed[i] - speed))
         blocked = self._speed.blockSignals(not emit)
         self._speed.setCurrentIndex(index)
         self._speed.blockSignals(blocked)

@@ -88,6 +88,9 @@ class Experiment:
     memory: estimates the memory of validated values (engines.core.memory); settings above what
         the machine has are refused before the run starts.  None: small by construction.
     presets: "Try this" starting points, one click each on the page (validated at declaration).
+    speeds, speed: the transport's speed choices (simulated seconds per wall second) and the one it
+        starts at, for a real-time simulation of slow physics (a pan heating for minutes); () keeps
+        the transport's own (¼× to 8×, starting at 1×).
     """
 
     id: str
@@ -103,6 +106,8 @@ class Experiment:
     in_process: bool = False
     memory: Callable[[Mapping[str, Any]], MemoryEstimate] | None = None
     presets: tuple[Preset, ...] = ()
+    speeds: tuple[float, ...] = ()
+    speed: float = 1.0
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -112,6 +117,8 @@ class Experiment:
         names = [o.name for o in self.outputs]
         if len(set(names)) != len(names):
             raise ValueError(f"experiment {self.id}: duplicate output names")
+        if self.speeds and self.speed not in self.speeds:
+            raise ValueError(f"experiment {self.id}: speed {self.speed:g} is not among its speeds")
         for preset in self.presets:  # a preset that the schema refuses is a bug of the declaration
             self.params.validate(dict(preset.values))
 

@@ -9,6 +9,7 @@ from engines.wok.comparator import THRESHOLD_COLUMNS, run_comparator
 from engines.wok.params import WOK_PARAMS
 
 TITLE = "Heat in a wok"
+SPEEDS = (1.0, 5.0, 10.0, 30.0, 60.0, 120.0)  # a pan heats for minutes: 30× shows five of them in ten seconds
 
 COMPARATOR_OUTPUTS = (
     Series("t", "simulated time", "s", "time"),
@@ -25,6 +26,7 @@ COMPARATOR_OUTPUTS = (
 
 EXPERIMENTS = (
     Experiment("comparator", "Material and source", WOK_PARAMS, run_comparator, outputs=COMPARATOR_OUTPUTS,
+               speeds=SPEEDS, speed=30.0,
                summary="a pan of any material on any heat source: how fast it heats, where the heat goes and "
                        "which thresholds it crosses",
                presets=(Preset("stainless on a small flame", {"material": "stainless_304", "thickness": 1.0,

@@ -152,10 +152,16 @@ def test_gui_opens_with_a_topic_and_saves_a_screenshot(tmp_path):
     assert image.width() > 800 and image.height() > 500
 
 
-def test_gui_rejects_an_unbuilt_topic():
-    result = subprocess.run([sys.executable, "main.py", "--topic", "wok"], cwd=ROOT, capture_output=True,
+def test_gui_rejects_an_unbuilt_and_an_unknown_topic(monkeypatch, capsys):
+    """Every topic is built now, so an unbuilt one is made by hiding one from the registry."""
+    from workbench.shell import app
+
+    monkeypatch.setattr(app, "built_topics", lambda: ["rope"])
+    assert app.launch(["--topic", "wok"]) == 2
+    assert "'wok' is not built yet; built: rope" in capsys.readouterr().err
+    result = subprocess.run([sys.executable, "main.py", "--topic", "nosuch"], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
-    assert result.returncode == 2 and "not built" in result.stderr
+    assert result.returncode == 2 and "invalid choice: 'nosuch'" in result.stderr
 
 
 def test_out_that_is_a_file_and_seed_on_a_deterministic_topic_exit_2(tmp_path):

@@ -130,4 +130,8 @@ class HostLayout:
         self.transport.stopClicked.connect(self.stop)
         self.transport.resetClicked.connect(self.reset_run)
         self.transport.speedChanged.connect(self.controller.set_speed)
+        if self.experiment.speeds:
+            self.transport.set_speeds(self.experiment.speeds)
+            self.transport.set_speed(self.experiment.speed)
+            self.controller.set_speed(self.transport.speed())
         return self.transport

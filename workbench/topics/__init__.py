@@ -12,7 +12,7 @@ PANELS = {"rope": "workbench.topics.rope:RopePanel", "vae_ib": "workbench.topics
           "batchnorm": "workbench.topics.batchnorm:BatchNormPanel",
           "regularization": "workbench.topics.regularization:RegularizationPanel",
           "pg_zoo": "workbench.topics.pg_zoo:PgZooPanel",
-          "multitask": "workbench.topics.multitask:MultitaskPanel"}
+          "multitask": "workbench.topics.multitask:MultitaskPanel", "wok": "workbench.topics.wok:WokPanel"}
 
 
 def panel_class(topic_id: str):

@@ -1,0 +1,61 @@
+"""The wok panel as a user drives it: a run draws the cross-section mirrored and coloured, the history
+gains a row per frame, the traces end where the engine ended, and the read-outs give the mass, the
+thresholds crossed and whether induction couples."""
+import numpy as np
+import pytest
+
+import engines.wok as wok
+from workbench.topics.wok import WokPanel
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = WokPanel("wok", wok)
+    qtbot.addWidget(p)
+    p.resize(1400, 900)
+    p.show()
+    yield p
+    assert p.shutdown()
+
+
+def run_and_draw(qtbot, host, values):
+    host.set_values(values)
+    host.start()
+    qtbot.waitUntil(lambda: not host.is_running(), timeout=60000)
+    host.view.draw()
+    return host.last_frame()
+
+
+def test_a_run_draws_the_section_the_history_and_the_readouts(qtbot, panel):
+    host, view = panel.main, panel.comparator
+    last = run_and_draw(qtbot, host, {"duration": 150.0, "record_every": 10.0, "cells": 60})
+    x, height = view.series()["cross_section"]["cross-section"]
+    assert len(x) == 120 and np.allclose(x[:60], -x[60:][::-1]) and np.allclose(height[:60], height[60:][::-1])
+    assert height.min() == pytest.approx(0.0, abs=0.05) and height.max() == pytest.approx(10.0, abs=0.2)
+    assert view.history_map.matrix().shape == (16, 60)
+    t, centre = view.series()["temperatures"]["centre"]
+    assert t[-1] == 150.0 and centre[-1] == pytest.approx(last.scalars["center_temp"])
+    text = view.readout.text()
+    s = last.scalars
+    assert "2.00 kg" in text and f"{s['energy_stored'] / s['energy_in']:.0%} stored" in text
+    table = last.arrays["thresholds"]                      # the engine's own record of the crossings
+    for label, (temp, hottest, centre) in zip(("oil smokes", "PTFE limit", "PTFE fumes", "PTFE melts"), table):
+        said = f"{label} ({temp:g} °C): hottest {hottest:.0f} s, centre "
+        assert said + ("not yet" if np.isnan(centre) else f"{centre:.0f} s") in text
+
+
+def test_induction_under_aluminium_is_flagged_and_heats_nothing(qtbot, panel):
+    host, view = panel.main, panel.comparator
+    last = run_and_draw(qtbot, host, {"material": "aluminium", "thickness": 3.0, "source": "induction_flat",
+                                      "duration": 20.0, "record_every": 10.0, "cells": 40})
+    assert last.scalars["energy_in"] == 0.0 and last.scalars["max_temp"] == pytest.approx(20.0)
+    assert "does not couple" in view.readout.text() and "nothing absorbed" in view.readout.text()
+
+
+def test_the_transport_offers_the_experiments_speeds_and_starts_at_thirty(panel):
+    transport = panel.main.transport
+    combo = transport._speed
+    assert [combo.itemData(i) for i in range(combo.count())] == list(wok.SPEEDS)
+    assert transport.speed() == 30.0 and panel.main.controller.speed == 30.0
+    transport.set_speed(100.0, emit=True)                  # the nearest listed: 120×
+    assert panel.main.controller.speed == 120.0

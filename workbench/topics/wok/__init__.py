@@ -1,0 +1,3 @@
+from workbench.topics.wok.panel import WokPanel
+
+__all__ = ["WokPanel"]

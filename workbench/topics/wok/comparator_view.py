@@ -1,0 +1,159 @@
+"""The material-and-source page (wok.md panel 1): the pan's cross-section coloured by temperature,
+T along the meridian against time as a heat map, the centre / rim / mean / hottest traces and the
+profile now against the oil smoke point and the PTFE limits, and read-outs — mass, spreading length,
+induction coupling, when each threshold was crossed, where the energy went."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from engines.core.frame import Frame
+from engines.core.params import ParameterError
+from engines.wok.closed_forms import THRESHOLDS
+from engines.wok.geometry import mesh
+from engines.wok.materials import wall
+from widgets.colored_curve import ColoredCurvePlot
+from widgets.heat_map import HeatMap
+from widgets.live_plot import LivePlot
+from workbench.pages.experiment_view import ExperimentView
+
+TRACES = (("center_temp", "centre", "#d62728"), ("max_temp", "hottest ring", "#ff7f0e"),
+          ("mean_temp", "area-weighted mean", "#2ca02c"), ("rim_temp", "rim", "#1f77b4"))
+COLOUR_FLOOR_C = 350.0  # the colour scale reaches at least this, so a cold pan does not look hot
+
+
+class ComparatorView(ExperimentView):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.section = ColoredCurvePlot(colorbar_title="T (°C)", name="cross-section", value_name="T (°C)", width=6.0)
+        self.section.set_equal_aspect(True)
+        self.section.plot_item.setTitle("cross-section, coloured by temperature")
+        self.section.plot_item.setLabel("bottom", "x (cm)")
+        self.section.plot_item.setLabel("left", "height (cm)")
+        self.history_map = HeatMap(colorbar_title="T (°C)", annotate=False, sequential_map="inferno")
+        self.history_map.plot_item.setTitle("T along the meridian over time")
+        self.history_map.plot_item.setLabel("bottom", "arc length from the centre s (cm)")
+        self.history_map.plot_item.setLabel("left", "t (s)")
+        self.traces = LivePlot()
+        self.traces.set_title("temperatures")
+        self.traces.set_labels("t (s)", "°C")
+        for _key, label, colour in TRACES:
+            self.traces.add_series(label, color=colour, width=1.8)
+        self.profile = LivePlot()
+        self.profile.set_title("profile now")
+        self.profile.set_labels("r, horizontal radius (cm)", "°C")
+        self.profile.add_series("T", color="#d62728", width=2.0)
+        for plot in (self.traces, self.profile):
+            for index, (temp, label) in enumerate(THRESHOLDS):
+                plot.add_hline(temp, f"{label} {temp:g} °C", position=0.97 if index % 2 else 0.62)
+        self.readout = QLabel()
+        self.readout.setTextFormat(Qt.RichText)
+        self.readout.setWordWrap(True)
+        self.readout.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.section, 0, 0)
+        grid.addWidget(self.history_map, 0, 1)
+        grid.addWidget(self.traces, 1, 0)
+        grid.addWidget(self.profile, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.readout)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._z = self._s = None
+        self._rows: list[np.ndarray] = []
+        self._times: list[float] = []
+        self._latest: Frame | None = None
+        self._crossed: dict[float, list[float]] = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
+        self._params: dict[str, Any] = {}
+        self._dirty = False
+
+    def begin(self, params: dict[str, Any]) -> None:
+        self.clear()
+        self._params = dict(params)
+        try:
+            m = mesh(params["shape"], params["diameter"] / 100, params["depth"] / 100, params["cells"])
+        except (KeyError, ValueError):
+            return
+        self._z, self._s = m.z * 100, m.s * 100
+
+    def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
+        for frame in frames:
+            s = frame.scalars
+            if "t" not in s:
+                continue
+            t = s["t"]
+            for key, label, _colour in TRACES:
+                self.traces.append(label, t, s[key])
+            for temp, when in self._crossed.items():
+                for slot, key in enumerate(("max_temp", "center_temp")):
+                    if math.isnan(when[slot]) and s[key] >= temp:
+                        when[slot] = t
+            if "profile" in frame.arrays:
+                self._rows.append(frame.arrays["profile"][:, 2].copy())
+                self._times.append(t)
+            self._latest = frame
+            self._dirty = True
+
+    def draw(self) -> None:
+        self.traces.redraw()
+        if not self._dirty or self._latest is None or "profile" not in self._latest.arrays:
+            return
+        self._dirty = False
+        profile = self._latest.arrays["profile"]
+        r_cm, temps = profile[:, 0] * 100, profile[:, 2]
+        self.profile.set_series("T", r_cm, temps)
+        top = max(COLOUR_FLOOR_C, float(np.max(self._rows)))
+        levels = (float(self._params.get("ambient", 20.0)), top)
+        if self._z is not None and len(self._z) == len(temps):
+            x = np.concatenate([-r_cm[::-1], r_cm])
+            self.section.set_data(x, np.concatenate([self._z[::-1], self._z]), np.concatenate([temps[::-1], temps]),
+                                  colormap_name="inferno", levels=levels)
+        if len(self._rows) > 1 and self._s is not None:
+            self.history_map.set_matrix(np.array(self._rows), levels=levels, diverging=False)
+            self.history_map.set_extent(0.0, float(self._s[-1] + self._s[0]), 0.0, max(self._times[-1], 1e-9))
+        self.readout.setText(self._readout_text())
+
+    def _readout_text(self) -> str:
+        p, s = self._params, self._latest.scalars
+        try:
+            w = wall(p["material"], p["thickness"], p["conductivity"], p["density"], p["specific_heat"])
+            area = mesh(p["shape"], p["diameter"] / 100, p["depth"] / 100, 4).area
+        except (KeyError, ParameterError):
+            return ""
+        h_total = p["h_conv"] + 4 * p["emissivity"] * 5.67e-8 * (273.15 + 300) ** 3
+        induction = p["source"].startswith("induction")
+        coupling = ("" if not induction else " · induction: <b>couples</b>" if w.ferromagnetic
+                    else " · induction: <b style='color:#d62728'>does not couple</b> (not ferromagnetic)")
+        crossed = " · ".join(
+            f"{label} ({temp:g} °C): " + ("not yet" if math.isnan(when[0]) else
+                                          f"hottest {when[0]:.0f} s, centre "
+                                          + ("not yet" if math.isnan(when[1]) else f"{when[1]:.0f} s"))
+            for (temp, label), when in zip(THRESHOLDS, self._crossed.values()))
+        stored, lost, absorbed = s["energy_stored"], s["energy_lost"], s["energy_in"]
+        share = f"{stored / absorbed:.0%} stored, {lost / absorbed:.0%} lost" if absorbed > 0 else "nothing absorbed"
+        return (f"<b>{w.label}</b>, {p['thickness']:g} mm: {w.areal_mass * area:.2f} kg, "
+                f"heat spreads √(kt/h) = {w.spreading_length(h_total) * 100:.1f} cm (h = convection + radiation "
+                f"at 300 °C = {h_total:.0f} W/m²K){coupling}<br>{crossed}<br>"
+                f"t = {s['t']:.0f} s: absorbed {absorbed / 1000:.1f} kJ — {share}")
+
+    def clear(self) -> None:
+        self.traces.clear()
+        self.profile.clear()
+        self._reset()
+        self.readout.setText("")
+
+    def plots(self) -> dict:
+        return {"cross_section": self.section.plot_item, "history": self.history_map.plot_item,
+                "temperatures": self.traces.plot_item, "profile": self.profile.plot_item}
+
+    def series(self) -> dict:
+        return {"cross_section": self.section.series_data(), "temperatures": self.traces.series_data(),
+                "profile": self.profile.series_data()}

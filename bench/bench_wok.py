@@ -32,7 +32,7 @@ def semi_discrete(shell, power, ambient):
 
 def setup(cells: int):
     from engines.wok import EXPERIMENTS
-    from engines.wok.comparator import build
+    from engines.wok.simulation import build
 
     p = EXPERIMENTS[0].params.validate({"cells": cells})
     _wall, _mesh, shell, power, _note = build(p)

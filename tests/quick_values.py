@@ -28,6 +28,8 @@ QUICK: dict[str, dict] = {
     "multitask:pareto": {"steps": 20},
     "multitask:auxiliary": {"steps": 6, "eval_every": 3, "width": 8, "batch_size": 16},
     "wok:comparator": {"duration": 5.0, "cells": 30},
+    "wok:coated": {"points": 3, "duration": 60.0, "cells": 20},
+    "wok:hotspots": {"duration": 10.0, "cells": 20},
 }
 
 

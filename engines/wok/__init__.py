@@ -1,12 +1,15 @@
 """Heat in a wok (kexue.fm 9855; wok.md): a thin shell of any material on any heat source.
 
 Experiments: ``comparator`` (the main one, panel 1: the pan heating, where the heat goes, the
-thresholds it crosses).  Built on the closed forms of wok.md §3.3 (``closed_forms``), which the
+thresholds it crosses), ``coated`` (panel 2: an empty coated pan's time to 260 and 316 °C against
+the power), ``hotspots`` (panel 4: every material under one small flame, side by side).  Built on the closed forms of wok.md §3.3 (``closed_forms``), which the
 tests check the solver against.
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
 from engines.wok.comparator import THRESHOLD_COLUMNS, run_comparator
-from engines.wok.params import WOK_PARAMS
+from engines.wok.hotspots import HOTSPOT_LABELS, HOTSPOT_MATERIALS, HOTSPOT_PARAMS, run_hotspots
+from engines.wok.params import WOK_PARAMS, relevant_pan
+from engines.wok.timer import COATED_PARAMS, TIMER_COLUMNS, run_timer
 
 TITLE = "Heat in a wok"
 SPEEDS = (1.0, 5.0, 10.0, 30.0, 60.0, 120.0)  # a pan heats for minutes: 30× shows five of them in ten seconds
@@ -24,9 +27,26 @@ COMPARATOR_OUTPUTS = (
     Table("thresholds", THRESHOLD_COLUMNS, "when the hottest ring and the centre first reached 204, 260, 316, 327 °C"),
 )
 
+TIMER_OUTPUTS = (
+    Table("timer", TIMER_COLUMNS, "per power (W): seconds until the hottest ring and the mean pass 260 and 316 °C"),
+    *(Series(name, label, "s") for name, label in (
+        ("limit_hottest_s", "at the highest power: hottest ring to 260 °C"),
+        ("fumes_hottest_s", "at the highest power: hottest ring to 316 °C"),
+        ("limit_mean_s", "at the highest power: mean to 260 °C"), ("fumes_mean_s", "at the highest power: mean to 316 °C"),
+        ("ewg_seconds", "EWG's test: seconds"))),
+    Series("ewg_temp", "EWG's test: 721 °F reached", "°C"),
+)
+HOTSPOT_OUTPUTS = (
+    *(Table(f"profile_{m}", ("r", "T"), f"{HOTSPOT_LABELS[m]}: T (°C) against the horizontal radius (m)")
+      for m in HOTSPOT_MATERIALS),
+    *(Series(f"{key}_{m}", f"{what}, {HOTSPOT_LABELS[m]}", unit) for m in HOTSPOT_MATERIALS
+      for key, what, unit in (("max", "hottest ring", "°C"), ("rim", "rim", "°C"), ("spread", "hottest − rim", "°C"),
+                              ("length", "spreading length √(kt/h)", "m"))),
+)
+
 EXPERIMENTS = (
     Experiment("comparator", "Material and source", WOK_PARAMS, run_comparator, outputs=COMPARATOR_OUTPUTS,
-               speeds=SPEEDS, speed=30.0,
+               speeds=SPEEDS, speed=30.0, relevant=relevant_pan(WOK_PARAMS.names()),
                summary="a pan of any material on any heat source: how fast it heats, where the heat goes and "
                        "which thresholds it crosses",
                presets=(Preset("stainless on a small flame", {"material": "stainless_304", "thickness": 1.0,
@@ -42,4 +62,21 @@ EXPERIMENTS = (
                                                                     "source": "disk", "source_radius": 9.0,
                                                                     "power": 2000.0, "efficiency": 0.74},
                                "past 260 °C (the PTFE limit) within minutes"))),
+    Experiment("coated", "Coated-pan timer", COATED_PARAMS, run_timer, mode="instant", outputs=TIMER_OUTPUTS,
+               relevant=relevant_pan(COATED_PARAMS.names()),
+               summary="an empty PTFE-coated pan on high heat: seconds to 260 °C (the coating's limit) and 316 °C "
+                       "(decomposition) against the power",
+               presets=(Preset("on a gas ring", {"source": "gas", "source_radius": 5.0, "efficiency": 0.4,
+                                                 "power": 5000.0},
+                               "a domestic burner's hot ring passes 260 °C within a minute"),
+                        Preset("gentle heat", {"power": 1000.0, "power_lo": 300.0},
+                               "below about 750 W on the electric ring the mean stays under 260 °C for minutes"))),
+    Experiment("hotspots", "Hot spots", HOTSPOT_PARAMS, run_hotspots, mode="instant", outputs=HOTSPOT_OUTPUTS,
+               relevant=relevant_pan(HOTSPOT_PARAMS.names()),
+               summary="every material at its usual thickness under one small flame: thin stainless and titanium "
+                       "keep the heat where the flame is, aluminium and copper spread it",
+               presets=(Preset("a bigger flame", {"source_radius": 6.0, "power": 3000.0},
+                               "the ring moves out; the poor conductors still keep a hot ring over it"),
+                        Preset("under food", {"h_conv": 500.0},
+                               "with food on it (h ≈ 500) every spreading length shrinks five-fold"))),
 )

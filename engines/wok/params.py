@@ -1,6 +1,7 @@
 """The wok comparator's parameters (issue 18's command line) and the checks between them."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from engines.core.params import Param, ParameterError, ParamSchema
@@ -17,7 +18,7 @@ def _mass(values) -> str:
     return f"spreads √(kt/h) = {w.spreading_length(20) * 100:.1f} cm at h = 20"
 
 
-WOK_PARAMS = ParamSchema([
+PAN = [
     Param("material", "carbon_steel", kind="choice", choices=MATERIALS, choice_labels=MATERIAL_LABELS,
           help="the wall: " + ", ".join(MATERIALS) + " (custom: conductivity, density, specific_heat)"),
     Param("thickness", 2.0, lo=0.1, hi=10.0, unit="mm", derived=_mass,
@@ -39,12 +40,38 @@ WOK_PARAMS = ParamSchema([
     Param("emissivity", 0.8, lo=0.0, hi=1.0, help="radiation εσ(T⁴ − T∞⁴) per wall area (0: off)"),
     Param("ambient", 20.0, lo=-30.0, hi=60.0, unit="°C", help="air and surroundings"),
     Param("initial_temp", 20.0, lo=-30.0, hi=600.0, unit="°C", help="the pan's uniform starting temperature"),
-    Param("duration", 300.0, lo=1.0, hi=7200.0, unit="s", help="simulated time"),
+]
+SOLVER = [
     Param("cells", 200, kind="int", lo=10, hi=4000, advanced=True, help="rings along the meridian"),
     Param("dt", 0.25, lo=1e-4, hi=60.0, unit="s", advanced=True,
           help="time step of the implicit solver (TR-BDF2, second order: 0.25 s is within 1e-4 K of converged)"),
+]
+WOK_PARAMS = ParamSchema([
+    *PAN,
+    Param("duration", 300.0, lo=1.0, hi=7200.0, unit="s", help="simulated time"),
+    *SOLVER,
     Param("record_every", 1.0, lo=0.01, hi=600.0, unit="s", advanced=True, help="simulated seconds between frames"),
 ])
+
+
+def relevant_pan(names):
+    """The form's filter for a schema with these names: the custom material's k, ρ, c only for a
+    custom wall, the depth only for a wok, the source radius only for a flame ring or a disk."""
+    def relevant(values) -> set[str]:
+        shown = set(names)
+        if values.get("material", "custom") != "custom":
+            shown -= {"conductivity", "density", "specific_heat"}
+        if values.get("shape") == "flat":
+            shown.discard("depth")
+        if str(values.get("source", "gas")).startswith("induction"):
+            shown.discard("source_radius")
+        return shown
+    return relevant
+
+
+def with_defaults(params, **defaults) -> list[Param]:
+    """The same parameters with other defaults (a coated pan on an electric ring, a small flame)."""
+    return [replace(p, default=defaults[p.name]) if p.name in defaults else p for p in params]
 
 
 def check_wok(p: dict[str, Any]) -> dict[str, Any]:

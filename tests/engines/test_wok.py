@@ -161,3 +161,33 @@ def test_tr_bdf2_is_second_order_in_time():
     errors = [abs(numba_run(shell, power, ambient, T0, 120.0, dt) - reference).max() for dt in (4.0, 2.0, 1.0)]
     for coarse, fine in zip(errors, errors[1:]):
         assert 3.5 < coarse / fine < 4.5, errors
+
+
+def test_the_coated_timer_meets_the_lumped_time_and_falls_with_power():
+    from engines.wok.timer import COATED_PARAMS, crossing_times, run_timer
+
+    base = COATED_PARAMS.validate({**COATED_PARAMS.defaults(), "source_radius": 13.0, "h_conv": 0.0,
+                                   "emissivity": 0.0, "efficiency": 1.0, "power": 2000.0, "cells": 60})
+    hottest, mean = crossing_times(base)
+    capacity = wall("ptfe_aluminium", 3.0).rho_c_t * math.pi * 0.13 ** 2
+    assert mean[0] == pytest.approx(cf.lumped_heating_time(capacity, 240.0, 2000.0), abs=0.5)
+    assert mean[1] == pytest.approx(cf.lumped_heating_time(capacity, 296.0, 2000.0), abs=0.5)
+    assert hottest[0] <= mean[0]
+    p = {**COATED_PARAMS.defaults(), "points": 5, "cells": 40}
+    table = list(run_timer(p, RunContext.for_params(p)))[-1].arrays["timer"]
+    reached = table[~np.isnan(table[:, 1])]
+    assert len(reached) >= 3 and np.all(np.diff(reached[:, 1]) < 0) and np.all(reached[:, 2] > reached[:, 1])
+    with pytest.raises(ParameterError, match="power_lo.*allowed: below power"):
+        list(run_timer({**p, "power_lo": 4000.0}, RunContext.for_params(p)))
+
+
+def test_hot_spots_rank_the_materials_by_their_spreading_length():
+    """The shorter √(kt/h), the hotter the ring over the flame against the rim (wok.md §3.1)."""
+    from engines.wok.hotspots import HOTSPOT_MATERIALS, HOTSPOT_PARAMS, run_hotspots
+
+    p = {**HOTSPOT_PARAMS.defaults(), "cells": 80}
+    s = list(run_hotspots(p, RunContext.for_params(p)))[-1].scalars
+    by_length = sorted(HOTSPOT_MATERIALS, key=lambda m: s[f"length_{m}"])
+    spreads = [s[f"spread_{m}"] for m in by_length]
+    assert spreads == sorted(spreads, reverse=True), list(zip(by_length, spreads))
+    assert s["spread_stainless_304"] > 4 * s["spread_aluminium"]

@@ -48,6 +48,7 @@ class LivePlot(PlotHost):
         self._capacity = capacity
         self._series: dict[str, _Series] = {}
         self._vlines: list[pg.InfiniteLine] = []
+        self._hlines: list[pg.InfiniteLine] = []  # thresholds: kept by clear_vlines
         self._plot.setClipToView(True)
         self._plot.setDownsampling(auto=True, mode="peak")
         self._legend = self.add_legend(labelTextSize="9pt")
@@ -161,7 +162,7 @@ class LivePlot(PlotHost):
         line = pg.InfiniteLine(pos=y, angle=0, movable=False, pen=pen, label=label or None,
                                labelOpts={"position": position, "color": color, "anchors": [(1, 1), (1, 1)]})
         self._plot.addItem(line, ignoreBounds=True)
-        self._vlines.append(line)
+        self._hlines.append(line)
         return line
 
     def clear_vlines(self) -> None:

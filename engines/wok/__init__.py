@@ -20,7 +20,16 @@ COMPARATOR_OUTPUTS = (
         ("center_temp", "centre"), ("rim_temp", "rim"), ("mean_temp", "area-weighted mean"), ("max_temp", "hottest ring"))),
     *(Series(name, label, "J", "energy") for name, label in (
         ("energy_in", "absorbed from the source"), ("energy_stored", "stored in the wall"),
-        ("energy_lost", "lost by convection and radiation"))),
+        ("energy_lost", "lost by convection and radiation"), ("energy_poured", "poured out with hot oil"),
+        ("energy_oil_in", "brought by added oil above ambient"))),
+    Series("phase", "routine: 0 preheat, 1 oil, 2 cool, 3 food", "", "routine"),
+    *(Series(name, label, unit, "routine") for name, label, unit in (
+        ("pan_at_food", "centre when the food goes in", "°C"), ("contact_temp", "food–pan contact temperature", "°C"),
+        ("verdict", "0 stew, 1 sear, 2 burn", ""), ("leidenfrost", "1: past the Leidenfrost point at the food", ""),
+        ("food_time", "when the food went in", "s"), ("film_mm", "oil film thickness", "mm"),
+        ("oiled_delta", "temperature difference across the oiled zone", "°C"),
+        ("dry_spot_risk", "1: thin film over a large difference", ""))),
+    Table("events", ("t", "phase"), "routine: when each step happened (1 oil, 2 cool, 3 food; −1 a dry-spot warning)"),
     Table("profile", ("r", "s", "T"), "T (°C) along the meridian: horizontal radius r and arc length s (m)"),
     Table("history", (), "T (°C) along the meridian (columns) at each recorded time (rows)"),
     Table("history_t", (), "the recorded times, s"),

@@ -16,6 +16,7 @@ import numpy as np
 from engines.core.frame import Frame, RunContext
 from engines.wok.closed_forms import THRESHOLDS
 from engines.wok.params import WOK_PARAMS, check_wok
+from engines.wok.routine import PHASES, Routine
 from engines.wok.simulation import Simulation
 
 THRESHOLD_COLUMNS = ("temperature", "max_reached_s", "center_reached_s")
@@ -24,14 +25,22 @@ THRESHOLD_COLUMNS = ("temperature", "max_reached_s", "center_reached_s")
 def run_comparator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     p = check_wok(WOK_PARAMS.validate(params))
     sim = Simulation(p)
+    routine = Routine(sim, p, sim.wall.layers[-1][0].effusivity) if p["routine"] != "none" else None
     duration, every = p["duration"], p["record_every"]
-    records = max(1, math.ceil(duration / (max(1, round(every / p["dt"])) * p["dt"]) - 1e-9))
     reached = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
-    times, history = [0.0], [sim.celsius.copy()]
+    times, history, events = [0.0], [sim.celsius.copy()], []
     yield _frame(sim, 0, 0.0, f"{sim.wall.label}, {sim.wall.areal_mass * sim.mesh.area:.2f} kg · {sim.note}")
-    for k in range(1, records + 1):
+    k = 0
+    while True:
+        k += 1
         ctx.check()
-        sim.run_for(min(every, duration - sim.t))
+        if routine is None:
+            sim.run_for(min(every, duration - sim.t))
+            said, finished = "", sim.t >= duration - 1e-9
+        else:
+            happened = routine.advance(every)
+            events += [(sim.t, PHASES.index(name) if name in PHASES else -1) for name, _ in happened]
+            said, finished = " · ".join(text for _, text in happened), routine.done
         celsius = sim.celsius
         for temp, when in reached.items():
             for slot, value in enumerate((celsius.max(), celsius[0])):
@@ -40,12 +49,21 @@ def run_comparator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         times.append(sim.t)
         history.append(celsius.copy())
         ctx.pace(sim.t)
-        frame = _frame(sim, k, sim.t / duration,
-                       f"t = {sim.t:.0f} s · centre {celsius[0]:.0f} °C, rim {celsius[-1]:.0f} °C · {sim.note}")
-        if k == records:
+        progress = 1.0 if finished else min(sim.t / duration, 0.99) if routine is None else routine.phase / 4
+        frame = _frame(sim, k, progress, said or f"t = {sim.t:.0f} s · centre {celsius[0]:.0f} °C, rim "
+                                                 f"{celsius[-1]:.0f} °C · {sim.note}")
+        if routine is not None:
+            frame.scalars["phase"] = float(routine.phase)
+        if finished:
             frame.arrays.update(history=np.array(history), history_t=np.array(times),
                                 thresholds=np.array([[temp, *when] for temp, when in reached.items()]))
             frame.columns["thresholds"] = THRESHOLD_COLUMNS
+            if routine is not None:
+                frame.scalars.update(routine.result)
+                frame.arrays["events"] = np.array(events, dtype=float).reshape(-1, 2)
+                frame.columns["events"] = ("t", "phase")
+            yield frame
+            return
         yield frame
 
 

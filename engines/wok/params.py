@@ -49,6 +49,16 @@ SOLVER = [
 WOK_PARAMS = ParamSchema([
     *PAN,
     Param("duration", 300.0, lo=1.0, hi=7200.0, unit="s", help="simulated time"),
+    Param("routine", "none", kind="choice", choices=("none", "home", "restaurant"),
+          help="none (just heat), home (preheat, oil, heat off, food) or restaurant (preheat, oil, hot oil "
+               "swapped for cold, food)"),
+    Param("preheat_to", 250.0, lo=100.0, hi=450.0, unit="°C", help="routine: dry preheat until the centre is this hot"),
+    Param("oil_mass", 30.0, lo=1.0, hi=500.0, unit="g", help="routine: oil poured in after the preheat"),
+    Param("oil_radius", 10.0, lo=1.0, hi=40.0, unit="cm", help="routine: the oil coats the pan this far from the axis"),
+    Param("oil_seconds", 20.0, lo=0.0, hi=600.0, unit="s", help="routine: heat on with the oil in"),
+    Param("off_seconds", 60.0, lo=0.0, hi=600.0, unit="s", help="home routine: heat off this long before the food"),
+    Param("food", "vegetables", kind="choice", choices=("vegetables", "meat", "egg"),
+          help="routine: what goes in (its effusivity sets the contact temperature)"),
     *SOLVER,
     Param("record_every", 1.0, lo=0.01, hi=600.0, unit="s", advanced=True, help="simulated seconds between frames"),
 ])
@@ -65,6 +75,11 @@ def relevant_pan(names):
             shown.discard("depth")
         if str(values.get("source", "gas")).startswith("induction"):
             shown.discard("source_radius")
+        routine = values.get("routine", "home")
+        if routine == "none":
+            shown -= {"preheat_to", "oil_mass", "oil_radius", "oil_seconds", "off_seconds", "food"}
+        elif routine == "restaurant":
+            shown.discard("off_seconds")
         return shown
     return relevant
 

@@ -34,3 +34,12 @@ def test_bad_settings_exit_2_naming_the_parameter(tmp_path, setting, name, allow
     result = cli("run", "wok", *setting, "--out", tmp_path)
     assert result.returncode == 2, result.stderr
     assert name in result.stderr and allowed in result.stderr
+
+
+def test_run_wok_runs_the_restaurant_routine(tmp_path):
+    result = cli("run", "wok", "--set", "routine=restaurant", "--set", "cells=60", "--set", "food=meat",
+                 "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    last = {k: float(v) for k, v in read_csv(tmp_path / "curves.csv")[-1].items() if v != ""}
+    assert last["phase"] == 3.0 and last["energy_poured"] > 0 and last["verdict"] in (0.0, 1.0, 2.0)
+    assert [float(r["phase"]) for r in read_csv(tmp_path / "events.csv") if float(r["phase"]) >= 0] == [1.0, 2.0, 3.0]

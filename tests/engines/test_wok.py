@@ -191,3 +191,38 @@ def test_hot_spots_rank_the_materials_by_their_spreading_length():
     spreads = [s[f"spread_{m}"] for m in by_length]
     assert spreads == sorted(spreads, reverse=True), list(zip(by_length, spreads))
     assert s["spread_stainless_304"] > 4 * s["spread_aluminium"]
+
+
+@pytest.mark.parametrize("routine", ["home", "restaurant"])
+def test_the_three_step_routine_keeps_its_books_and_its_timeline(routine):
+    frames = run(routine=routine, oil_seconds=15.0, off_seconds=45.0, cells=80, record_every=1.0)
+    s, events = frames[-1].scalars, frames[-1].arrays["events"]
+    assert s["energy_in"] - s["energy_lost"] - s["energy_poured"] + s["energy_oil_in"] == pytest.approx(
+        s["energy_stored"], rel=1e-9)
+    oil_t = events[events[:, 1] == 1][0, 0]
+    food_t = events[events[:, 1] == 3][0, 0]
+    assert food_t == pytest.approx(oil_t + 15.0 + (45.0 if routine == "home" else 0.0), abs=0.5)
+    before = next(f for f in frames if f.scalars["t"] >= oil_t)
+    assert before.scalars["energy_oil_in"] == 0.0                  # room-temperature oil brings nothing
+    assert (s["energy_poured"] > 0) == (routine == "restaurant")
+    heat_off = [f.scalars["energy_in"] for f in frames if f.scalars["t"] > oil_t + 15.5]
+    assert (len(set(heat_off)) == 1) == (routine == "home")          # no energy in while the heat is off
+    assert s["contact_temp"] == pytest.approx(cf.contact_temperature(CARBON_STEEL.effusivity, s["pan_at_food"],
+                                                                     WATER.effusivity, 20.0), abs=1e-9)
+    assert s["pan_at_food"] < 250.0                                   # cooler than the preheat left it
+
+
+def test_the_oil_film_and_the_verdicts():
+    from engines.wok.routine import oil_capacities, verdict
+    from engines.wok.simulation import Simulation
+
+    p = COMPARATOR.params.validate({**COMPARATOR.params.defaults(), "cells": 400})
+    sim = Simulation(p)
+    capacity, film_mm, oiled = oil_capacities(sim, 30.0, 10.0)
+    radius = sim.mesh.sphere_radius
+    area = 2 * math.pi * radius ** 2 * (1 - math.cos(math.asin(0.10 / radius)))   # the cap inside r = 10 cm
+    assert film_mm == pytest.approx(0.030 / 910.0 / area * 1000, rel=0.01)
+    assert capacity.sum() == pytest.approx(0.030 * 1970.0, rel=1e-12)
+    assert (verdict(230.0, 210.0), verdict(190.0, 170.0), verdict(150.0, 130.0)) == ("burn", "sear", "stew")
+    hot = run(routine="home", preheat_to=400.0, off_seconds=0.0, cells=60)[-1].scalars
+    assert hot["verdict"] == 2.0 and hot["leidenfrost"] == 1.0

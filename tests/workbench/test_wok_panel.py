@@ -59,3 +59,14 @@ def test_the_transport_offers_the_experiments_speeds_and_starts_at_thirty(panel)
     assert transport.speed() == 30.0 and panel.main.controller.speed == 30.0
     transport.set_speed(100.0, emit=True)                  # the nearest listed: 120×
     assert panel.main.controller.speed == 120.0
+
+
+def test_the_home_routine_marks_its_steps_and_gives_a_verdict(qtbot, panel):
+    host, view = panel.main, panel.comparator
+    host.transport.set_speed(120.0, emit=True)
+    last = run_and_draw(qtbot, host, {"routine": "home", "off_seconds": 30.0, "cells": 60})
+    assert [line.label.format for line in view.traces._vlines] == ["oil", "heat off / oil swap", "food"]
+    assert [line.value() for line in view.traces._hlines] == [204.0, 260.0, 316.0, 327.0]   # thresholds stay
+    text = view.readout.text()
+    assert f"contact {last.scalars['contact_temp']:.0f} °C" in text and "heat off for 30 s" in text
+    assert ("sear" in text) == (last.scalars["verdict"] == 1.0)

@@ -23,6 +23,7 @@ from workbench.pages.experiment_view import ExperimentView
 
 TRACES = (("center_temp", "centre", "#d62728"), ("max_temp", "hottest ring", "#ff7f0e"),
           ("mean_temp", "area-weighted mean", "#2ca02c"), ("rim_temp", "rim", "#1f77b4"))
+PHASE_MARKS = {1: "oil", 2: "heat off / oil swap", 3: "food"}
 COLOUR_FLOOR_C = 350.0  # the colour scale reaches at least this, so a cold pan does not look hot
 
 
@@ -74,6 +75,8 @@ class ComparatorView(ExperimentView):
         self._crossed: dict[float, list[float]] = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
         self._params: dict[str, Any] = {}
         self._dirty = False
+        self._phase = 0.0
+        self._said: list[str] = []
 
     def begin(self, params: dict[str, Any]) -> None:
         self.clear()
@@ -99,6 +102,10 @@ class ComparatorView(ExperimentView):
             if "profile" in frame.arrays:
                 self._rows.append(frame.arrays["profile"][:, 2].copy())
                 self._times.append(t)
+            if s.get("phase", 0.0) != self._phase:
+                self._phase = s["phase"]
+                self.traces.add_vline(t, PHASE_MARKS.get(int(self._phase), ""))
+                self._said.append(frame.message)
             self._latest = frame
             self._dirty = True
 
@@ -139,13 +146,19 @@ class ComparatorView(ExperimentView):
             for (temp, label), when in zip(THRESHOLDS, self._crossed.values()))
         stored, lost, absorbed = s["energy_stored"], s["energy_lost"], s["energy_in"]
         share = f"{stored / absorbed:.0%} stored, {lost / absorbed:.0%} lost" if absorbed > 0 else "nothing absorbed"
+        routine = ""
+        if "verdict" in s:
+            said = ("stew: too cool, the food gives up water", "sear", "burn: above the oil's smoke point")[int(s["verdict"])]
+            routine = (f"<br><b>routine</b> · {' · '.join(self._said)} · food at {s['pan_at_food']:.0f} °C, contact "
+                       f"{s['contact_temp']:.0f} °C: <b>{said}</b>")
         return (f"<b>{w.label}</b>, {p['thickness']:g} mm: {w.areal_mass * area:.2f} kg, "
                 f"heat spreads √(kt/h) = {w.spreading_length(h_total) * 100:.1f} cm (h = convection + radiation "
                 f"at 300 °C = {h_total:.0f} W/m²K){coupling}<br>{crossed}<br>"
-                f"t = {s['t']:.0f} s: absorbed {absorbed / 1000:.1f} kJ — {share}")
+                f"t = {s['t']:.0f} s: absorbed {absorbed / 1000:.1f} kJ — {share}{routine}")
 
     def clear(self) -> None:
         self.traces.clear()
+        self.traces.clear_vlines()
         self.profile.clear()
         self._reset()
         self.readout.setText("")

@@ -27,3 +27,4 @@ def test_benchmarks_still_run_and_print_their_ratios():
     assert "goal ≥ 3×" in multitask and "mgda" in multitask and "ratio GUI-live / headless" in multitask
     wok = result.stdout.split("bench_wok")[1]
     assert "goal ≥ 50×" in wok and "dense Jacobian" in wok and "sparse Jacobian" in wok
+    assert "goal ≥ 30 fps at ≥ 10× real time" in result.stdout.split("bench_wok_gui")[1]

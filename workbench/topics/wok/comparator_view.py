@@ -5,6 +5,7 @@ induction coupling, when each threshold was crossed, where the energy went."""
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,9 @@ from workbench.pages.experiment_view import ExperimentView
 TRACES = (("center_temp", "centre", "#d62728"), ("max_temp", "hottest ring", "#ff7f0e"),
           ("mean_temp", "area-weighted mean", "#2ca02c"), ("rim_temp", "rim", "#1f77b4"))
 PHASE_MARKS = {1: "oil", 2: "heat off / oil swap", 3: "food"}
-COLOUR_FLOOR_C = 350.0  # the colour scale reaches at least this, so a cold pan does not look hot
+COLOUR_FLOOR_C = 350.0
+SLOW_PERIOD_S = 0.25  # the T(s, t) map and the read-outs change slowly: redrawn at most 4 times a second
+HISTORY_ROWS = 240  # rows of the T(s, t) map drawn: a 4-minute run at 1 s a row, longer runs thinned  # the colour scale reaches at least this, so a cold pan does not look hot
 
 
 class ComparatorView(ExperimentView):
@@ -55,6 +58,7 @@ class ComparatorView(ExperimentView):
         self.readout.setTextFormat(Qt.RichText)
         self.readout.setWordWrap(True)
         self.readout.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.readout.setFixedHeight(5 * self.readout.fontMetrics().lineSpacing() + 6)  # a new text never relays out
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.section, 0, 0)
@@ -69,14 +73,16 @@ class ComparatorView(ExperimentView):
 
     def _reset(self) -> None:
         self._z = self._s = None
-        self._rows: list[np.ndarray] = []
+        self._rows: np.ndarray | None = None  # (capacity, rings): profiles, the first _count in use
         self._times: list[float] = []
+        self._count, self._hottest = 0, -np.inf
         self._latest: Frame | None = None
         self._crossed: dict[float, list[float]] = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
         self._params: dict[str, Any] = {}
         self._dirty = False
         self._phase = 0.0
         self._said: list[str] = []
+        self._slow_drawn, self._final = -np.inf, False
 
     def begin(self, params: dict[str, Any]) -> None:
         self.clear()
@@ -100,14 +106,25 @@ class ComparatorView(ExperimentView):
                     if math.isnan(when[slot]) and s[key] >= temp:
                         when[slot] = t
             if "profile" in frame.arrays:
-                self._rows.append(frame.arrays["profile"][:, 2].copy())
-                self._times.append(t)
+                self._store(frame.arrays["profile"][:, 2], t)
             if s.get("phase", 0.0) != self._phase:
                 self._phase = s["phase"]
                 self.traces.add_vline(t, PHASE_MARKS.get(int(self._phase), ""))
                 self._said.append(frame.message)
             self._latest = frame
+            self._final = frame.progress == 1.0
             self._dirty = True
+
+    def _store(self, temps: np.ndarray, t: float) -> None:
+        """Append a profile to the history (capacity doubled when full: no per-frame reallocation)."""
+        if self._rows is None or self._rows.shape[1] != len(temps):
+            self._rows, self._count, self._times = np.empty((256, len(temps))), 0, []
+        if self._count == len(self._rows):
+            self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
+        self._rows[self._count] = temps
+        self._count += 1
+        self._times.append(t)
+        self._hottest = max(self._hottest, float(temps.max()))
 
     def draw(self) -> None:
         self.traces.redraw()
@@ -117,14 +134,19 @@ class ComparatorView(ExperimentView):
         profile = self._latest.arrays["profile"]
         r_cm, temps = profile[:, 0] * 100, profile[:, 2]
         self.profile.set_series("T", r_cm, temps)
-        top = max(COLOUR_FLOOR_C, float(np.max(self._rows)))
+        top = max(COLOUR_FLOOR_C, self._hottest)
         levels = (float(self._params.get("ambient", 20.0)), top)
         if self._z is not None and len(self._z) == len(temps):
             x = np.concatenate([-r_cm[::-1], r_cm])
             self.section.set_data(x, np.concatenate([self._z[::-1], self._z]), np.concatenate([temps[::-1], temps]),
                                   colormap_name="inferno", levels=levels)
-        if len(self._rows) > 1 and self._s is not None:
-            self.history_map.set_matrix(np.array(self._rows), levels=levels, diverging=False)
+        now = time.monotonic()
+        if now - self._slow_drawn < SLOW_PERIOD_S and not self._final:
+            return
+        self._slow_drawn = now
+        if self._count > 1 and self._s is not None:
+            stride = -(-self._count // HISTORY_ROWS)      # at most HISTORY_ROWS rows on screen
+            self.history_map.set_matrix(self._rows[:self._count:stride], levels=levels, diverging=False)
             self.history_map.set_extent(0.0, float(self._s[-1] + self._s[0]), 0.0, max(self._times[-1], 1e-9))
         self.readout.setText(self._readout_text())
 

@@ -18,7 +18,7 @@ class WokPanel(TopicPanel):
     def build_pages(self):
         comparator, coated, hotspots = self.experiments
         self.comparator, self.hotspots = ComparatorView(), HotspotsView()
-        return [(ExperimentHost(self.topic_id, comparator, view=self.comparator, transport=True, redraw_ms=33,
+        return [(ExperimentHost(self.topic_id, comparator, view=self.comparator, transport=True, redraw_ms=16,
                                 help_text=COMPARATOR_HELP), comparator.title),
                 (ExperimentHost(self.topic_id, coated, view=GenericView(coated)), coated.title),
                 (ExperimentHost(self.topic_id, hotspots, view=self.hotspots), hotspots.title)]

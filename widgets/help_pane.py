@@ -16,12 +16,17 @@ _CODE_BACKGROUND = QtGui.QColor(127, 127, 127, 28)
 
 
 class HelpPane(QtWidgets.QTextBrowser):
-    """Markdown help with readable sizes; external links open in the system browser."""
+    """Markdown help with readable sizes; external links open in the system browser, and a link
+    ``page:<id>`` asks for one of the topic's pages (``pageRequested``): a claim links to the page
+    that shows it."""
+
+    pageRequested = QtCore.Signal(str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, base_point_size: float | None = None):
         super().__init__(parent)
-        self.setOpenExternalLinks(True)
-        self.setOpenLinks(True)
+        self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._follow)
         font = QtGui.QFont(self.font())
         size = base_point_size or max(10.5, QtWidgets.QApplication.font().pointSizeF() + 1)
         font.setPointSizeF(size)
@@ -29,6 +34,14 @@ class HelpPane(QtWidgets.QTextBrowser):
         self.document().setDocumentMargin(12)
         self._mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont).families()
         self._source_path: Path | None = None
+
+    def _follow(self, url: QtCore.QUrl) -> None:
+        if url.scheme() == "page":
+            self.pageRequested.emit(url.path())
+        elif url.scheme() in ("http", "https", "mailto"):
+            QtGui.QDesktopServices.openUrl(url)
+        else:
+            self.setSource(url)
 
     @property
     def source_path(self) -> Path | None:

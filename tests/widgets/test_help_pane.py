@@ -32,8 +32,22 @@ def test_renders_headings_and_text(qtbot):
     assert first.text() == "Spinning rope" and first.blockFormat().headingLevel() == 1
     assert "T(s) = T0" in pane.toPlainText()
     assert "```" not in pane.toPlainText() and "# " not in pane.toPlainText()
-    assert pane.openExternalLinks()
     assert pane.document().defaultFont().pointSizeF() >= 10
+
+
+def test_links_open_outside_or_ask_for_a_page(qtbot, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    pane = HelpPane()
+    qtbot.addWidget(pane)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    with qtbot.waitSignal(pane.pageRequested) as asked:
+        pane.anchorClicked.emit(QUrl("page:hotspots"))
+    assert asked.args == ["hotspots"] and opened == []
+    pane.anchorClicked.emit(QUrl("https://kexue.fm/archives/9855"))
+    assert opened == ["https://kexue.fm/archives/9855"]
 
 
 def test_code_is_monospace_and_larger(qtbot):

@@ -70,3 +70,16 @@ def test_the_home_routine_marks_its_steps_and_gives_a_verdict(qtbot, panel):
     text = view.readout.text()
     assert f"contact {last.scalars['contact_temp']:.0f} °C" in text and "heat off for 30 s" in text
     assert ("sear" in text) == (last.scalars["verdict"] == 1.0)
+
+
+def test_a_claim_in_the_help_links_to_the_page_that_shows_it(qtbot, panel):
+    from PySide6.QtCore import QUrl
+
+    text = panel.help.toPlainText()
+    assert "C14" in text and "✘" in text and "217 °C" in text
+    html = panel.help.toHtml()
+    assert 'href="page:coated"' in html and 'href="page:hotspots"' in html and 'href="page:comparator"' in html
+    panel.help.anchorClicked.emit(QUrl("page:hotspots"))
+    assert panel.tabs.currentWidget() is panel.page("hotspots")
+    panel.help.anchorClicked.emit(QUrl("page:nosuch"))          # an unknown page changes nothing
+    assert panel.tabs.currentWidget() is panel.page("hotspots")

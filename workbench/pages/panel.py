@@ -43,6 +43,7 @@ class TopicPanel(QWidget):
                 self._add_page(SweepView(self.topic_id, host.experiment, host.values), host.experiment.sweep.title)
         self.help = HelpPane()
         self.help.set_markdown_file(RESOURCES / "topics" / f"{self.topic_id}.md")
+        self.help.pageRequested.connect(self._show_requested_page)
         self.tabs.addTab(self.help, "Help")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -81,6 +82,11 @@ class TopicPanel(QWidget):
         """The page in view (the main one while the help is shown)."""
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, ExperimentHost) else self.main
+
+    def _show_requested_page(self, experiment_id: str) -> None:
+        """A ``page:<id>`` link in the help: show that page (an unknown id changes nothing)."""
+        if any(p.experiment_id == experiment_id for p in self.experiment_pages()):
+            self.show_page(experiment_id)
 
     def show_page(self, experiment_id: str) -> ExperimentHost:
         host = self.page(experiment_id)

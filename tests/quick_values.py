@@ -28,6 +28,7 @@ QUICK: dict[str, dict] = {
     "multitask:pareto": {"steps": 20},
     "multitask:auxiliary": {"steps": 6, "eval_every": 3, "width": 8, "batch_size": 16},
     "wok:comparator": {"duration": 5.0, "cells": 30},
+    "wok:routine": {"manual": False, "cells": 20, "preheat_to": 120.0, "oil_seconds": 2.0, "off_seconds": 2.0},
     "wok:coated": {"points": 3, "duration": 60.0, "cells": 20},
     "wok:hotspots": {"duration": 10.0, "cells": 20},
 }

@@ -1,14 +1,14 @@
 """Heat in a wok (kexue.fm 9855; wok.md): a thin shell of any material on any heat source.
 
 Experiments: ``comparator`` (the main one, panel 1: the pan heating, where the heat goes, the
-thresholds it crosses), ``coated`` (panel 2: an empty coated pan's time to 260 and 316 °C against
+thresholds it crosses; it also runs the routine), ``routine`` (panel 3: the three steps by hand), ``coated`` (panel 2: an empty coated pan's time to 260 and 316 °C against
 the power), ``hotspots`` (panel 4: every material under one small flame, side by side).  Built on the closed forms of wok.md §3.3 (``closed_forms``), which the
 tests check the solver against.
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
-from engines.wok.comparator import THRESHOLD_COLUMNS, run_comparator
+from engines.wok.comparator import THRESHOLD_COLUMNS, run_comparator, run_routine
 from engines.wok.hotspots import HOTSPOT_LABELS, HOTSPOT_MATERIALS, HOTSPOT_PARAMS, run_hotspots
-from engines.wok.params import WOK_PARAMS, relevant_pan
+from engines.wok.params import ROUTINE_PARAMS, WOK_PARAMS, relevant_pan
 from engines.wok.timer import COATED_PARAMS, TIMER_COLUMNS, run_timer
 
 TITLE = "Heat in a wok"
@@ -71,6 +71,17 @@ EXPERIMENTS = (
                                                                     "source": "disk", "source_radius": 9.0,
                                                                     "power": 2000.0, "efficiency": 0.74},
                                "past 260 °C (the PTFE limit) within minutes"))),
+    Experiment("routine", "Three-step routine", ROUTINE_PARAMS, run_routine, outputs=COMPARATOR_OUTPUTS,
+               speeds=SPEEDS, speed=10.0, relevant=relevant_pan(ROUTINE_PARAMS.names()),
+               summary="the essay's routine by hand: heat the wok dry, add oil, cool it (heat off, or swap the "
+                       "hot oil for cold), put the food in — and see the contact temperature and the verdict",
+               presets=(Preset("as the essay says, at home", {"manual": False, "routine": "home"},
+                               "preheat to 250 °C, oil, a minute off: the food meets about 172 °C, a sear"),
+                        Preset("as a restaurant does", {"manual": False, "routine": "restaurant"},
+                               "the cold-oil swap gets the food in sooner, at about the same temperature"),
+                        Preset("no pause", {"manual": False, "routine": "home", "off_seconds": 0.0,
+                                            "preheat_to": 300.0},
+                               "straight from a 300 °C preheat: above the smoke point — burn"))),
     Experiment("coated", "Coated-pan timer", COATED_PARAMS, run_timer, mode="instant", outputs=TIMER_OUTPUTS,
                relevant=relevant_pan(COATED_PARAMS.names()),
                summary="an empty PTFE-coated pan on high heat: seconds to 260 °C (the coating's limit) and 316 °C "

@@ -15,7 +15,7 @@ import numpy as np
 
 from engines.core.frame import Frame, RunContext
 from engines.wok.closed_forms import THRESHOLDS
-from engines.wok.params import WOK_PARAMS, check_wok
+from engines.wok.params import ROUTINE_PARAMS, WOK_PARAMS, check_wok
 from engines.wok.routine import PHASES, Routine
 from engines.wok.simulation import Simulation
 
@@ -23,9 +23,18 @@ THRESHOLD_COLUMNS = ("temperature", "max_reached_s", "center_reached_s")
 
 
 def run_comparator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
-    p = check_wok(WOK_PARAMS.validate(params))
+    yield from simulate(check_wok(WOK_PARAMS.validate(params)), ctx)
+
+
+def run_routine(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
+    """The routine's page: the same simulation, its steps taken by the cook (``manual``) or the clock."""
+    yield from simulate(check_wok(ROUTINE_PARAMS.validate(params)), ctx)
+
+
+def simulate(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     sim = Simulation(p)
     routine = Routine(sim, p, sim.wall.layers[-1][0].effusivity) if p["routine"] != "none" else None
+    clicks_at_start = int(p.get("clicks", 0))
     duration, every = p["duration"], p["record_every"]
     reached = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
     times, history, events = [0.0], [sim.celsius.copy()], []
@@ -38,9 +47,12 @@ def run_comparator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             sim.run_for(min(every, duration - sim.t))
             said, finished = "", sim.t >= duration - 1e-9
         else:
+            if routine.manual:
+                routine.requested = int(ctx.live("clicks")) - clicks_at_start
             happened = routine.advance(every)
             events += [(sim.t, PHASES.index(name) if name in PHASES else -1) for name, _ in happened]
-            said, finished = " · ".join(text for _, text in happened), routine.done
+            said = " · ".join(text for _, text in happened)
+            finished = routine.done or (routine.manual and sim.t >= duration - 1e-9)
         celsius = sim.celsius
         for temp, when in reached.items():
             for slot, value in enumerate((celsius.max(), celsius[0])):

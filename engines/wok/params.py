@@ -81,6 +81,9 @@ def relevant_pan(names):
             shown -= {"preheat_to", "oil_mass", "oil_radius", "oil_seconds", "off_seconds", "food"}
         elif routine == "restaurant":
             shown.discard("off_seconds")
+        if values.get("manual"):
+            shown -= {"preheat_to", "oil_seconds", "off_seconds"}
+        shown.discard("clicks")
         return shown
     return relevant
 
@@ -88,6 +91,15 @@ def relevant_pan(names):
 def with_defaults(params, **defaults) -> list[Param]:
     """The same parameters with other defaults (a coated pan on an electric ring, a small flame)."""
     return [replace(p, default=defaults[p.name]) if p.name in defaults else p for p in params]
+
+
+ROUTINE_PARAMS = ParamSchema([
+    *with_defaults(list(WOK_PARAMS), routine="home", duration=900.0),
+    Param("manual", True, kind="bool",
+          help="the steps wait for the buttons (on) or follow preheat_to, oil_seconds and off_seconds (off)"),
+    Param("clicks", 0, kind="int", lo=0, hi=10**9, live=True, advanced=True,
+          help="steps asked for on the page (each click of a step button adds one)"),
+])
 
 
 def check_wok(p: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,9 @@
 """The essay's three steps as a scenario (wok.md §3.4; claims C9–C14): what ``run wok`` does when
 ``routine`` is ``home`` or ``restaurant``.
 
+With ``manual`` on, each step waits for the cook instead (``requested`` steps, from the page's
+buttons) and the times and temperatures below are the cook's.
+
 1. **Dry preheat** until the centre reaches ``preheat_to`` (or ``duration`` runs out); past the
    Leidenfrost point (≈ 193 °C) a drop of water skitters on a vapour cushion.
 2. **Oil**: ``oil_mass`` grams at room temperature spread over the rings within ``oil_radius`` of the
@@ -62,6 +65,8 @@ class Routine:
         self.oiled: np.ndarray | None = None
         self.result: dict[str, float] = {}
         self.done = False
+        self.manual = bool(p.get("manual", False))  # steps wait for the cook (``requested``), not the clock
+        self.requested = 0                            # steps asked for so far (manual)
 
     def advance(self, seconds: float) -> list[tuple[str, str]]:
         """Run ``seconds`` (in 1 s slices while preheating, to catch ``preheat_to``), stepping through
@@ -69,8 +74,8 @@ class Routine:
         sim, events = self.sim, []
         target = sim.t + seconds
         while not self.done and sim.t < target - 1e-9:
-            limit = target if self.phase == 0 else min(target, self.phase_end)
-            chunk = min(limit - sim.t, 1.0) if self.phase == 0 else limit - sim.t
+            limit = target if self.phase == 0 or self.manual else min(target, self.phase_end)
+            chunk = min(limit - sim.t, 1.0) if self.phase == 0 or self.manual else limit - sim.t
             if chunk > 1e-9:
                 sim.run_for(chunk)
             events += self._transition()
@@ -79,23 +84,27 @@ class Routine:
     def _transition(self) -> list[tuple[str, str]]:
         sim, p = self.sim, self.p
         centre = float(sim.celsius[0])
-        if self.phase == 0 and (centre >= p["preheat_to"] or sim.t >= p["duration"] - 1e-9):
+        if self.manual and self.requested <= self.phase:
+            return []
+        due = self.manual or sim.t >= self.phase_end - 1e-9
+        if self.phase == 0 and (self.manual or centre >= p["preheat_to"] or sim.t >= p["duration"] - 1e-9):
             capacity, self.film_mm, self.oiled = oil_capacities(sim, p["oil_mass"], p["oil_radius"])
             sim.add_oil(capacity, p["ambient"])
             self.phase, self.phase_end = 1, sim.t + p["oil_seconds"]
             droplet = "a water drop skitters (Leidenfrost)" if centre >= LEIDENFROST_C else "a water drop boils away"
             return [("oil", f"t = {sim.t:.0f} s: centre {centre:.0f} °C, {droplet}; {p['oil_mass']:g} g of oil, "
                             f"film {self.film_mm:.2f} mm")]
-        if self.phase == 1 and sim.t >= self.phase_end - 1e-9:
+        if self.phase == 1 and due:
             self.phase, self.phase_end = 2, sim.t + (p["off_seconds"] if p["routine"] == "home" else 0.0)
             if p["routine"] == "home":
                 sim.set_power(False)
-                return [("cool", f"t = {sim.t:.0f} s: heat off for {p['off_seconds']:g} s")] + self._dry_spot()
+                off = "" if self.manual else f" for {p['off_seconds']:g} s"
+                return [("cool", f"t = {sim.t:.0f} s: heat off{off}")] + self._dry_spot()
             capacity = sim.oil.copy()
             sim.pour_out_oil()
             sim.add_oil(capacity, p["ambient"])
             return [("cool", f"t = {sim.t:.0f} s: hot oil out, cold oil in")] + self._dry_spot()
-        if self.phase == 2 and sim.t >= self.phase_end - 1e-9:
+        if self.phase == 2 and due:
             return self._food()
         return []
 

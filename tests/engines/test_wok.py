@@ -226,3 +226,24 @@ def test_the_oil_film_and_the_verdicts():
     assert (verdict(230.0, 210.0), verdict(190.0, 170.0), verdict(150.0, 130.0)) == ("burn", "sear", "stew")
     hot = run(routine="home", preheat_to=400.0, off_seconds=0.0, cells=60)[-1].scalars
     assert hot["verdict"] == 2.0 and hot["leidenfrost"] == 1.0
+
+
+def test_the_manual_routine_waits_for_the_cook():
+    """Steps come from clicks counted from the run's start (a form that already holds 7 clicks)."""
+    from engines.wok.comparator import run_routine
+    from engines.wok.params import ROUTINE_PARAMS
+
+    p = ROUTINE_PARAMS.validate({**ROUTINE_PARAMS.defaults(), "cells": 40, "duration": 200.0, "clicks": 7,
+                                 "record_every": 1.0})
+    ctx = RunContext.for_params(p)
+    frames = []
+    for frame in run_routine(p, ctx):
+        frames.append(frame)
+        if frame.scalars["t"] in (30.0, 50.0, 80.0):
+            ctx.set_live("clicks", int(ctx.live("clicks")) + 1)
+    events = frames[-1].arrays["events"]
+    steps = events[events[:, 1] >= 0]
+    assert [tuple(row) for row in steps] == [(31.0, 1.0), (51.0, 2.0), (81.0, 3.0)]
+    idle = run_routine(ROUTINE_PARAMS.validate({**p, "duration": 20.0}), RunContext.for_params(p))
+    last = list(idle)[-1]
+    assert last.scalars["t"] == 20.0 and last.scalars["phase"] == 0.0 and "verdict" not in last.scalars

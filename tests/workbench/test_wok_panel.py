@@ -83,3 +83,25 @@ def test_a_claim_in_the_help_links_to_the_page_that_shows_it(qtbot, panel):
     assert panel.tabs.currentWidget() is panel.page("hotspots")
     panel.help.anchorClicked.emit(QUrl("page:nosuch"))          # an unknown page changes nothing
     assert panel.tabs.currentWidget() is panel.page("hotspots")
+
+
+def test_the_cook_takes_the_routines_steps_with_the_buttons(qtbot, panel):
+    host, view = panel.page("routine"), panel.routine
+    panel.show_page("routine")
+    host.set_values({"manual": True, "routine": "home", "cells": 40, "duration": 600.0})
+    host.transport.set_speed(120.0, emit=True)
+    host.start()
+    qtbot.waitUntil(lambda: view.buttons[0].isEnabled(), timeout=10000)
+    assert not view.buttons[1].isEnabled() and not view.buttons[2].isEnabled()
+    qtbot.waitUntil(lambda: host.last_frame() is not None and host.last_frame().scalars["t"] >= 60, timeout=20000)
+    view.buttons[0].click()
+    qtbot.waitUntil(lambda: view.buttons[1].isEnabled(), timeout=10000)
+    view.buttons[1].click()
+    qtbot.waitUntil(lambda: view.buttons[2].isEnabled(), timeout=10000)
+    view.buttons[2].click()
+    qtbot.waitUntil(lambda: not host.is_running(), timeout=20000)
+    view.draw()
+    last = host.last_frame().scalars
+    assert last["phase"] == 3.0 and "verdict" in last and not any(b.isEnabled() for b in view.buttons)
+    assert 60 <= last["food_time"] < 600 and host.values()["clicks"] == 3
+    assert "contact" in view.readout.text()

@@ -1,5 +1,5 @@
-"""The wok panel: the material-and-source comparator, the coated-pan timer (drawn from what it
-declares: seconds against power) and the hot spots of every material side by side."""
+"""The wok panel: the material-and-source comparator, the three-step routine by hand, the coated-pan
+timer (drawn from what it declares: seconds against power) and the hot spots of every material."""
 from __future__ import annotations
 
 from workbench.pages.experiment_host import ExperimentHost
@@ -7,18 +7,30 @@ from workbench.pages.panel import TopicPanel
 from workbench.topics.generic import GenericView
 from workbench.topics.wok.comparator_view import ComparatorView
 from workbench.topics.wok.hotspots_view import HotspotsView
+from workbench.topics.wok.routine_view import RoutineView
 
 COMPARATOR_HELP = ("<b>Material and source.</b> A pan heats from cold on the chosen source. The wall is thin, so "
                    "it has one temperature per ring along its meridian; heat spreads along it about √(kt/h) "
                    "before convection and radiation take it. The dashed lines are the oil smoke point and the "
                    "PTFE limits.")
 
+ROUTINE_HELP = ("<b>Three-step routine.</b> Press Run: the wok heats dry. Add the oil when you judge it hot "
+                "(past 193 °C a drop of water would skitter), let it coat the pan, then turn the heat off "
+                "(home) or swap the hot oil for cold (restaurant), then put the food in. The read-out gives "
+                "the contact temperature and whether the food stews, sears or burns. Untick <i>manual</i> to "
+                "let the clock take the steps.")
+
 
 class WokPanel(TopicPanel):
     def build_pages(self):
-        comparator, coated, hotspots = self.experiments
-        self.comparator, self.hotspots = ComparatorView(), HotspotsView()
+        comparator, routine, coated, hotspots = self.experiments
+        self.comparator, self.routine, self.hotspots = ComparatorView(), RoutineView(), HotspotsView()
+        routine_host = ExperimentHost(self.topic_id, routine, view=self.routine, transport=True, redraw_ms=16,
+                                      help_text=ROUTINE_HELP)
+        self.routine.stepRequested.connect(
+            lambda: routine_host.set_values({"clicks": routine_host.values()["clicks"] + 1}, "next step"))
         return [(ExperimentHost(self.topic_id, comparator, view=self.comparator, transport=True, redraw_ms=16,
                                 help_text=COMPARATOR_HELP), comparator.title),
+                (routine_host, routine.title),
                 (ExperimentHost(self.topic_id, coated, view=GenericView(coated)), coated.title),
                 (ExperimentHost(self.topic_id, hotspots, view=self.hotspots), hotspots.title)]

@@ -20,6 +20,7 @@ from engines.wok.routine import PHASES, Routine
 from engines.wok.simulation import Simulation
 
 THRESHOLD_COLUMNS = ("temperature", "max_reached_s", "center_reached_s")
+HISTORY_ROWS = 2000  # a long or finely recorded run thins its history to about this many rows
 
 
 def run_comparator(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
@@ -38,28 +39,35 @@ def simulate(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     duration, every = p["duration"], p["record_every"]
     reached = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
     times, history, events = [0.0], [sim.celsius.copy()], []
+    estimate = duration / (max(1, round(every / p["dt"])) * p["dt"])
+    keep_every = max(1, math.ceil(estimate / HISTORY_ROWS))  # the history keeps at most ~HISTORY_ROWS rows
+    power = p["power"]
     yield _frame(sim, 0, 0.0, f"{sim.wall.label}, {sim.wall.areal_mass * sim.mesh.area:.2f} kg · {sim.note}")
     k = 0
     while True:
         k += 1
         ctx.check()
+        if ctx.live("power") != power:
+            power = ctx.live("power")
+            sim.set_input_power(power)
         if routine is None:
-            sim.run_for(min(every, duration - sim.t))
+            sim.run_for(min(every, duration - sim.t), ctx.check)
             said, finished = "", sim.t >= duration - 1e-9
         else:
             if routine.manual:
                 routine.requested = int(ctx.live("clicks")) - clicks_at_start
             happened = routine.advance(every)
-            events += [(sim.t, PHASES.index(name) if name in PHASES else -1) for name, _ in happened]
-            said = " · ".join(text for _, text in happened)
+            events += [(when, PHASES.index(name) if name in PHASES else -1) for name, _, when in happened]
+            said = " · ".join(text for _, text, _ in happened)
             finished = routine.done or (routine.manual and sim.t >= duration - 1e-9)
         celsius = sim.celsius
         for temp, when in reached.items():
             for slot, value in enumerate((celsius.max(), celsius[0])):
                 if math.isnan(when[slot]) and value >= temp:
                     when[slot] = sim.t
-        times.append(sim.t)
-        history.append(celsius.copy())
+        if k % keep_every == 0 or finished:
+            times.append(sim.t)
+            history.append(celsius.copy())
         ctx.pace(sim.t)
         progress = 1.0 if finished else min(sim.t / duration, 0.99) if routine is None else routine.phase / 4
         frame = _frame(sim, k, progress, said or f"t = {sim.t:.0f} s · centre {celsius[0]:.0f} °C, rim "

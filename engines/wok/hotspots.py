@@ -35,7 +35,7 @@ def run_hotspots(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
         ctx.check()
         values = check_wok({**p, "material": m, "thickness": TYPICAL_THICKNESS_MM[m]})
         sim = Simulation(values)
-        sim.run_for(p["duration"])
+        sim.run_for(p["duration"], ctx.check)
         c = sim.celsius
         arrays[f"profile_{m}"] = np.column_stack([sim.mesh.r, c])
         columns[f"profile_{m}"] = ("r", "T")

@@ -37,7 +37,8 @@ PAN = [
     Param("efficiency", 0.4, lo=0.01, hi=1.0, help="share of the power that reaches the pan (gas ≈ 0.4, induction ≈ 0.84)"),
     Param("h_conv", 20.0, lo=0.0, hi=2000.0, unit="W/(m²·K)",
           help="convective loss per wall area, both faces together (0: no convection)"),
-    Param("emissivity", 0.8, lo=0.0, hi=1.0, help="radiation εσ(T⁴ − T∞⁴) per wall area (0: off)"),
+    Param("emissivity", 0.8, lo=0.0, hi=1.0,
+          help="radiation εσ(T⁴ − T∞⁴) per wall area, from one face (the inside; the outside faces the flame) (0: off)"),
     Param("ambient", 20.0, lo=-30.0, hi=60.0, unit="°C", help="air and surroundings"),
     Param("initial_temp", 20.0, lo=-30.0, hi=600.0, unit="°C", help="the pan's uniform starting temperature"),
 ]
@@ -94,7 +95,8 @@ def with_defaults(params, **defaults) -> list[Param]:
 
 
 ROUTINE_PARAMS = ParamSchema([
-    *with_defaults(list(WOK_PARAMS), routine="home", duration=900.0),
+    *(replace(p, choices=("home", "restaurant"), default="home") if p.name == "routine" else p
+      for p in with_defaults(list(WOK_PARAMS), duration=900.0)),
     Param("manual", True, kind="bool",
           help="the steps wait for the buttons (on) or follow preheat_to, oil_seconds and off_seconds (off)"),
     Param("clicks", 0, kind="int", lo=0, hi=10**9, live=True, advanced=True,
@@ -107,7 +109,7 @@ def check_wok(p: dict[str, Any]) -> dict[str, Any]:
     inside the pan."""
     if p["shape"] == "wok" and p["depth"] > p["diameter"] / 2:
         raise ParameterError("depth", f"depth = {p['depth']:g} cm is out of range for diameter "
-                                      f"{p['diameter']:g} cm; allowed: (0, {p['diameter'] / 2:g}] (a hemisphere)")
+                                      f"{p['diameter']:g} cm; allowed: [0.5, {p['diameter'] / 2:g}] (a hemisphere)")
     if p["source_radius"] >= p["diameter"] / 2 and p["source"] == "gas":
         raise ParameterError("source_radius", f"source_radius = {p['source_radius']:g} cm is out of range; "
                                               f"allowed: below the pan's radius {p['diameter'] / 2:g} cm")

@@ -68,9 +68,9 @@ class Routine:
         self.manual = bool(p.get("manual", False))  # steps wait for the cook (``requested``), not the clock
         self.requested = 0                            # steps asked for so far (manual)
 
-    def advance(self, seconds: float) -> list[tuple[str, str]]:
+    def advance(self, seconds: float) -> list[tuple[str, str, float]]:
         """Run ``seconds`` (in 1 s slices while preheating, to catch ``preheat_to``), stepping through
-        the phases whose time has come; the events that happened, as (name, message)."""
+        the phases whose time has come; the events that happened, as (name, message, time)."""
         sim, events = self.sim, []
         target = sim.t + seconds
         while not self.done and sim.t < target - 1e-9:
@@ -78,7 +78,7 @@ class Routine:
             chunk = min(limit - sim.t, 1.0) if self.phase == 0 or self.manual else limit - sim.t
             if chunk > 1e-9:
                 sim.run_for(chunk)
-            events += self._transition()
+            events += [(name, text, sim.t) for name, text in self._transition()]
         return events
 
     def _transition(self) -> list[tuple[str, str]]:

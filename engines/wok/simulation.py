@@ -25,10 +25,14 @@ def build(p: dict[str, Any]):
     return w, m, shell, power, note
 
 
+CELL_STEPS_PER_CHECK = 500_000  # ~20 ms of TR-BDF2 work between stop checks
+
+
 class Simulation:
     """The pan's state (K), its clock and its energy ledger (in, convection, radiation; J)."""
 
     def __init__(self, p: dict[str, Any]):
+        self._params = dict(p)
         self.wall, self.mesh, self.shell, self.power, self.note = build(p)
         self._power_on = self.power
         self._oil_energy_in = 0.0
@@ -46,6 +50,7 @@ class Simulation:
         self._scratch = [np.empty(self.mesh.cells) for _ in range(3)]
 
     def set_power(self, on: bool) -> None:
+        """The source on or off (the home routine's pause)."""
         self.power = self._power_on if on else np.zeros_like(self._power_on)
 
     def add_oil(self, capacity: np.ndarray, temperature_c: float) -> None:
@@ -63,13 +68,29 @@ class Simulation:
         self.oil = np.zeros_like(self.oil)
         self.shell = replace(self.shell, capacity=self.wall_capacity.copy())
 
-    def run_for(self, seconds: float) -> None:
-        """Advance by ``seconds`` in whole steps of dt (at least one)."""
+    def run_for(self, seconds: float, check=None) -> None:
+        """Advance by ``seconds`` in whole steps of dt (at least one); ``check`` (a run's ctx.check)
+        is called every ~20 ms of solver work, so a long solve still stops at once."""
         steps = max(1, round(seconds / self.dt))
+        chunk = max(1, CELL_STEPS_PER_CHECK // self.mesh.cells)
         s = self.shell
-        advance(self.T, steps, self.dt, s.capacity, s.conductance, s.convection, s.radiation, self.power,
-                self.ambient, *self._scratch, self.ledger)
-        self.t += steps * self.dt
+        while steps > 0:
+            now = min(steps, chunk)
+            advance(self.T, now, self.dt, s.capacity, s.conductance, s.convection, s.radiation, self.power,
+                    self.ambient, *self._scratch, self.ledger)
+            self.t += now * self.dt
+            steps -= now
+            if check is not None and steps:
+                check()
+
+    def set_input_power(self, watts: float) -> None:
+        """A new input power (a live slider): the absorbed profile rescaled, or rebuilt from zero."""
+        self._params = {**self._params, "power": float(watts)}
+        on = build(self._params)[3]
+        heating = self.power is self._power_on
+        self._power_on = on
+        if heating:
+            self.power = on
 
     @property
     def celsius(self) -> np.ndarray:

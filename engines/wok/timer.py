@@ -17,6 +17,7 @@ from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParameterError, ParamSchema
 from engines.wok.closed_forms import PTFE_FUMES_C, PTFE_LIMIT_C
 from engines.wok.params import PAN, SOLVER, check_wok, with_defaults
+from engines.wok.materials import wall
 from engines.wok.simulation import Simulation
 
 EWG_SECONDS, EWG_TEMP_C = 300.0, (721.0 - 32.0) * 5.0 / 9.0  # 382.8 °C (ewg.org)
@@ -31,19 +32,22 @@ COATED_PARAMS = ParamSchema([
 ])
 
 
-def crossing_times(p: dict[str, Any], temps=(PTFE_LIMIT_C, PTFE_FUMES_C)) -> tuple[list[float], list[float]]:
-    """When the hottest ring and the mean first reach each of ``temps`` (NaN: not within duration)."""
+def crossing_times(p: dict[str, Any], temps=(PTFE_LIMIT_C, PTFE_FUMES_C), check=None) -> tuple[list[float], list[float]]:
+    """When the hottest ring and the mean first reach each of ``temps`` (NaN: not within duration),
+    interpolated linearly within the slice (about a second) in which they did."""
     sim = Simulation(p)
     hottest, mean = [math.nan] * len(temps), [math.nan] * len(temps)
-    before = (float(sim.celsius.max()), sim.mean())
+    before, t_before = (float(sim.celsius.max()), sim.mean()), sim.t
     while sim.t < p["duration"] - 1e-9 and any(map(math.isnan, mean)):
+        if check is not None:
+            check()
         sim.run_for(1.0)
         now = (float(sim.celsius.max()), sim.mean())
         for found, (old, new) in ((hottest, (before[0], now[0])), (mean, (before[1], now[1]))):
             for i, temp in enumerate(temps):
                 if math.isnan(found[i]) and new >= temp:
-                    found[i] = sim.t - 1.0 + (temp - old) / (new - old) if new > old else sim.t
-        before = now
+                    found[i] = t_before + (sim.t - t_before) * (temp - old) / (new - old) if new > old else sim.t
+        before, t_before = now, sim.t
     return hottest, mean
 
 
@@ -55,13 +59,15 @@ def run_timer(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     rows = []
     for power in np.linspace(p["power_lo"], p["power"], p["points"]):
         ctx.check()
-        hottest, mean = crossing_times({**p, "power": float(power)})
+        hottest, mean = crossing_times({**p, "power": float(power)}, check=ctx.check)
         rows.append([power, *hottest, *mean])
     table = np.array(rows)
     top = table[-1]
     scalars = {"limit_hottest_s": float(top[1]), "fumes_hottest_s": float(top[2]), "limit_mean_s": float(top[3]),
                "fumes_mean_s": float(top[4]), "ewg_seconds": EWG_SECONDS, "ewg_temp": EWG_TEMP_C}
     said = "not within the duration" if math.isnan(top[1]) else f"after {top[1]:.0f} s"
+    if p["source"].startswith("induction") and not wall(p["material"], p["thickness"]).ferromagnetic:
+        said = "never: the wall is not ferromagnetic and induction does not heat it"
     message = (f"at {p['power']:g} W the hottest ring passes 260 °C {said}"
                + ("" if math.isnan(top[2]) else f" and 316 °C after {top[2]:.0f} s"))
     yield Frame(step=0, progress=1.0, scalars=scalars, arrays={"timer": table}, columns={"timer": TIMER_COLUMNS},

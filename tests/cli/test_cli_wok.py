@@ -26,7 +26,7 @@ def test_run_wok_writes_curves_profile_history_and_thresholds(tmp_path):
 
 
 @pytest.mark.parametrize("setting, name, allowed", [
-    (("--set", "diameter=30", "--set", "depth=20"), "depth", "(0, 15]"),
+    (("--set", "diameter=30", "--set", "depth=20"), "depth", "[0.5, 15]"),
     (("--set", "efficiency=0",), "efficiency", "0.01"),
     (("--set", "material=granite",), "material", "carbon_steel"),
 ])

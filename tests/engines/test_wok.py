@@ -145,7 +145,7 @@ def test_stainless_keeps_a_hot_spot_that_aluminium_spreads():
 
 
 def test_bad_geometry_names_the_parameter_and_range():
-    with pytest.raises(ParameterError, match="depth.*allowed: \\(0, 15"):
+    with pytest.raises(ParameterError, match="depth.*allowed: \\[0.5, 15\\]"):
         run(diameter=30.0, depth=20.0)
     with pytest.raises(ParameterError, match="thickness"):
         COMPARATOR.params.validate({**COMPARATOR.params.defaults(), "thickness": 50.0})
@@ -247,3 +247,21 @@ def test_the_manual_routine_waits_for_the_cook():
     idle = run_routine(ROUTINE_PARAMS.validate({**p, "duration": 20.0}), RunContext.for_params(p))
     last = list(idle)[-1]
     assert last.scalars["t"] == 20.0 and last.scalars["phase"] == 0.0 and "verdict" not in last.scalars
+
+
+def test_power_is_live_events_are_timed_and_the_history_is_bounded():
+    p = COMPARATOR.params.validate({**COMPARATOR.params.defaults(), "duration": 40.0, "record_every": 1.0,
+                                    "cells": 40})
+    ctx = RunContext.for_params(p)
+    frames = []
+    for frame in COMPARATOR.run(p, ctx):
+        frames.append(frame)
+        if frame.scalars["t"] == 20.0:
+            ctx.set_live("power", 0.0)
+    absorbed = [f.scalars["energy_in"] for f in frames]
+    assert absorbed[20] == pytest.approx(20 * 800.0) and absorbed[-1] == absorbed[21]   # off from t = 20 s
+    coarse = run(routine="home", record_every=50.0, cells=60)[-1]
+    fine = run(routine="home", record_every=1.0, cells=60)[-1]
+    assert coarse.arrays["events"][0, 0] == pytest.approx(fine.arrays["events"][0, 0])  # the step's own time
+    long = run(duration=7200.0, record_every=0.5, cells=20, dt=0.5)[-1]
+    assert 1000 <= long.arrays["history"].shape[0] <= 2100 and long.arrays["history_t"][-1] == 7200.0

@@ -105,3 +105,13 @@ def test_the_cook_takes_the_routines_steps_with_the_buttons(qtbot, panel):
     assert last["phase"] == 3.0 and "verdict" in last and not any(b.isEnabled() for b in view.buttons)
     assert 60 <= last["food_time"] < 600 and host.values()["clicks"] == 3
     assert "contact" in view.readout.text()
+
+
+def test_the_history_map_stays_bounded_on_a_long_run(panel):
+    view = panel.comparator
+    view.begin({**wok.EXPERIMENTS[0].params.defaults(), "cells": 10})
+    for k in range(20_000):
+        view._store(np.full(10, float(k)), 0.25 * k)
+    assert view._count <= 4096 and len(view._times) == view._count
+    assert view._times[-1] >= 0.25 * 19_000 and np.all(np.diff(view._times) > 0)
+    assert view._rows[view._count - 1, 0] == 4 * view._times[view._count - 1]   # rows and times still match

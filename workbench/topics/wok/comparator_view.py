@@ -27,7 +27,8 @@ TRACES = (("center_temp", "centre", "#d62728"), ("max_temp", "hottest ring", "#f
 PHASE_MARKS = {1: "oil", 2: "heat off / oil swap", 3: "food"}
 COLOUR_FLOOR_C = 350.0
 SLOW_PERIOD_S = 0.25  # the T(s, t) map and the read-outs change slowly: redrawn at most 4 times a second
-HISTORY_ROWS = 240  # rows of the T(s, t) map drawn: a 4-minute run at 1 s a row, longer runs thinned  # the colour scale reaches at least this, so a cold pan does not look hot
+HISTORY_ROWS = 240
+MAX_ROWS = 4096  # profiles kept for the map: a long run is thinned to stay under this  # rows of the T(s, t) map drawn: a 4-minute run at 1 s a row, longer runs thinned  # the colour scale reaches at least this, so a cold pan does not look hot
 
 
 class ComparatorView(ExperimentView):
@@ -116,15 +117,23 @@ class ComparatorView(ExperimentView):
             self._dirty = True
 
     def _store(self, temps: np.ndarray, t: float) -> None:
-        """Append a profile to the history (capacity doubled when full: no per-frame reallocation)."""
+        """Append a profile to the history: capacity doubled when full, and past MAX_ROWS every other
+        row dropped and only every other later frame kept, so a long run stays bounded."""
         if self._rows is None or self._rows.shape[1] != len(temps):
-            self._rows, self._count, self._times = np.empty((256, len(temps))), 0, []
+            self._rows, self._count, self._times, self._every, self._seen = np.empty((256, len(temps))), 0, [], 1, 0
+        self._seen += 1
+        self._hottest = max(self._hottest, float(temps.max()))
+        if self._seen % self._every:
+            return
+        if self._count == MAX_ROWS:
+            self._rows[:MAX_ROWS // 2] = self._rows[:MAX_ROWS:2]
+            self._times = self._times[::2]
+            self._count, self._every = MAX_ROWS // 2, self._every * 2
         if self._count == len(self._rows):
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
         self._rows[self._count] = temps
         self._count += 1
         self._times.append(t)
-        self._hottest = max(self._hottest, float(temps.max()))
 
     def draw(self) -> None:
         self.traces.redraw()
@@ -157,7 +166,8 @@ class ComparatorView(ExperimentView):
             area = mesh(p["shape"], p["diameter"] / 100, p["depth"] / 100, 4).area
         except (KeyError, ParameterError):
             return ""
-        h_total = p["h_conv"] + 4 * p["emissivity"] * 5.67e-8 * (273.15 + 300) ** 3
+        hot, cold = 273.15 + 300.0, 273.15 + p["ambient"]       # radiation linearised at 300 °C (wok.md §3.1)
+        h_total = p["h_conv"] + p["emissivity"] * 5.670374419e-8 * (hot ** 2 + cold ** 2) * (hot + cold)
         induction = p["source"].startswith("induction")
         coupling = ("" if not induction else " · induction: <b>couples</b>" if w.ferromagnetic
                     else " · induction: <b style='color:#d62728'>does not couple</b> (not ferromagnetic)")

@@ -9,8 +9,9 @@ member (the reference from θ₀ nudged by one rounding error) feed the invarian
 Streams per scheme s and task i (1-based): ``loss_<i>_<s>`` — the task's *unscaled* training loss,
 ``ratio_<i>_<s>`` = L_i/L_i(0), ``weight_<i>_<s>`` — ∂L_total/∂L_i of the unscaled loss, normalised,
 ``grad_norm_<i>_<s>`` — ‖∇_trunk L_i‖ of the unscaled loss, ``test_<i>_<s>`` — accuracy or RMSE,
-and ``grad_cos_<s>`` (tasks 1, 2), ``combined_norm_<s>`` = ‖Σw_i g_i‖ on the trunk (the weights,
-norms and cosines are means over the steps since the previous evaluation),
+and ``grad_cos_<s>`` (tasks 1, 2), ``combined_norm_<s>`` = ‖Σw_i g_i‖ on the trunk (the weights and
+the combined norm are means over the steps since the previous evaluation, the per-task norms and
+cosines over the monitored steps among them, every ``monitor_every``-th),
 ``trajectory_distance_<s>`` = ‖θ_main − θ_ref‖/‖θ_ref‖ and the same for the scaled, shifted and
 control members; uncertainty weighting also streams ``uncertainty_s_<i>`` with ``log_loss_<i>``.
 """

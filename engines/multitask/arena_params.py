@@ -55,8 +55,8 @@ ARENA_PARAMS = ParamSchema([
                "from a start nudged by one rounding error"),
     Param("eval_every", 25, kind="int", lo=1, hi=10_000, advanced=True, help="steps between evaluations"),
     Param("monitor_every", 5, kind="int", lo=1, hi=10_000, advanced=True,
-          help="steps between measurements of the per-task gradient norms and cosines of the rules that "
-               "do not need them to train (1: every step; the gradient-level rules measure every step)"),
+          help="steps between the measurements of per-task gradient norms and cosines shown on the page "
+               "(1: every step); the gradient-level rules still use theirs at every step"),
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the initial weights and the batches"),
     Param("device", "cpu", kind="choice", choices=DEVICE_CHOICES, advanced=True, help="cpu, cuda or auto"),
 ], relations=[CapBy("scaled_task", "dataset", TASK_LIMITS, what="the data set's tasks"),

@@ -94,8 +94,8 @@ class ReferenceMember:
             w = self.w.clone()
             if cfg.gradnorm_layer == "last":
                 norms = torch.stack([gs[len(self.trunk) - 2].norm() for gs in grads])
-            else:
-                norms = torch.stack([f.norm() for f in flat])
+            else:  # all shared parameters: the trunk
+                norms = torch.stack([f[:trunk_size].norm() for f in flat])
             self._gradnorm(losses.detach(), norms)
             return (w * losses).sum()
         if cfg.mgda_mode == "ub":

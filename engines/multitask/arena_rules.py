@@ -90,7 +90,8 @@ class SchemeState:
             self.s -= cfg.uncertainty_lr * 0.5 * (1.0 - torch.exp(-self.s) * losses)
         elif name == "gradnorm":
             w = self.w.clone()
-            self._gradnorm_update(losses, step.last_norms if cfg.gradnorm_layer == "last" else step.norms)
+            shared = torch.diagonal(step.gram, dim1=1, dim2=2).sqrt()    # ‖∇_trunk L_i‖: all shared parameters
+            self._gradnorm_update(losses, step.last_norms if cfg.gradnorm_layer == "last" else shared)
         else:
             gram = step.gram_ub if cfg.mgda_mode == "ub" else step.gram
             self.alpha = frank_wolfe(gram, cfg.fw_iterations)

@@ -113,5 +113,8 @@ class L2Step:
 
 def chosen(members: Members, method: str, val_loss: torch.Tensor) -> int:
     """The row of ``method`` with the lowest validation loss (smoother than the accuracy of 270
-    images, whose steps are 0.4 %)."""
-    return min(members.indices(method), key=lambda i: float(val_loss[i]))
+    images, whose steps are 0.4 %); a diverged member (NaN) is never the best."""
+    def score(i: int) -> float:
+        value = float(val_loss[i])
+        return value if value == value else float("inf")
+    return min(members.indices(method), key=score)

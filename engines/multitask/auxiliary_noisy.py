@@ -8,7 +8,8 @@ labels are flipped with probability ``noise_rate`` to one of the nine other clas
 * ``clean``: the clean set alone, g₁ (what one does without the noisy set);
 * ``summed``: g₀ + g₁, both losses added;
 * ``projection``: part 三's rule with the clean loss as the auxiliary, u = g₀ + relu(−⟨g₀,g₁⟩)/‖g₁‖²·g₁
-  (to first order the clean loss never goes up, M-11);
+  (to first order, with plain SGD, the clean loss never goes up, M-11; Adam's scaling of u can
+  break that, so ``conflict_rate`` and the clean loss are streamed to show what happened);
 * ``masking``: gradient-guided loss masking — the noisy batch's loss with only the samples whose own
   gradient agrees with the clean one, ⟨g_n, g₁⟩ > 0, kept: (1/B)Σ_n 1[⟨g_n,g₁⟩>0]·ℓ_n.
 
@@ -76,6 +77,13 @@ def project_rows(primary: torch.Tensor, auxiliary: torch.Tensor) -> tuple[torch.
     return primary + gamma.unsqueeze(1) * auxiliary, gamma
 
 
+def _row(p, rows: slice):
+    """One population row of a forward-backward pass."""
+    from engines.multitask.auxiliary_net import Pass
+
+    return Pass(p.x[rows], p.h[rows], p.delta_out[rows], p.delta_hidden[rows], p.losses[rows])
+
+
 class NoisyStep:
     """Every rule's update direction for one noisy batch, and what it measured on the way."""
 
@@ -90,7 +98,10 @@ class NoisyStep:
         g_noisy = net.gradient(noisy)
         g_clean = net.gradient(net.forward_backward(theta, data.x_clean, data.y_clean))
         projected, gamma = project_rows(g_noisy, g_clean)
-        keep = net.alignments(noisy, g_clean) > 0
+        masking = rows["masking"]
+        only = slice(masking, masking + 1)                  # alignments only where masking reads them
+        keep = torch.ones(theta.shape[0], len(batch), dtype=torch.bool, device=theta.device)
+        keep[only] = net.alignments(_row(noisy, only), g_clean[only]) > 0
         masked = net.gradient(noisy, keep.to(theta.dtype))
         u = torch.stack([g_noisy[rows["noisy"]], g_clean[rows["clean"]],
                          g_noisy[rows["summed"]] + g_clean[rows["summed"]], projected[rows["projection"]],

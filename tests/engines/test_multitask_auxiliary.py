@@ -162,3 +162,39 @@ def test_initial_parameters_keep_or_zero_the_heads():
     head = slice(net.w2, net.layout.total)
     assert torch.count_nonzero(initial_parameters(net.layout, 0)[head]) == 0
     assert torch.count_nonzero(initial_parameters(net.layout, 0, zero_heads=False)[head]) == net.layout.total - net.w2
+
+
+def test_inside_a_step_the_projection_row_never_opposes_the_clean_gradient():
+    import torch
+
+    from engines.multitask.auxiliary_noisy import NoisyStep, noisy_data
+
+    data = noisy_data(0.6, 40, 3, torch.device("cpu"))
+    net = TwoLayerNet(64, 16, 10)
+    theta = initial_parameters(net.layout, 3, zero_heads=False).repeat(len(NOISY_METHODS), 1)
+    theta += 0.3 * torch.randn(theta.shape, generator=torch.Generator().manual_seed(1), dtype=theta.dtype)
+    step = NoisyStep(net, data)
+    row = NOISY_METHODS.index("projection")
+    conflicts = 0
+    for seed in range(20):
+        batch = torch.randperm(len(data.y_noisy), generator=torch.Generator().manual_seed(seed))[:32]
+        u = step.directions(theta, batch)[row]
+        g_clean = net.gradient(net.forward_backward(theta[row:row + 1], data.x_clean, data.y_clean))[0]
+        g_noisy = net.gradient(net.forward_backward(theta[row:row + 1], data.x_noisy[batch], data.y_noisy[batch]))[0]
+        assert float(u @ g_clean) >= -1e-12 * float(u.norm() * g_clean.norm())
+        conflicts += float(g_noisy @ g_clean) < 0
+    assert step.take_counts()["conflict_rate"] == pytest.approx(conflicts / 20)
+
+
+def test_the_validation_and_test_halves_partition_the_test_images():
+    import torch
+
+    from engines.multitask.auxiliary_l2 import small_digits
+    from engines.training.datasets import digits_split
+
+    data, split = small_digits(100, torch.device("cpu")), digits_split(100)
+    assert len(data.y_val) + len(data.y_test) == len(split.y_test) and abs(len(data.y_val) - len(data.y_test)) <= 1
+    both = torch.cat([data.x_val, data.x_test]).numpy()
+    order = np.lexsort(both.T[::-1])
+    reference = split.x_test.astype(np.float64)
+    assert np.array_equal(both[order], reference[np.lexsort(reference.T[::-1])])   # each test image once

@@ -12,7 +12,7 @@ from engines.wok.hotspots import HOTSPOT_LABELS, HOTSPOT_MATERIALS
 from widgets.live_plot import LivePlot
 from workbench.pages.experiment_view import ExperimentView
 
-MATERIAL_COLOURS = dict(zip(HOTSPOT_MATERIALS, ("#404040", "#8c564b", "#d62728", "#9467bd", "#1f77b4", "#ff7f0e",
+MATERIAL_COLOURS = dict(zip(HOTSPOT_MATERIALS, ("#7f7f7f", "#8c564b", "#d62728", "#9467bd", "#1f77b4", "#ff7f0e",
                                                 "#bcbd22")))
 
 

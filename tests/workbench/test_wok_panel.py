@@ -115,3 +115,14 @@ def test_the_history_map_stays_bounded_on_a_long_run(panel):
     assert view._count <= 4096 and len(view._times) == view._count
     assert view._times[-1] >= 0.25 * 19_000 and np.all(np.diff(view._times) > 0)
     assert view._rows[view._count - 1, 0] == 4 * view._times[view._count - 1]   # rows and times still match
+
+
+def test_the_coated_timer_draws_seconds_against_power(qtbot, panel):
+    host, view = panel.show_page("coated"), panel.page("coated").view
+    host.set_values({"points": 4, "cells": 30})
+    qtbot.waitUntil(lambda: host.last_frame() is not None and host.shown_params().get("points") == 4, timeout=20000)
+    view.draw()
+    table = host.last_frame().arrays["timer"]
+    powers, seconds = view.series()["timer"]["hottest ring to 260 °C"]
+    assert list(powers) == list(table[:, 0]) and len(powers) == 4
+    assert "EWG" in view.readout.text() and "383 °C in 300 s" in view.readout.text()

@@ -1,10 +1,10 @@
 """The wok panel: the material-and-source comparator, the three-step routine by hand, the coated-pan
-timer (drawn from what it declares: seconds against power) and the hot spots of every material."""
+timer (seconds to the coating's limits against power) and the hot spots of every material."""
 from __future__ import annotations
 
 from workbench.pages.experiment_host import ExperimentHost
 from workbench.pages.panel import TopicPanel
-from workbench.topics.generic import GenericView
+from workbench.topics.wok.coated_view import CoatedView
 from workbench.topics.wok.comparator_view import ComparatorView
 from workbench.topics.wok.hotspots_view import HotspotsView
 from workbench.topics.wok.routine_view import RoutineView
@@ -32,5 +32,5 @@ class WokPanel(TopicPanel):
         return [(ExperimentHost(self.topic_id, comparator, view=self.comparator, transport=True, redraw_ms=16,
                                 help_text=COMPARATOR_HELP), comparator.title),
                 (routine_host, routine.title),
-                (ExperimentHost(self.topic_id, coated, view=GenericView(coated)), coated.title),
+                (ExperimentHost(self.topic_id, coated, view=CoatedView()), coated.title),
                 (ExperimentHost(self.topic_id, hotspots, view=self.hotspots), hotspots.title)]

@@ -17,6 +17,17 @@ from engines.multitask.invariance import COLUMNS, NO, YES, agrees
 ARENA = EXPERIMENTS[0]
 
 
+def trained(p: dict) -> Arena:
+    """An arena trained ``steps`` steps on its own batches, without evaluations."""
+    arena = Arena.build(p, torch.device("cpu"))
+    x, y = arena.tensors[:2]
+    batches = Batches(len(x), p["batch_size"], p["seed"])
+    for _ in range(p["steps"]):
+        index = batches.next()
+        arena.trainer.step(x[index], [t[index] for t in y], p["lr"])
+    return arena
+
+
 def _train_both(values: dict, steps: int):
     """The population and one reference per scheme (main member), on the same batches."""
     p = ARENA_PARAMS.validate(values)
@@ -108,13 +119,7 @@ def test_m12_gradnorm_on_the_toy_shrinks_the_large_task_and_keeps_the_sum():
     values = dict(dataset="gradnorm_toy", sigmas="1, 100", train_size=400, batch_size=64, width=32, depth=2,
                   steps=150, eval_every=50, schemes="equal,gradnorm", invariance=False, task_scale=1.0,
                   task_shift=0.0, scaled_task=1, lr=1e-3, gradnorm_alpha=0.12)
-    p = ARENA.validate(values)
-    arena = Arena.build(p, torch.device("cpu"))
-    x, y = arena.tensors[:2]
-    batches = Batches(len(x), p["batch_size"], p["seed"])
-    for _ in range(p["steps"]):
-        index = batches.next()
-        arena.trainer.step(x[index], [t[index] for t in y], p["lr"])
+    arena = trained(ARENA.validate(values))
     state = next(st for st in arena.trainer.states if st.scheme == "gradnorm")
     w = state.w[0]
     assert float(w.sum()) == pytest.approx(2.0, abs=1e-12)
@@ -179,13 +184,7 @@ def test_monitoring_the_loss_level_rules_does_not_change_their_training():
                 schemes="equal,realtime,power_mean,grad_normalized")
     thetas = []
     for every in (1, 5):
-        p = ARENA_PARAMS.validate({**base, "monitor_every": every})
-        arena = Arena.build(p, torch.device("cpu"))
-        x, y = arena.tensors[:2]
-        batches = Batches(len(x), p["batch_size"], p["seed"])
-        for _ in range(p["steps"]):
-            index = batches.next()
-            arena.trainer.step(x[index], [t[index] for t in y], p["lr"])
+        arena = trained(ARENA_PARAMS.validate({**base, "monitor_every": every}))
         assert set(arena.trainer.averages()) == {"weights", "combined", "norms", "cos"}
         thetas.append(arena.trainer.pop.theta)
     # the same sums; only BLAS's blocking for a different number of rows may change the last bits

@@ -33,19 +33,21 @@ def _batches(p: dict, x, steps: int) -> list:
     return [batches.next() for _ in range(steps)]
 
 
-def population_rate(steps: int, schemes: tuple[str, ...] = SCHEMES) -> float:
+def population_rate(steps: int, schemes: tuple[str, ...] = SCHEMES, device: str = "cpu") -> float:
     """Arena steps per second (every scheme one step), evaluations excluded."""
     import torch
 
     from engines.multitask.arena import Arena
 
     p = arena_values(steps, schemes)
-    arena = Arena.build(p, torch.device("cpu"))
+    arena = Arena.build(p, torch.device(device))
     x, y = arena.tensors[:2]
-    batches = _batches(p, x, steps)
+    batches = [index.to(device) for index in _batches(p, x, steps)]
     started = time.perf_counter()
     for index in batches:
         arena.trainer.step(x[index], [t[index] for t in y], p["lr"])
+    if device == "cuda":
+        torch.cuda.synchronize()
     return steps / (time.perf_counter() - started)
 
 

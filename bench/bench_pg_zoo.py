@@ -64,32 +64,36 @@ def python_loop_seconds(count: int, dim: int) -> float:
     return time.perf_counter() - started
 
 
-def population_rates(population: int) -> tuple[float, float, float]:
-    """(batched, one-at-a-time) forward passes per second, and the batched GFLOP/s fraction of a
-    2048³ ``torch.mm``."""
+def population_rates(population: int, device: str = "cpu", threads: int = 1) -> tuple[float, float, float]:
+    """(batched, one-at-a-time) forward passes per second, and the batched FLOP rate as a fraction of
+    a 2048³ fp32 ``torch.mm`` on the same device (CUDA timings synchronise before reading the clock)."""
     import torch
 
     from engines.pg_zoo.classifier import CLASSIFIER_PARAMS, Methods
     from engines.pg_zoo.probit import CLASSES, digits_features
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
+    where = torch.device(device)
     x_np, y_np = digits_features()
-    x, y = torch.tensor(x_np, dtype=torch.float32), torch.tensor(y_np)
+    x, y = torch.tensor(x_np, dtype=torch.float32, device=where), torch.tensor(y_np, device=where)
     one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
-    model = Methods(("zoo",), CLASSIFIER_PARAMS.validate({"methods": "zoo"}), x.shape[1], torch.device("cpu"))
-    weights = model.w[0] + 0.05 * torch.randn(population, CLASSES * x.shape[1])
-    model._scores(weights[:2], x, y, one_hot, smooth=False)
-    started = time.perf_counter()
-    model._scores(weights, x, y, one_hot, smooth=False)
-    batched = time.perf_counter() - started
-    started = time.perf_counter()
-    for w in weights:
-        (torch.argmax(x @ w.view(CLASSES, -1).T, dim=1) == y).float().mean()
-    single = time.perf_counter() - started
-    a = torch.randn(2048, 2048)
-    started = time.perf_counter()
-    torch.mm(a, a)
-    peak = 2 * 2048 ** 3 / (time.perf_counter() - started)
+    model = Methods(("zoo",), CLASSIFIER_PARAMS.validate({"methods": "zoo"}), x.shape[1], where)
+    weights = model.w[0] + 0.05 * torch.randn(population, CLASSES * x.shape[1], device=where)
+
+    def timed(work) -> float:
+        work()
+        if where.type == "cuda":
+            torch.cuda.synchronize()
+        started = time.perf_counter()
+        work()
+        if where.type == "cuda":
+            torch.cuda.synchronize()
+        return time.perf_counter() - started
+
+    batched = timed(lambda: model._scores(weights, x, y, one_hot, smooth=False))
+    single = timed(lambda: [(torch.argmax(x @ w.view(CLASSES, -1).T, dim=1) == y).float().mean() for w in weights])
+    a = torch.randn(2048, 2048, device=where)
+    peak = 2 * 2048 ** 3 / timed(lambda: torch.mm(a, a))
     passes = population * len(y)
     return passes / batched, passes / single, 2 * passes * CLASSES * x.shape[1] / batched / peak
 

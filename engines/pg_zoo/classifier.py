@@ -42,7 +42,8 @@ CLASSIFIER_METHODS = ("ce", "reinforce", "exact_pg", "zoo", "zoo_surrogate", "hy
 METHOD_LABELS = ("cross-entropy", "REINFORCE", "exact policy gradient", "ZOO on accuracy",
                  "ZOO on the smooth surrogate", "hybrid CE / ZOO")
 ZO_METHODS = ("zoo", "zoo_surrogate", "hybrid")
-SCORE_CHUNK = 16  # perturbed models per matrix product: their logits stay in cache (1257 × 160 floats)
+SCORE_CHUNK = 16  # perturbed models per matrix product on the CPU: their logits stay in cache (1257 × 160 floats)
+CUDA_SCORE_CHUNK = 2048  # on a GPU, one launch per 2048 models (logits 1257 × 2048 × 10 floats, 100 MB)
 SHORT_LABELS = ("CE", "REINFORCE", "exact PG", "ZOO, accuracy", "ZOO, surrogate", "hybrid")
 
 CLASSIFIER_PARAMS = ParamSchema([
@@ -96,6 +97,7 @@ class Methods:
 
     def __init__(self, methods: tuple[str, ...], p: dict[str, Any], dims: int, device):
         self.methods, self.p, self.device = methods, p, device
+        self.chunk = CUDA_SCORE_CHUNK if device.type == "cuda" else SCORE_CHUNK
         self.network = Network(p.get("model", "linear"), dims, CLASSES, p.get("hidden", 32))
         theta0 = self.network.initial(torch.Generator().manual_seed(p["seed"]))
         self.w = theta0.to(torch.float32).to(device).repeat(len(methods), 1)
@@ -170,7 +172,7 @@ class Methods:
 
     def _scores(self, weights: torch.Tensor, x, y, one_hot, smooth: bool) -> torch.Tensor:
         """Batch accuracy (or mean p_t) of each of the (P, size) parameter vectors: batched products."""
-        return torch.cat([self._chunk_scores(chunk, x, y, one_hot, smooth)[0] for chunk in weights.split(SCORE_CHUNK)])
+        return torch.cat([self._chunk_scores(chunk, x, y, one_hot, smooth)[0] for chunk in weights.split(self.chunk)])
 
     def _chunk_scores(self, weights, x, y, one_hot, smooth: bool, base: torch.Tensor | None = None):
         """(scores (P,), or with the unperturbed predictions ``base`` also whether each model changes
@@ -189,7 +191,7 @@ class Methods:
             plus = self._scores(w + eps * u, x, y, one_hot, smooth)
         else:  # the scores and, in the same products, whether each perturbation changes a prediction
             base = self.predictions(w, x)
-            parts = [self._chunk_scores(chunk, x, y, one_hot, False, base) for chunk in (w + eps * u).split(SCORE_CHUNK)]
+            parts = [self._chunk_scores(chunk, x, y, one_hot, False, base) for chunk in (w + eps * u).split(self.chunk)]
             plus = torch.cat([scores for scores, _ in parts])
             self.changed[self.methods[index]] = float(torch.cat([moved for _, moved in parts]).float().mean())
         calls = pop

@@ -71,7 +71,9 @@ CLASSIFIER_PARAMS = ParamSchema([
     Param("steps", 600, kind="int", lo=2, hi=100_000, help="optimisation steps"),
     Param("eval_every", 20, kind="int", lo=1, hi=10_000, advanced=True, help="steps between evaluations"),
     Param("seed", 0, kind="int", lo=0, hi=2**31 - 1, help="seed of the initial weights, batches and draws"),
-    Param("device", "cpu", kind="choice", choices=DEVICE_CHOICES, advanced=True, help="cpu, cuda or auto"),
+    Param("device", "cpu", kind="choice", choices=DEVICE_CHOICES, advanced=True,
+          help="cpu, cuda or auto; on cuda the samples and perturbations come from the GPU's generator, so a "
+               "seed gives other draws than on the CPU (CE and the exact PG train identically)"),
 ], relations=[CapBy("samples", "reinforce_baseline", {"mean": 2}, what="a leave-one-out mean", floor=True,
                     when=lambda values: "reinforce" in str(values.get("methods", "")).split(","))])
 

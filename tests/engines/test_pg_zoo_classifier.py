@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from engines.core.frame import RunContext
-from engines.pg_zoo.classifier import CLASSIFIER_METHODS, CLASSIFIER_PARAMS, Methods, _centred_ranks, run_classifier
+from engines.pg_zoo.classifier import (CLASSIFIER_METHODS, CLASSIFIER_PARAMS, CUDA_SCORE_CHUNK, SCORE_CHUNK, Methods,
+                                      _centred_ranks, run_classifier)
 from engines.pg_zoo.probit import CLASSES, digits_features
 
 
@@ -68,9 +69,10 @@ def test_the_population_scores_all_perturbed_classifiers_at_once_as_one_at_a_tim
     model = _model()
     one_hot = torch.nn.functional.one_hot(y, CLASSES).float()
     weights = model.w[0] + 0.3 * torch.randn(20, CLASSES * 65, generator=torch.Generator().manual_seed(1))
-    batched = model._scores(weights, x, y, one_hot, smooth=False)
     single = torch.stack([(torch.argmax(x @ w.view(CLASSES, 65).T, dim=1) == y).float().mean() for w in weights])
-    assert torch.equal(batched, single)
+    for chunk in (SCORE_CHUNK, CUDA_SCORE_CHUNK, 3):      # the CPU's chunks of 16, the GPU's single launch
+        model.chunk = chunk
+        assert torch.equal(model._scores(weights, x, y, one_hot, smooth=False), single)
 
 
 def test_centred_ranks_share_ties_and_span_half_to_half():

@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
-from .gl_shading import floor_color, headlight_program, label_color
+from .gl_shading import floor_color, headlight_program, label_color, rgba_colors
 from .gl_view import context_safe_view, embed
 from .tube_mesh import tube_mesh
 
@@ -276,7 +276,4 @@ def _value_colors(values: np.ndarray, colormap_name: str) -> np.ndarray:
     finite = np.isfinite(values)
     lo, hi = (values[finite].min(), values[finite].max()) if finite.any() else (0.0, 1.0)
     t = np.zeros_like(values) if hi <= lo else (np.nan_to_num(values, nan=lo) - lo) / (hi - lo)
-    rgba = np.asarray(cmap.map(np.clip(t, 0, 1), mode="float"), dtype=np.float32)
-    if rgba.shape[1] == 3:
-        rgba = np.hstack([rgba, np.ones((len(rgba), 1), dtype=np.float32)])
-    return np.ascontiguousarray(rgba)
+    return rgba_colors(cmap, np.clip(t, 0, 1))

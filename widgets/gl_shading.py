@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 
 _VERTEX = """
@@ -63,3 +64,11 @@ def floor_color(background: Any) -> tuple[int, int, int, int]:
 def label_color(background: Any) -> tuple[int, int, int]:
     """Text and guide lines (axes, scale) on ``background``."""
     return (90, 92, 100) if is_light(background) else (175, 178, 186)
+
+
+def rgba_colors(cmap: pg.ColorMap, t) -> np.ndarray:
+    """(N, 4) float32 RGBA of the colour map at positions ``t`` in [0, 1] (opaque if the map has no alpha)."""
+    rgba = np.asarray(cmap.map(np.ravel(t), mode="float"), dtype=np.float32)
+    if rgba.shape[1] == 3:
+        rgba = np.hstack([rgba, np.ones((len(rgba), 1), dtype=np.float32)])
+    return np.ascontiguousarray(rgba)

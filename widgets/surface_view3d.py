@@ -22,7 +22,7 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 from .colored_curve import auto_levels
-from .gl_shading import floor_color, headlight_program, label_color
+from .gl_shading import floor_color, headlight_program, label_color, rgba_colors
 from .gl_view import context_safe_view, embed
 from .surface_map import checked_field, displayable
 
@@ -140,9 +140,7 @@ class SurfaceView3D(QtWidgets.QWidget):
             return
         lo, hi = self._levels
         t = np.clip((displayable(self._z, self._levels) - lo) / (hi - lo), 0.0, 1.0)
-        colors = np.asarray(self._cmap.map(t.ravel(), mode="float"), dtype=np.float32)
-        if colors.shape[1] == 3:
-            colors = np.hstack([colors, np.ones((len(colors), 1), dtype=np.float32)])
+        colors = rgba_colors(self._cmap, t)
         self._surface.setData(x=self._x.astype(np.float32), y=self._y.astype(np.float32),
                               z=(t * self.height_scale()).astype(np.float32),
                               colors=colors.reshape(*t.shape, 4))

@@ -126,3 +126,10 @@ def test_the_coated_timer_draws_seconds_against_power(qtbot, panel):
     powers, seconds = view.series()["timer"]["hottest ring to 260 °C"]
     assert list(powers) == list(table[:, 0]) and len(powers) == 4
     assert "EWG" in view.readout.text() and "383 °C in 300 s" in view.readout.text()
+
+
+def test_the_3d_pan_is_built_only_when_its_tab_is_shown_and_follows_the_run(qtbot, panel):
+    host, view = panel.main, panel.comparator
+    run_and_draw(qtbot, host, {"duration": 60.0, "record_every": 10.0, "cells": 60})
+    assert view.pan3d.view3d is None                                   # never shown: no OpenGL at all
+    assert "hottest now" in view.pan3d.legend.text() and "350 °C" in view.pan3d.legend.text()

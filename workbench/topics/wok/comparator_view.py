@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from engines.core.frame import Frame
 from engines.core.params import ParameterError
@@ -21,14 +21,15 @@ from widgets.colored_curve import ColoredCurvePlot
 from widgets.heat_map import HeatMap
 from widgets.live_plot import LivePlot
 from workbench.pages.experiment_view import ExperimentView
+from workbench.topics.wok.pan3d_tab import Pan3DTab
 
 TRACES = (("center_temp", "centre", "#d62728"), ("max_temp", "hottest ring", "#ff7f0e"),
           ("mean_temp", "area-weighted mean", "#2ca02c"), ("rim_temp", "rim", "#1f77b4"))
 PHASE_MARKS = {1: "oil", 2: "heat off / oil swap", 3: "food"}
-COLOUR_FLOOR_C = 350.0
+COLOUR_FLOOR_C = 350.0  # the colour scale reaches at least this, so a cold pan does not look hot
 SLOW_PERIOD_S = 0.25  # the T(s, t) map and the read-outs change slowly: redrawn at most 4 times a second
-HISTORY_ROWS = 240
-MAX_ROWS = 4096  # profiles kept for the map: a long run is thinned to stay under this  # rows of the T(s, t) map drawn: a 4-minute run at 1 s a row, longer runs thinned  # the colour scale reaches at least this, so a cold pan does not look hot
+HISTORY_ROWS = 240  # rows of the T(s, t) map drawn: a 4-minute run at 1 s a row, longer runs thinned
+MAX_ROWS = 4096  # profiles kept for the map: a long run is thinned to stay under this
 
 
 class ComparatorView(ExperimentView):
@@ -39,6 +40,10 @@ class ComparatorView(ExperimentView):
         self.section.plot_item.setTitle("cross-section, coloured by temperature")
         self.section.plot_item.setLabel("bottom", "x (cm)")
         self.section.plot_item.setLabel("left", "height (cm)")
+        self.pan3d = Pan3DTab()
+        self.section_tabs = QTabWidget()
+        self.section_tabs.addTab(self.section, "cross-section")
+        self.section_tabs.addTab(self.pan3d, "3-D pan")
         self.history_map = HeatMap(colorbar_title="T (°C)", annotate=False, sequential_map="inferno")
         self.history_map.plot_item.setTitle("T along the meridian over time")
         self.history_map.plot_item.setLabel("bottom", "arc length from the centre s (cm)")
@@ -62,7 +67,7 @@ class ComparatorView(ExperimentView):
         self.readout.setFixedHeight(5 * self.readout.fontMetrics().lineSpacing() + 6)  # a new text never relays out
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.section, 0, 0)
+        grid.addWidget(self.section_tabs, 0, 0)
         grid.addWidget(self.history_map, 0, 1)
         grid.addWidget(self.traces, 1, 0)
         grid.addWidget(self.profile, 1, 1)
@@ -93,6 +98,7 @@ class ComparatorView(ExperimentView):
         except (KeyError, ValueError):
             return
         self._z, self._s = m.z * 100, m.s * 100
+        self.pan3d.set_geometry(m.r * 100, self._z)
 
     def take(self, frames: list[Frame], params: dict[str, Any]) -> None:
         for frame in frames:
@@ -149,6 +155,7 @@ class ComparatorView(ExperimentView):
             x = np.concatenate([-r_cm[::-1], r_cm])
             self.section.set_data(x, np.concatenate([self._z[::-1], self._z]), np.concatenate([temps[::-1], temps]),
                                   colormap_name="inferno", levels=levels)
+            self.pan3d.set_temperatures(temps, levels)
         now = time.monotonic()
         if now - self._slow_drawn < SLOW_PERIOD_S and not self._final:
             return
@@ -192,8 +199,13 @@ class ComparatorView(ExperimentView):
         self.traces.clear()
         self.traces.clear_vlines()
         self.profile.clear()
+        self.pan3d.clear()
         self._reset()
         self.readout.setText("")
+
+    def apply_theme(self, name: str) -> None:
+        super().apply_theme(name)
+        self.pan3d.apply_theme(name)
 
     def plots(self) -> dict:
         return {"cross_section": self.section.plot_item, "history": self.history_map.plot_item,

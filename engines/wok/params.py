@@ -60,6 +60,13 @@ WOK_PARAMS = ParamSchema([
     Param("off_seconds", 60.0, lo=0.0, hi=600.0, unit="s", help="home routine: heat off this long before the food"),
     Param("food", "vegetables", kind="choice", choices=("vegetables", "meat", "egg"),
           help="routine: what goes in (its effusivity sets the contact temperature)"),
+    Param("food_mass", 300.0, lo=10.0, hi=3000.0, unit="g",
+          help="routine: the food's mass (it warms to 100 °C, then its water boils off)"),
+    Param("food_radius", 10.0, lo=1.0, hi=40.0, unit="cm", help="routine: the food covers the pan this far from the axis"),
+    Param("food_h", 500.0, lo=0.0, hi=5000.0, unit="W/(m²·K)",
+          help="routine: heat transfer from the pan into the food (wet food ≈ 500; 0: no load)"),
+    Param("food_seconds", 60.0, lo=0.0, hi=600.0, unit="s",
+          help="routine: cooking after the food goes in, heat on (0: the routine ends at the drop)"),
     *SOLVER,
     Param("record_every", 0.25, lo=0.01, hi=600.0, unit="s", advanced=True,
           help="simulated seconds between frames (0.25 s: 40 frames a second at 10× real time)"),
@@ -79,7 +86,8 @@ def relevant_pan(names):
             shown.discard("source_radius")
         routine = values.get("routine", "home")
         if routine == "none":
-            shown -= {"preheat_to", "oil_mass", "oil_radius", "oil_seconds", "off_seconds", "food"}
+            shown -= {"preheat_to", "oil_mass", "oil_radius", "oil_seconds", "off_seconds", "food", "food_mass",
+                      "food_radius", "food_h", "food_seconds"}
         elif routine == "restaurant":
             shown.discard("off_seconds")
         if values.get("manual"):

@@ -17,6 +17,10 @@ buttons) and the times and temperatures below are the cook's.
    (e_pan·T_pan + e_food·T_food)/(e_pan + e_food) (W5).  The verdict: *burn* when the pan is above
    the oil's smoke point (204 °C), *sear* when the contact is at least 140 °C (browning), else
    *stew* (too cool: the food gives up water and sticks).  Those two cut-offs are conventions.
+5. **Cooking** (``food_seconds`` > 0): the food lies on the rings within ``food_radius`` and draws
+   h_food·(T − T_food) from each (§3.1's food load), heat on, for ``food_seconds``; the food warms to
+   100 °C and then boils off water.  How far the centre drops and whether it recovers is the pan's
+   thermal mass at work: the reason a heavy iron wok keeps searing where a thin pan starts to stew.
 """
 from __future__ import annotations
 
@@ -26,12 +30,13 @@ import numpy as np
 
 from engines.wok.closed_forms import LEIDENFROST_C, OIL_SMOKE_C, contact_temperature
 from engines.wok.materials import WATER, Solid
-from engines.wok.simulation import Simulation
+from engines.wok.simulation import Food, Simulation
 
 ROUTINES = ("none", "home", "restaurant")
 OIL_DENSITY, OIL_HEAT = 910.0, 1970.0  # kg/m³, J/(kg·K): a typical vegetable oil
 FOODS = {"vegetables": WATER, "meat": Solid("lean meat", 1060.0, 3540.0, 0.45),
          "egg": Solid("egg white", 1040.0, 3700.0, 0.56)}  # approximate, for their effusivities
+FOOD_WATER = {"vegetables": 0.92, "meat": 0.73, "egg": 0.88}  # mass fraction of water, typical (USDA tables)
 DRY_SPOT_FILM_MM, DRY_SPOT_DELTA_C, SEAR_C = 1.5, 30.0, 140.0
 PHASES = ("preheat", "oil", "cool", "food")
 
@@ -67,6 +72,7 @@ class Routine:
         self.done = False
         self.manual = bool(p.get("manual", False))  # steps wait for the cook (``requested``), not the clock
         self.requested = 0                            # steps asked for so far (manual)
+        self.dropped_at = self.low = 0.0               # the centre when the food went in, and its lowest since
 
     def advance(self, seconds: float) -> list[tuple[str, str, float]]:
         """Run ``seconds`` (in 1 s slices while preheating, to catch ``preheat_to``), stepping through
@@ -74,16 +80,21 @@ class Routine:
         sim, events = self.sim, []
         target = sim.t + seconds
         while not self.done and sim.t < target - 1e-9:
-            limit = target if self.phase == 0 or self.manual else min(target, self.phase_end)
-            chunk = min(limit - sim.t, 1.0) if self.phase == 0 or self.manual else limit - sim.t
+            timed = self.phase == 3 or not (self.phase == 0 or self.manual)
+            limit = min(target, self.phase_end) if timed else target
+            chunk = min(limit - sim.t, 1.0) if self.phase in (0, 3) or self.manual else limit - sim.t
             if chunk > 1e-9:
                 sim.run_for(chunk)
+            if self.phase == 3:
+                self._follow_the_centre()
             events += [(name, text, sim.t) for name, text in self._transition()]
         return events
 
     def _transition(self) -> list[tuple[str, str]]:
         sim, p = self.sim, self.p
         centre = float(sim.celsius[0])
+        if self.phase == 3:
+            return self._served() if sim.t >= self.phase_end - 1e-9 else []
         if self.manual and self.requested <= self.phase:
             return []
         due = self.manual or sim.t >= self.phase_end - 1e-9
@@ -123,5 +134,34 @@ class Routine:
         said = verdict(pan, contact)
         self.result.update(pan_at_food=pan, contact_temp=contact, verdict=float(("stew", "sear", "burn").index(said)),
                            leidenfrost=float(pan >= LEIDENFROST_C), food_time=sim.t)
-        self.phase, self.done = 3, True
-        return [("food", f"t = {sim.t:.0f} s: {p['food']} in at {pan:.0f} °C, contact {contact:.0f} °C: {said}")]
+        text = f"t = {sim.t:.0f} s: {p['food']} in at {pan:.0f} °C, contact {contact:.0f} °C: {said}"
+        self.phase = 3
+        if p["food_seconds"] <= 0.0 or p["food_h"] <= 0.0:
+            self.done = True
+            return [("food", text)]
+        mass = p["food_mass"] / 1000.0
+        sim.add_food(Food(mass, food.specific_heat, p["ambient"], FOOD_WATER[p["food"]] * mass), p["food_h"],
+                     p["food_radius"])
+        sim.set_power(True)
+        self.phase_end, self.dropped_at, self.low = sim.t + p["food_seconds"], pan, pan
+        self.result["recovered_s"] = float("nan")
+        return [("food", text + f"; {p['food_mass']:g} g cook {p['food_seconds']:g} s, heat on")]
+
+    def _follow_the_centre(self) -> None:
+        """The lowest centre since the drop, and when it first climbed back to the drop temperature."""
+        centre = float(self.sim.celsius[0])
+        self.low = min(self.low, centre)
+        if (np.isnan(self.result["recovered_s"]) and self.low < self.dropped_at - 1e-9
+                and centre >= self.dropped_at):
+            self.result["recovered_s"] = self.sim.t - self.result["food_time"]
+
+    def _served(self) -> list[tuple[str, str]]:
+        sim, s = self.sim, self.sim.scalars()
+        centre = float(sim.celsius[0])
+        self.result.update(pan_low=self.low, pan_end=centre, food_temp_end=s["food_temp"],
+                           water_boiled_g=s["water_boiled"])
+        self.done = True
+        back = ("back at the drop temperature after " + f"{self.result['recovered_s']:.0f} s"
+                if not np.isnan(self.result["recovered_s"]) else "not back at the drop temperature")
+        return [("served", f"t = {sim.t:.0f} s: the centre fell to {self.low:.0f} °C and ends at {centre:.0f} °C "
+                           f"({back}); the food at {s['food_temp']:.0f} °C, {s['water_boiled']:.0f} g of water boiled off")]

@@ -2,8 +2,9 @@
 
 Finite volumes along the meridian: ring i stores C_i = (ρct)A_i per kelvin, exchanges
 G_i(T_{i+1} − T_i) with its neighbour through the face (G_i = (kt)·2πr_face/Δs, zero at the centre
-and at the adiabatic rim), absorbs P_i from the source and loses h·A_i(T − T∞) by convection and
-εσA_i(T⁴ − T∞⁴) by radiation.  TR-BDF2 (Bank et al. 1985; a trapezoid to t + γΔt, then BDF2,
+and at the adiabatic rim), absorbs P_i from the source and loses h·A_i(T − T∞) by convection,
+εσA_i(T⁴ − T∞⁴) by radiation and F_i(T − T_f) to food lying on it (the food load q_food of §3.1:
+F_i = h_food·A_i under the food, T_f the food's temperature, held fixed over a call).  TR-BDF2 (Bank et al. 1985; a trapezoid to t + γΔt, then BDF2,
 γ = 2 − √2) is second order and L-stable: a step of seconds neither rings nor smears the flame's
 sharp edge, where backward Euler is first order and Crank–Nicolson rings.  Each stage is one
 tridiagonal system (Thomas algorithm, numba) with the radiation linearised about the previous
@@ -46,16 +47,17 @@ W_END = (1.0 - GAMMA) / (2.0 - GAMMA)
 
 
 @njit(cache=True, nogil=True)
-def _solve(T, scale, base, capacity, conductance, convection, radiation, power, ambient, about, diag, rhs, sub):
-    """T ← solution of (C/scale − K_lin)T = C/scale·base + P + conv·T∞ + rad(3a⁴ + T∞⁴), radiation
-    linearised about ``about`` (a): the implicit half of either stage (Thomas algorithm)."""
+def _solve(T, scale, base, capacity, conductance, convection, radiation, power, ambient, food, food_temp, about,
+           diag, rhs, sub):
+    """T ← solution of (C/scale − K_lin)T = C/scale·base + P + conv·T∞ + rad(3a⁴ + T∞⁴) + F·T_f,
+    radiation linearised about ``about`` (a): the implicit half of either stage (Thomas algorithm)."""
     n = T.shape[0]
     ambient4 = ambient ** 4
     for i in range(n):
         a3 = about[i] ** 3
         left = conductance[i - 1] if i > 0 else 0.0
-        diag[i] = capacity[i] / scale + left + conductance[i] + convection[i] + 4.0 * radiation[i] * a3
-        rhs[i] = (capacity[i] / scale * base[i] + power[i] + convection[i] * ambient
+        diag[i] = capacity[i] / scale + left + conductance[i] + convection[i] + food[i] + 4.0 * radiation[i] * a3
+        rhs[i] = (capacity[i] / scale * base[i] + power[i] + convection[i] * ambient + food[i] * food_temp
                   + radiation[i] * (3.0 * a3 * about[i] + ambient4))
         sub[i] = -conductance[i]
     for i in range(1, n):
@@ -68,10 +70,12 @@ def _solve(T, scale, base, capacity, conductance, convection, radiation, power, 
 
 
 @njit(cache=True, nogil=True)
-def advance(T, steps, dt, capacity, conductance, convection, radiation, power, ambient, sub, diag, rhs, ledger):
+def advance(T, steps, dt, capacity, conductance, convection, radiation, power, ambient, food, food_temp,
+            sub, diag, rhs, ledger):
     """``steps`` TR-BDF2 steps of length ``dt`` in place on T (K): a trapezoid to t + γdt, then BDF2
     to t + dt, each stage one tridiagonal solve with the radiation linearised about the previous
-    stage.  Adds to ``ledger`` the energy put in, lost by convection and lost by radiation (J),
+    stage.  Adds to ``ledger`` the energy put in, lost by convection, lost by radiation and given to
+    the food (J),
     booked with the stages' own terms and weights, so that Σ C ΔT = in − out to round-off.
     ``sub``, ``diag``, ``rhs``: scratch."""
     n = T.shape[0]
@@ -80,23 +84,25 @@ def advance(T, steps, dt, capacity, conductance, convection, radiation, power, a
     for _ in range(steps):
         for i in range(n):
             start[i] = T[i]
-            flow = power[i] - convection[i] * (T[i] - ambient) - radiation[i] * (T[i] ** 4 - ambient4)
+            flow = (power[i] - convection[i] * (T[i] - ambient) - radiation[i] * (T[i] ** 4 - ambient4)
+                    - food[i] * (T[i] - food_temp))
             if i > 0:
                 flow += conductance[i - 1] * (T[i - 1] - T[i])
             if i < n - 1:
                 flow += conductance[i] * (T[i + 1] - T[i])
             base[i] = T[i] + 0.5 * GAMMA * dt * flow / capacity[i]
-        _solve(stage, 0.5 * GAMMA * dt, base, capacity, conductance, convection, radiation, power, ambient, start,
-               diag, rhs, sub)
+        _solve(stage, 0.5 * GAMMA * dt, base, capacity, conductance, convection, radiation, power, ambient, food,
+               food_temp, start, diag, rhs, sub)
         for i in range(n):
             base[i] = start[i] + (stage[i] - start[i]) / (GAMMA * (2.0 - GAMMA))
-        _solve(T, W_END * dt, base, capacity, conductance, convection, radiation, power, ambient, stage,
-               diag, rhs, sub)
+        _solve(T, W_END * dt, base, capacity, conductance, convection, radiation, power, ambient, food, food_temp,
+               stage, diag, rhs, sub)
         for i in range(n):
             s3, g3 = start[i] ** 3, stage[i] ** 3
             ledger[0] += power[i] * dt
             ledger[1] += convection[i] * dt * (W_EDGE * (start[i] + stage[i] - 2.0 * ambient)
                                                + W_END * (T[i] - ambient))
+            ledger[3] += food[i] * dt * (W_EDGE * (start[i] + stage[i] - 2.0 * food_temp) + W_END * (T[i] - food_temp))
             ledger[2] += radiation[i] * dt * (W_EDGE * (s3 * start[i] - ambient4)
                                               + W_EDGE * (4.0 * s3 * stage[i] - 3.0 * s3 * start[i] - ambient4)
                                               + W_END * (4.0 * g3 * T[i] - 3.0 * g3 * stage[i] - ambient4))

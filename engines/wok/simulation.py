@@ -6,12 +6,15 @@ from typing import Any
 
 import numpy as np
 
+from dataclasses import dataclass, replace
+
 from engines.wok.geometry import Mesh, mesh
 from engines.wok.materials import Wall, wall
-from dataclasses import replace
-
-from engines.wok.shell import KELVIN, Shell, advance, stored
+from engines.wok.shell import KELVIN, Shell, advance
 from engines.wok.sources import absorbed_power
+
+BOILING_C = 100.0
+LATENT_HEAT = 2.257e6  # J/kg, water at 100 °C
 
 
 def build(p: dict[str, Any]):
@@ -28,8 +31,34 @@ def build(p: dict[str, Any]):
 CELL_STEPS_PER_CHECK = 500_000  # ~20 ms of TR-BDF2 work between stop checks
 
 
+@dataclass(frozen=True)
+class Food:
+    """Wet food lying on the pan, lumped: it warms from its start temperature to 100 °C, holds there
+    while its water boils off (latent heat), and once dry warms again (the same c: a rough tail,
+    where it browns and then burns)."""
+
+    mass: float            # kg
+    specific_heat: float   # J/(kg·K)
+    start_c: float         # °C
+    water: float = 0.0     # kg of water it can lose
+
+    def _sensible(self) -> float:
+        return self.mass * self.specific_heat * max(BOILING_C - self.start_c, 0.0)
+
+    def temperature(self, energy: float) -> float:
+        """°C after taking ``energy`` J from the pan."""
+        heat = self.mass * self.specific_heat
+        if energy <= self._sensible():
+            return self.start_c + energy / heat
+        return max(self.start_c, BOILING_C) + max(energy - self._sensible() - self.water * LATENT_HEAT, 0.0) / heat
+
+    def water_boiled(self, energy: float) -> float:
+        """kg of water boiled off after taking ``energy`` J."""
+        return min(max(energy - self._sensible(), 0.0) / LATENT_HEAT, self.water)
+
+
 class Simulation:
-    """The pan's state (K), its clock and its energy ledger (in, convection, radiation; J)."""
+    """The pan's state (K), its clock and its energy ledger (in, convection, radiation, food; J)."""
 
     def __init__(self, p: dict[str, Any]):
         self._params = dict(p)
@@ -43,7 +72,9 @@ class Simulation:
         self.ambient = p["ambient"] + KELVIN
         self.dt = p["dt"]
         self.t = 0.0
-        self.ledger = np.zeros(3)
+        self.ledger = np.zeros(4)
+        self.food: Food | None = None
+        self.food_load = np.zeros(self.mesh.cells)  # W/K from each ring into the food
         self.wall_capacity = self.shell.capacity.copy()
         self.oil = np.zeros(self.mesh.cells)  # J/K of oil on each ring, in equilibrium with it
         self.removed = 0.0                     # J (above ambient) carried off in poured-out oil
@@ -68,16 +99,32 @@ class Simulation:
         self.oil = np.zeros_like(self.oil)
         self.shell = replace(self.shell, capacity=self.wall_capacity.copy())
 
+    def add_food(self, food: Food, h_food: float, radius_cm: float) -> None:
+        """Lay food on the rings within ``radius_cm`` of the axis (at least the centre): from now on
+        each gives it h_food·A_i(T_i − T_food) (wok.md §3.1's q_food; h ≈ 500 W/m²K for wet food)."""
+        covered = self.mesh.r <= radius_cm / 100.0
+        covered[0] = True
+        self.food = food
+        self.food_load = np.where(covered, h_food * self.mesh.areas, 0.0)
+
+    def food_temp(self) -> float:
+        """°C of the food (its start temperature before any heat reached it; ambient without food)."""
+        return self.food.temperature(float(self.ledger[3])) if self.food else self.ambient - KELVIN
+
     def run_for(self, seconds: float, check=None) -> None:
         """Advance by ``seconds`` in whole steps of dt (at least one); ``check`` (a run's ctx.check)
-        is called every ~20 ms of solver work, so a long solve still stops at once."""
+        is called every ~20 ms of solver work, so a long solve still stops at once.  With food in the
+        pan its temperature is brought up to date from the energy it has taken after every step (a
+        first-order coupling: an error of about dt/2 times the rate of exchange)."""
         steps = max(1, round(seconds / self.dt))
         chunk = max(1, CELL_STEPS_PER_CHECK // self.mesh.cells)
+        if self.food is not None:
+            chunk = 1
         s = self.shell
         while steps > 0:
             now = min(steps, chunk)
             advance(self.T, now, self.dt, s.capacity, s.conductance, s.convection, s.radiation, self.power,
-                    self.ambient, *self._scratch, self.ledger)
+                    self.ambient, self.food_load, self.food_temp() + KELVIN, *self._scratch, self.ledger)
             self.t += now * self.dt
             steps -= now
             if check is not None and steps:
@@ -101,8 +148,8 @@ class Simulation:
         return float(self.mesh.areas @ self.celsius / self.mesh.area)
 
     def energy_stored(self) -> float:
-        """The wall's Σ C(T − T₀) plus the oil's energy above ambient: in − lost − poured out + what
-        added oil brought above ambient (none, when it is at room temperature) = stored (W10)."""
+        """The wall's Σ C(T − T₀) plus the oil's energy above ambient: in − lost − to the food − poured
+        out + what added oil brought above ambient (none, when it is at room temperature) = stored (W10)."""
         return float(self.wall_capacity @ (self.T - self.T0) + self.oil @ (self.T - self.ambient))
 
     def scalars(self) -> dict[str, float]:
@@ -110,4 +157,6 @@ class Simulation:
         return {"t": self.t, "center_temp": float(c[0]), "rim_temp": float(c[-1]), "mean_temp": self.mean(),
                 "max_temp": float(c.max()), "energy_in": float(self.ledger[0]),
                 "energy_stored": self.energy_stored(), "energy_lost": float(self.ledger[1] + self.ledger[2]),
-                "energy_poured": self.removed, "energy_oil_in": self._oil_energy_in}
+                "energy_poured": self.removed, "energy_oil_in": self._oil_energy_in,
+                "energy_food": float(self.ledger[3]), "food_temp": self.food_temp(),
+                "water_boiled": 1000.0 * self.food.water_boiled(float(self.ledger[3])) if self.food else 0.0}

@@ -60,7 +60,7 @@ def test_w2_the_solvers_steady_state_is_the_heated_disk_fin():
     T = np.full(m.cells, 293.15)
     scratch = [np.empty(m.cells) for _ in range(3)]
     advance(T, 30, 1e5, shell.capacity, shell.conductance, shell.convection, shell.radiation, power, 293.15,
-            *scratch, np.zeros(3))
+            np.zeros(m.cells), 293.15, *scratch, np.zeros(4))
     for r in radii:
         i = int(np.argmin(abs(m.r - r)))
         assert T[i] - 293.15 == pytest.approx(float(cf.heated_disk_fin(m.r[i], 0.121, 20.0, 0.05, 1000.0)), abs=1e-3)
@@ -197,15 +197,15 @@ def test_hot_spots_rank_the_materials_by_their_spreading_length():
 def test_the_three_step_routine_keeps_its_books_and_its_timeline(routine):
     frames = run(routine=routine, oil_seconds=15.0, off_seconds=45.0, cells=80, record_every=1.0)
     s, events = frames[-1].scalars, frames[-1].arrays["events"]
-    assert s["energy_in"] - s["energy_lost"] - s["energy_poured"] + s["energy_oil_in"] == pytest.approx(
-        s["energy_stored"], rel=1e-9)
+    assert s["energy_in"] - s["energy_lost"] - s["energy_poured"] + s["energy_oil_in"] - s["energy_food"] == (
+        pytest.approx(s["energy_stored"], rel=1e-9))
     oil_t = events[events[:, 1] == 1][0, 0]
     food_t = events[events[:, 1] == 3][0, 0]
     assert food_t == pytest.approx(oil_t + 15.0 + (45.0 if routine == "home" else 0.0), abs=0.5)
     before = next(f for f in frames if f.scalars["t"] >= oil_t)
     assert before.scalars["energy_oil_in"] == 0.0                  # room-temperature oil brings nothing
     assert (s["energy_poured"] > 0) == (routine == "restaurant")
-    heat_off = [f.scalars["energy_in"] for f in frames if f.scalars["t"] > oil_t + 15.5]
+    heat_off = [f.scalars["energy_in"] for f in frames if oil_t + 15.5 < f.scalars["t"] <= food_t]
     assert (len(set(heat_off)) == 1) == (routine == "home")          # no energy in while the heat is off
     assert s["contact_temp"] == pytest.approx(cf.contact_temperature(CARBON_STEEL.effusivity, s["pan_at_food"],
                                                                      WATER.effusivity, 20.0), abs=1e-9)

@@ -19,7 +19,7 @@ def test_the_3d_tab_shows_the_pan_coloured_by_the_latest_profile(qtbot):
     host.start()
     qtbot.waitUntil(lambda: not host.is_running(), timeout=60000)
     view.draw()
-    view.section_tabs.setCurrentWidget(view.pan3d)
+    view.view_tabs.setCurrentWidget(view.pan3d)
     qtbot.waitUntil(lambda: view.pan3d.view3d is not None, timeout=5000)
     qtbot.wait(200)
     colours = view.pan3d.view3d.meridian_colors()

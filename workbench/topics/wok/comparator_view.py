@@ -41,9 +41,9 @@ class ComparatorView(ExperimentView):
         self.section.plot_item.setLabel("bottom", "x (cm)")
         self.section.plot_item.setLabel("left", "height (cm)")
         self.pan3d = Pan3DTab()
-        self.section_tabs = QTabWidget()
-        self.section_tabs.addTab(self.section, "cross-section")
-        self.section_tabs.addTab(self.pan3d, "3-D pan")
+        self.view_tabs = QTabWidget()
+        self.view_tabs.addTab(self.section, "cross-section")
+        self.view_tabs.addTab(self.pan3d, "3-D pan")
         self.history_map = HeatMap(colorbar_title="T (°C)", annotate=False, sequential_map="inferno")
         self.history_map.plot_item.setTitle("T along the meridian over time")
         self.history_map.plot_item.setLabel("bottom", "arc length from the centre s (cm)")
@@ -64,10 +64,10 @@ class ComparatorView(ExperimentView):
         self.readout.setTextFormat(Qt.RichText)
         self.readout.setWordWrap(True)
         self.readout.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.readout.setFixedHeight(5 * self.readout.fontMetrics().lineSpacing() + 6)  # a new text never relays out
+        self.readout.setFixedHeight(7 * self.readout.fontMetrics().lineSpacing() + 6)  # a new text never relays out
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.section_tabs, 0, 0)
+        grid.addWidget(self.view_tabs, 0, 0)
         grid.addWidget(self.history_map, 0, 1)
         grid.addWidget(self.traces, 1, 0)
         grid.addWidget(self.profile, 1, 1)
@@ -190,6 +190,14 @@ class ComparatorView(ExperimentView):
             said = ("stew: too cool, the food gives up water", "sear", "burn: above the oil's smoke point")[int(s["verdict"])]
             routine = (f"<br><b>routine</b> · {' · '.join(self._said)} · food at {s['pan_at_food']:.0f} °C, contact "
                        f"{s['contact_temp']:.0f} °C: <b>{said}</b>")
+        if "pan_low" in s:
+            back = ("not back at the drop temperature" if math.isnan(s["recovered_s"])
+                    else f"back at the drop temperature after {s['recovered_s']:.0f} s")
+            routine += (f"<br><b>cooking</b> · the centre fell to {s['pan_low']:.0f} °C and ends at {s['pan_end']:.0f} °C "
+                        f"({back}) · the food {s['food_temp_end']:.0f} °C, {s['water_boiled_g']:.0f} g of water boiled off")
+        elif s.get("phase") == 3.0 and s.get("energy_food", 0.0) > 0.0:
+            routine += (f"<br><b>cooking</b> · the food {s['food_temp']:.0f} °C, {s['water_boiled']:.0f} g of water "
+                        f"boiled off, {s['energy_food'] / 1000:.1f} kJ taken from the pan")
         return (f"<b>{w.label}</b>, {p['thickness']:g} mm: {w.areal_mass * area:.2f} kg, "
                 f"heat spreads √(kt/h) = {w.spreading_length(h_total) * 100:.1f} cm (h = convection + radiation "
                 f"at 300 °C = {h_total:.0f} W/m²K){coupling}<br>{crossed}<br>"

@@ -174,7 +174,11 @@ class ParamRow(QtWidgets.QWidget):
                 body.addWidget(self.zero_check)
         elif p.kind == "choice":
             self.combo = ComboBox()
-            self.combo.addItems([str(c) for c in p.choices])
+            labels = tuple(getattr(p, "choice_labels", ())) or tuple(str(c) for c in p.choices)
+            for index, (choice, label) in enumerate(zip(p.choices, labels)):
+                self.combo.addItem(label, choice)            # shown: the label; the id: item data and tip
+                if label != str(choice):
+                    self.combo.setItemData(index, f"{p.name} = {choice}", QtCore.Qt.ItemDataRole.ToolTipRole)
             self.combo.currentIndexChanged.connect(
                 lambda i: self._propose(p.choices[i], gesture=True) if i >= 0 else None)
             body.addWidget(self.combo, 1)

@@ -324,3 +324,18 @@ def test_a_multi_parameter_is_a_check_box_per_choice(qtbot):
     assert form.values()["methods"] == "c" and "nothing chosen" in form.error("methods")
     form.set_values({"methods": "b"})
     assert [box.isChecked() for box in row.checks] == [False, True, False] and not form.error("methods")
+
+
+def test_a_choice_with_labels_shows_the_labels_and_sets_the_ids(qtbot):
+    f = ParamForm([Param("material", "carbon_steel", kind="choice", choices=("carbon_steel", "cast_iron"),
+                         choice_labels=("carbon steel", "cast iron"))])
+    qtbot.addWidget(f)
+    seen = []
+    f.valueChanged.connect(lambda name, value: seen.append((name, value)))
+    combo = f.row_widget("material").combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["carbon steel", "cast iron"]
+    assert combo.itemData(1) == "cast_iron" and "material = cast_iron" in combo.itemData(1, QtCore.Qt.ToolTipRole)
+    combo.setCurrentIndex(1)
+    assert seen == [("material", "cast_iron")] and f.values()["material"] == "cast_iron"
+    f.set_values({"material": "carbon_steel"})
+    assert combo.currentText() == "carbon steel"

@@ -270,6 +270,7 @@ def test_play_is_pinned_above_the_scrolling_form_and_a_hint_waits_for_the_first_
 def test_an_instant_page_says_it_is_computing_until_its_first_result(qtbot, auto_tab):
     assert not auto_tab.first_hint.isVisibleTo(auto_tab)  # the fixture waited for the first result
     assert "Computing" in auto_tab.first_hint.text()
+    assert "computing" not in auto_tab.readout.text()     # the read-out's placeholder went with it
 
 
 def test_every_experiment_offers_try_this_presets_its_schema_accepts():

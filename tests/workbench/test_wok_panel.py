@@ -128,6 +128,7 @@ def test_the_coated_timer_draws_seconds_against_power(qtbot, panel):
     powers, seconds = view.series()["timer"]["hottest ring to 260 °C"]
     assert list(powers) == list(table[:, 0]) and len(powers) == 4
     assert "EWG" in view.readout.text() and "383 °C in 300 s" in view.readout.text()
+    assert "computing" not in host.readout.text()       # the page's placeholder goes with the first result
 
 
 def test_the_3d_pan_is_built_only_when_its_tab_is_shown_and_follows_the_run(qtbot, panel):

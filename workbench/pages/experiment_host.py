@@ -93,6 +93,7 @@ class ExperimentHost(HostLayout, HostExport, HostGuidance, ExperimentView):
         selectable = Qt.TextInteractionFlag.TextSelectableByMouse
         self.help_label = QLabel(help_text, wordWrap=True)
         self.readout = QLabel("computing …" if self.auto else "", wordWrap=True, textInteractionFlags=selectable)
+        self._readout_is_note = self.auto  # it holds "computing …" or an error, not a view's read-out
         self.readout.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.stale_banner = QLabel(wordWrap=True, visible=False)
         self.stale_banner.setObjectName("staleBanner")
@@ -270,6 +271,9 @@ class ExperimentHost(HostLayout, HostExport, HostGuidance, ExperimentView):
         if not self._hint_is_preset:  # a preset's "look for" stays while its run goes on
             self.first_hint.hide()
         self._clear_engine_error()
+        if self._readout_is_note:  # the result is here: no longer computing, and no longer in error
+            self._readout_is_note = False
+            self.readout.clear()
         messages = [frame.message for frame in frames if frame.message]
         if messages and self.status is not None:
             self._pending_status = messages[-1]
@@ -331,6 +335,7 @@ class ExperimentHost(HostLayout, HostExport, HostGuidance, ExperimentView):
             self._show_status(text, error=True)
         else:
             self.readout.setText(ERROR_STYLE.format(text))
+            self._readout_is_note = True
 
     # --- values and sessions ----------------------------------------------------------------------
     def last_frame(self) -> Frame | None:

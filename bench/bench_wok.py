@@ -45,7 +45,7 @@ def numba_run(shell, power, ambient, T0, duration: float, dt: float) -> np.ndarr
     T = T0.copy()
     scratch = [np.empty_like(T) for _ in range(3)]
     advance(T, int(round(duration / dt)), dt, shell.capacity, shell.conductance, shell.convection, shell.radiation,
-            power, ambient, np.zeros_like(T), ambient, *scratch, np.zeros(4))
+            power, ambient, np.zeros_like(T), ambient, 0.0, *scratch, np.zeros(4))
     return T
 
 

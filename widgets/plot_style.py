@@ -1,6 +1,8 @@
 """What the plot widgets share: the host widget around a PlotWidget, and the grid policy."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -55,6 +57,27 @@ def fit_with_headroom(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, force:
     span_x = max(hi_x - lo_x, 1.0)
     view_box.setRange(xRange=(lo_x, lo_x + 1.25 * span_x), yRange=(lo_y - 0.08 * span_y, hi_y + 0.08 * span_y),
                       padding=0.0, update=True)
+    return True
+
+
+def fit_stepped(view_box: pg.ViewBox, x: np.ndarray, y: np.ndarray, y_step: float, x_room: float = 0.25) -> bool:
+    """Grow a live view in steps, or leave it alone: x to (1 + ``x_room``) × the data's span when a
+    point passes an edge, y to whole ``y_step``s around the data with at least a tenth of a step
+    above the top.  A rising curve (a pan heating) then re-lays out the axes once per step it
+    climbs, not on every frame as auto-range would.  Returns True when the view moved."""
+    extent = _extent(view_box, x, y)
+    view_box.fits_itself = True
+    if extent is None or not follows_data(view_box):
+        return False
+    (x0, x1, y0, y1), (lo_x, hi_x, lo_y, hi_y), _ = extent
+    want_y = (math.floor(lo_y / y_step) * y_step, (math.floor(hi_y / y_step + 0.1) + 1) * y_step)
+    want_x = (x0, x1)
+    if lo_x < x0 or hi_x > x1 or not x1 > x0:
+        want_x = (lo_x, lo_x + (1.0 + x_room) * max(hi_x - lo_x, 1e-9 * max(1.0, abs(hi_x))))
+    if np.allclose((*want_x, *want_y), (x0, x1, y0, y1), rtol=1e-9, atol=1e-12):
+        return False
+    view_box.disableAutoRange()
+    view_box.setRange(xRange=want_x, yRange=want_y, padding=0.0, update=True)
     return True
 
 

@@ -35,7 +35,7 @@ def run_routine(params: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
 def simulate(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
     sim = Simulation(p)
     routine = Routine(sim, p, sim.wall.layers[-1][0].effusivity) if p["routine"] != "none" else None
-    clicks_at_start = int(p.get("clicks", 0))
+    clicks_seen = int(p.get("clicks", 0))
     duration, every = p["duration"], p["record_every"]
     reached = {temp: [math.nan, math.nan] for temp, _ in THRESHOLDS}
     times, history, events = [0.0], [sim.celsius.copy()], []
@@ -54,8 +54,11 @@ def simulate(p: dict[str, Any], ctx: RunContext) -> Iterator[Frame]:
             sim.run_for(min(every, duration - sim.t), ctx.check)
             said, finished = "", sim.t >= duration - 1e-9
         else:
-            if routine.manual:
-                routine.requested = int(ctx.live("clicks")) - clicks_at_start
+            if "manual" in p:                          # the routine's page: the cook's clicks, live
+                routine.manual = bool(ctx.live("manual"))
+                clicks = int(ctx.live("clicks"))
+                routine.ask(clicks - clicks_seen)
+                clicks_seen = clicks
             happened = routine.advance(every)
             events += [(when, PHASES.index(name) if name in PHASES else -1) for name, _, when in happened]
             said = " · ".join(text for _, text, _ in happened)

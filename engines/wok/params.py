@@ -49,7 +49,8 @@ SOLVER = [
 ]
 WOK_PARAMS = ParamSchema([
     *PAN,
-    Param("duration", 300.0, lo=1.0, hi=7200.0, unit="s", help="simulated time"),
+    Param("duration", 300.0, lo=1.0, hi=7200.0, unit="s",
+          help="simulated time (with a routine: the longest preheat; the run ends when the food is done)"),
     Param("routine", "none", kind="choice", choices=("none", "home", "restaurant"),
           help="none (just heat), home (preheat, oil, heat off, food) or restaurant (preheat, oil, hot oil "
                "swapped for cold, food)"),
@@ -105,8 +106,9 @@ def with_defaults(params, **defaults) -> list[Param]:
 ROUTINE_PARAMS = ParamSchema([
     *(replace(p, choices=("home", "restaurant"), default="home") if p.name == "routine" else p
       for p in with_defaults(list(WOK_PARAMS), duration=900.0)),
-    Param("manual", True, kind="bool",
-          help="the steps wait for the buttons (on) or follow preheat_to, oil_seconds and off_seconds (off)"),
+    Param("manual", False, kind="bool", live=True,
+          help="the steps wait for the buttons (on) or follow preheat_to, oil_seconds and off_seconds (off); "
+               "taking a step with its button turns it on"),
     Param("clicks", 0, kind="int", lo=0, hi=10**9, live=True, advanced=True,
           help="steps asked for on the page (each click of a step button adds one)"),
 ])

@@ -1,8 +1,9 @@
 """The essay's three steps as a scenario (wok.md §3.4; claims C9–C14): what ``run wok`` does when
 ``routine`` is ``home`` or ``restaurant``.
 
-With ``manual`` on, each step waits for the cook instead (``requested`` steps, from the page's
-buttons) and the times and temperatures below are the cook's.
+With ``manual`` on, each step waits for the cook instead (``ask``: a click of the page's step button
+asks for the next step now) and the times and temperatures below are the cook's.  ``manual`` is
+live: the page turns it on when the cook takes a step before the clock does.
 
 1. **Dry preheat** until the centre reaches ``preheat_to`` (or ``duration`` runs out); past the
    Leidenfrost point (≈ 193 °C) a drop of water skitters on a vapour cushion.
@@ -14,7 +15,8 @@ buttons) and the times and temperatures below are the cook's.
 3. **Cool**: ``home`` turns the heat off for ``off_seconds``; ``restaurant`` pours the hot oil out and
    pours the same mass of cold oil in, heat on.
 4. **Food**: wet food at room temperature touches the centre: the contact temperature
-   (e_pan·T_pan + e_food·T_food)/(e_pan + e_food) (W5).  The verdict: *burn* when the pan is above
+   (e_pan·T_pan + e_food·T_food)/(e_pan + e_food) (W5), with the metal's effusivity also under a
+   coating (25 µm of PTFE is crossed in t²/α ≈ 5 ms, long before the contact matters).  The verdict: *burn* when the pan is above
    the oil's smoke point (204 °C), *sear* when the contact is at least 140 °C (browning), else
    *stew* (too cool: the food gives up water and sticks).  Those two cut-offs are conventions.
 5. **Cooking** (``food_seconds`` > 0): the food lies on the rings within ``food_radius`` and draws
@@ -30,7 +32,8 @@ import numpy as np
 
 from engines.wok.closed_forms import LEIDENFROST_C, OIL_SMOKE_C, contact_temperature
 from engines.wok.materials import WATER, Solid
-from engines.wok.simulation import Food, Simulation
+from engines.wok.food import Food
+from engines.wok.simulation import Simulation
 
 ROUTINES = ("none", "home", "restaurant")
 OIL_DENSITY, OIL_HEAT = 910.0, 1970.0  # kg/m³, J/(kg·K): a typical vegetable oil
@@ -71,8 +74,13 @@ class Routine:
         self.result: dict[str, float] = {}
         self.done = False
         self.manual = bool(p.get("manual", False))  # steps wait for the cook (``requested``), not the clock
-        self.requested = 0                            # steps asked for so far (manual)
+        self.requested = 0                            # the step asked for (manual): go on while phase < it
         self.dropped_at = self.low = 0.0               # the centre when the food went in, and its lowest since
+
+    def ask(self, clicks: int) -> None:
+        """The cook asked for ``clicks`` more steps: each is the step after the current one."""
+        if clicks > 0:
+            self.requested = max(self.requested, self.phase) + clicks
 
     def advance(self, seconds: float) -> list[tuple[str, str, float]]:
         """Run ``seconds`` (in 1 s slices while preheating, to catch ``preheat_to``), stepping through

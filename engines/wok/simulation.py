@@ -6,15 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from engines.wok.food import Food
 from engines.wok.geometry import Mesh, mesh
 from engines.wok.materials import Wall, wall
 from engines.wok.shell import KELVIN, Shell, advance
 from engines.wok.sources import absorbed_power
 
-BOILING_C = 100.0
-LATENT_HEAT = 2.257e6  # J/kg, water at 100 °C
 
 
 def build(p: dict[str, Any]):
@@ -29,32 +28,6 @@ def build(p: dict[str, Any]):
 
 
 CELL_STEPS_PER_CHECK = 500_000  # ~20 ms of TR-BDF2 work between stop checks
-
-
-@dataclass(frozen=True)
-class Food:
-    """Wet food lying on the pan, lumped: it warms from its start temperature to 100 °C, holds there
-    while its water boils off (latent heat), and once dry warms again (the same c: a rough tail,
-    where it browns and then burns)."""
-
-    mass: float            # kg
-    specific_heat: float   # J/(kg·K)
-    start_c: float         # °C
-    water: float = 0.0     # kg of water it can lose
-
-    def _sensible(self) -> float:
-        return self.mass * self.specific_heat * max(BOILING_C - self.start_c, 0.0)
-
-    def temperature(self, energy: float) -> float:
-        """°C after taking ``energy`` J from the pan."""
-        heat = self.mass * self.specific_heat
-        if energy <= self._sensible():
-            return self.start_c + energy / heat
-        return max(self.start_c, BOILING_C) + max(energy - self._sensible() - self.water * LATENT_HEAT, 0.0) / heat
-
-    def water_boiled(self, energy: float) -> float:
-        """kg of water boiled off after taking ``energy`` J."""
-        return min(max(energy - self._sensible(), 0.0) / LATENT_HEAT, self.water)
 
 
 class Simulation:
@@ -101,34 +74,45 @@ class Simulation:
 
     def add_food(self, food: Food, h_food: float, radius_cm: float) -> None:
         """Lay food on the rings within ``radius_cm`` of the axis (at least the centre): from now on
-        each gives it h_food·A_i(T_i − T_food) (wok.md §3.1's q_food; h ≈ 500 W/m²K for wet food)."""
+        each gives it h·A_i(T_i − T_food) (wok.md §3.1's q_food; h_food ≈ 500 W/m²K for wet food).
+        A coating sits between the metal and the food: h = 1/(1/h_food + t_c/k_c) (W9's resistance;
+        476 W/m²K for 25 µm of PTFE under h_food = 500)."""
         covered = self.mesh.r <= radius_cm / 100.0
         covered[0] = True
+        h = 1.0 / (1.0 / h_food + self.wall.coating_resistance) if h_food > 0 else 0.0
         self.food = food
-        self.food_load = np.where(covered, h_food * self.mesh.areas, 0.0)
+        self.food_load = np.where(covered, h * self.mesh.areas, 0.0)
 
     def food_temp(self) -> float:
-        """°C of the food (its start temperature before any heat reached it; ambient without food)."""
-        return self.food.temperature(float(self.ledger[3])) if self.food else self.ambient - KELVIN
+        """°C of the food (ambient without food)."""
+        return self.food.temp_c if self.food else self.ambient - KELVIN
 
     def run_for(self, seconds: float, check=None) -> None:
-        """Advance by ``seconds`` in whole steps of dt (at least one); ``check`` (a run's ctx.check)
-        is called every ~20 ms of solver work, so a long solve still stops at once.  With food in the
-        pan its temperature is brought up to date from the energy it has taken after every step (a
-        first-order coupling: an error of about dt/2 times the rate of exchange)."""
-        steps = max(1, round(seconds / self.dt))
-        chunk = max(1, CELL_STEPS_PER_CHECK // self.mesh.cells)
-        if self.food is not None:
-            chunk = 1
-        s = self.shell
-        while steps > 0:
-            now = min(steps, chunk)
-            advance(self.T, now, self.dt, s.capacity, s.conductance, s.convection, s.radiation, self.power,
-                    self.ambient, self.food_load, self.food_temp() + KELVIN, *self._scratch, self.ledger)
-            self.t += now * self.dt
-            steps -= now
-            if check is not None and steps:
-                check()
+        """Advance by ``seconds``: whole steps of dt and a last, shorter one for the remainder;
+        ``check`` (a run's ctx.check) is called every ~20 ms of solver work, so a long solve still
+        stops at once.  With food in the pan it steps once a call: the kernel solves the food with the
+        rings, and the food's state (warming, boiling, dry) takes the step's energy from the ledger."""
+        whole = int(seconds / self.dt + 1e-9)
+        rest = seconds - whole * self.dt
+        lengths = [(whole, self.dt)] + ([(1, rest)] if rest > 1e-9 * self.dt else [])
+        chunk = 1 if self.food is not None else max(1, CELL_STEPS_PER_CHECK // self.mesh.cells)
+        for steps, dt in lengths:
+            while steps > 0:
+                now = min(steps, chunk)
+                self._advance(now, dt)
+                self.t += now * dt
+                steps -= now
+                if check is not None and steps:
+                    check()
+
+    def _advance(self, steps: int, dt: float) -> None:
+        s, food = self.shell, self.food
+        before = float(self.ledger[3])
+        capacity = food.heat_capacity if food is not None and not food.boiling() else 0.0
+        advance(self.T, steps, dt, s.capacity, s.conductance, s.convection, s.radiation, self.power, self.ambient,
+                self.food_load, self.food_temp() + KELVIN, capacity, *self._scratch, self.ledger)
+        if food is not None:
+            food.absorb(float(self.ledger[3]) - before)
 
     def set_input_power(self, watts: float) -> None:
         """A new input power (a live slider): the absorbed profile rescaled, or rebuilt from zero."""
@@ -159,4 +143,4 @@ class Simulation:
                 "energy_stored": self.energy_stored(), "energy_lost": float(self.ledger[1] + self.ledger[2]),
                 "energy_poured": self.removed, "energy_oil_in": self._oil_energy_in,
                 "energy_food": float(self.ledger[3]), "food_temp": self.food_temp(),
-                "water_boiled": 1000.0 * self.food.water_boiled(float(self.ledger[3])) if self.food else 0.0}
+                "water_boiled": 1000.0 * self.food.boiled if self.food else 0.0}

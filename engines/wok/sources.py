@@ -57,8 +57,10 @@ def absorbed_power(mesh: Mesh, source: str, power: float, efficiency: float, sou
         weights = mesh.projected(np.zeros(mesh.cells), np.full(mesh.cells, source_radius))
         if weights.sum() == 0:
             return np.zeros(mesh.cells), "the disk is smaller than the first cell"
+        share = weights.sum() / (math.pi * source_radius ** 2)
+        beyond = f": the pan covers {share:.0%} of it, the rest heats nothing" if share < 0.995 else ""
         return delivered * weights / (math.pi * source_radius ** 2), \
-            f"uniform disk of radius {source_radius * 100:.1f} cm"
+            f"uniform disk of radius {source_radius * 100:.1f} cm{beyond}"
     if source == "gas":
         weights = _ring_profile(mesh, source_radius)
         return delivered * weights / weights.sum(), f"gas ring at r = {source_radius * 100:.1f} cm"

@@ -46,7 +46,7 @@ def test_the_derived_table_for_a_35_by_10_cm_wok(material, mm, rho_c_t, kg, spre
 
 def test_w2_the_solvers_steady_state_is_the_heated_disk_fin():
     """Flat plate of radius 1 m (adiabatic edge, far away), kt = 0.121 W/K, h = 20, a 5 cm disk of
-    1000 W/m²; backward Euler with huge steps reaches the steady state; 1e-3 K at the note's radii."""
+    1000 W/m²; TR-BDF2 (L-stable) with huge steps reaches the steady state; 1e-3 K at the note's radii."""
     radii = np.array([0.0, 0.025, 0.05, 0.10, 0.175])
     # the note's values; at 2.5, 5 and 10 cm they are 2–4 mK below the Bessel formula, which this
     # solver reproduces to 1e-5 K at 4000 and at 20 000 cells (an erratum in wok.md §3.3)
@@ -60,7 +60,7 @@ def test_w2_the_solvers_steady_state_is_the_heated_disk_fin():
     T = np.full(m.cells, 293.15)
     scratch = [np.empty(m.cells) for _ in range(3)]
     advance(T, 30, 1e5, shell.capacity, shell.conductance, shell.convection, shell.radiation, power, 293.15,
-            np.zeros(m.cells), 293.15, *scratch, np.zeros(4))
+            np.zeros(m.cells), 293.15, 0.0, *scratch, np.zeros(4))
     for r in radii:
         i = int(np.argmin(abs(m.r - r)))
         assert T[i] - 293.15 == pytest.approx(float(cf.heated_disk_fin(m.r[i], 0.121, 20.0, 0.05, 1000.0)), abs=1e-3)
@@ -234,7 +234,7 @@ def test_the_manual_routine_waits_for_the_cook():
     from engines.wok.params import ROUTINE_PARAMS
 
     p = ROUTINE_PARAMS.validate({**ROUTINE_PARAMS.defaults(), "cells": 40, "duration": 200.0, "clicks": 7,
-                                 "record_every": 1.0})
+                                 "record_every": 1.0, "manual": True})
     ctx = RunContext.for_params(p)
     frames = []
     for frame in run_routine(p, ctx):

@@ -60,3 +60,18 @@ def test_a_user_zoom_stops_the_view_following_until_asked(qtbot):
     assert hold_range(view_box, 3 * x, 3 * x)                # following again
     (x0, x1), _ = view_box.viewRange()
     assert x0 < 0 and x1 > 3
+
+
+def test_a_rising_curve_moves_the_view_once_per_step_it_climbs(box):
+    from widgets.plot_style import fit_stepped
+
+    t = np.linspace(0.0, 10.0, 11)
+    assert fit_stepped(box, t, 20.0 + 3.0 * t, y_step=50.0)           # 20 … 50 °C
+    assert box.viewRange()[1] == pytest.approx([0.0, 100.0]) and box.viewRange()[0][1] == pytest.approx(12.5)
+    assert not fit_stepped(box, t, 20.0 + 4.0 * t, y_step=50.0)       # 60 °C: still inside the step
+    moved = [fit_stepped(box, t, 20.0 + k * t, y_step=50.0) for k in np.arange(4.0, 30.0, 0.5)]
+    assert 3 <= sum(moved) <= 6                                        # 60 → 310 °C: about one move per 50 °C
+    assert box.viewRange()[1][1] >= 310.0 + 5.0
+    longer = np.linspace(0.0, 13.0, 14)
+    assert fit_stepped(box, longer, 20.0 + longer, y_step=50.0)        # past the right edge: x grows by 25 %
+    assert box.viewRange()[0][1] == pytest.approx(16.25)

@@ -109,6 +109,21 @@ def test_the_cook_takes_the_routines_steps_with_the_buttons(qtbot, panel):
     assert "contact" in view.readout.text()
 
 
+def test_a_step_taken_early_hands_the_routine_to_the_cook(qtbot, panel):
+    host, view = panel.page("routine"), panel.routine
+    panel.show_page("routine")
+    assert host.values()["manual"] is False                           # the clock steps unless the cook does
+    host.set_values({"routine": "home", "cells": 40, "preheat_to": 400.0})
+    host.transport.set_speed(120.0, emit=True)
+    host.start()
+    qtbot.waitUntil(lambda: host.last_frame() is not None and host.last_frame().scalars["t"] >= 30, timeout=20000)
+    assert view.buttons[0].isEnabled()
+    view.buttons[0].click()                                            # oil long before 400 °C
+    qtbot.waitUntil(lambda: host.last_frame().scalars.get("phase") == 1.0, timeout=10000)
+    assert host.values()["manual"] is True and host.last_frame().scalars["center_temp"] < 400.0
+    host.stop()
+
+
 def test_the_history_map_stays_bounded_on_a_long_run(panel):
     view = panel.comparator
     view.begin({**wok.EXPERIMENTS[0].params.defaults(), "cells": 10})

@@ -20,6 +20,7 @@ from engines.wok.materials import wall
 from widgets.colored_curve import ColoredCurvePlot
 from widgets.heat_map import HeatMap
 from widgets.live_plot import LivePlot
+from widgets.plot_style import fit_stepped
 from workbench.pages.experiment_view import ExperimentView
 from workbench.topics.wok.pan3d_tab import Pan3DTab
 
@@ -27,6 +28,8 @@ TRACES = (("center_temp", "centre", "#d62728"), ("max_temp", "hottest ring", "#f
           ("mean_temp", "area-weighted mean", "#2ca02c"), ("rim_temp", "rim", "#1f77b4"))
 PHASE_MARKS = {1: "oil", 2: "heat off / oil swap", 3: "food"}
 COLOUR_FLOOR_C = 350.0  # the colour scale reaches at least this, so a cold pan does not look hot
+COLOUR_STEP_C = 25.0  # past it, the scale's top climbs in these steps (its axis is re-laid out per step)
+AXIS_STEP_C = 50.0  # the temperature axes climb in these steps as the pan heats
 SLOW_PERIOD_S = 0.25  # the T(s, t) map and the read-outs change slowly: redrawn at most 4 times a second
 HISTORY_ROWS = 240  # rows of the T(s, t) map drawn: a 4-minute run at 1 s a row, longer runs thinned
 MAX_ROWS = 4096  # profiles kept for the map: a long run is thinned to stay under this
@@ -142,14 +145,19 @@ class ComparatorView(ExperimentView):
         self._times.append(t)
 
     def draw(self) -> None:
-        self.traces.redraw()
         if not self._dirty or self._latest is None or "profile" not in self._latest.arrays:
             return
         self._dirty = False
+        self.traces.redraw()
+        curves = self.traces.series_data().values()
+        fit_stepped(self.traces.plot_item.getViewBox(), np.concatenate([t for t, _ in curves]),
+                    np.concatenate([temps for _, temps in curves]), AXIS_STEP_C)
         profile = self._latest.arrays["profile"]
         r_cm, temps = profile[:, 0] * 100, profile[:, 2]
         self.profile.set_series("T", r_cm, temps)
-        top = max(COLOUR_FLOOR_C, self._hottest)
+        fit_stepped(self.profile.plot_item.getViewBox(), r_cm, temps, AXIS_STEP_C, x_room=0.0)
+        hottest = self._hottest if math.isfinite(self._hottest) else COLOUR_FLOOR_C
+        top = max(COLOUR_FLOOR_C, math.ceil(hottest / COLOUR_STEP_C) * COLOUR_STEP_C)
         levels = (float(self._params.get("ambient", 20.0)), top)
         if self._z is not None and len(self._z) == len(temps):
             x = np.concatenate([-r_cm[::-1], r_cm])
@@ -176,8 +184,11 @@ class ComparatorView(ExperimentView):
         hot, cold = 273.15 + 300.0, 273.15 + p["ambient"]       # radiation linearised at 300 °C (wok.md §3.1)
         h_total = p["h_conv"] + p["emissivity"] * 5.670374419e-8 * (hot ** 2 + cold ** 2) * (hot + cold)
         induction = p["source"].startswith("induction")
-        coupling = ("" if not induction else " · induction: <b>couples</b>" if w.ferromagnetic
-                    else " · induction: <b style='color:#d62728'>does not couple</b> (not ferromagnetic)")
+        if induction:
+            coupling = (" · induction: <b>couples</b>" if w.ferromagnetic
+                        else " · induction: <b style='color:#d62728'>does not couple</b> (not ferromagnetic)")
+        else:
+            coupling = " · on induction it would " + ("couple" if w.ferromagnetic else "not couple (not ferromagnetic)")
         crossed = " · ".join(
             f"{label} ({temp:g} °C): " + ("not yet" if math.isnan(when[0]) else
                                           f"hottest {when[0]:.0f} s, centre "

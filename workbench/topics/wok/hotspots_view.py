@@ -33,4 +33,4 @@ class HotspotsView(ResultView):
             self.plot.set_series(HOTSPOT_LABELS[m], profile[:, 0] * 100, profile[:, 1])
             parts.append(f"{HOTSPOT_LABELS[m]}: {f.scalars[f'spread_{m}']:.0f} °C "
                          f"(spreads {f.scalars[f'length_{m}'] * 100:.1f} cm)")
-        return "hottest − rim · " + " · ".join(parts)
+        return "hottest − rim (spreading length √(kt/h_conv), convection only) · " + " · ".join(parts)

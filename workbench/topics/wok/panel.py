@@ -14,11 +14,12 @@ COMPARATOR_HELP = ("<b>Material and source.</b> A pan heats from cold on the cho
                    "before convection and radiation take it. The dashed lines are the oil smoke point and the "
                    "PTFE limits.")
 
-ROUTINE_HELP = ("<b>Three-step routine.</b> Press Run: the wok heats dry. Add the oil when you judge it hot "
-                "(past 193 °C a drop of water would skitter), let it coat the pan, then turn the heat off "
-                "(home) or swap the hot oil for cold (restaurant), then put the food in. The read-out gives "
-                "the contact temperature and whether the food stews, sears or burns. Untick <i>manual</i> to "
-                "let the clock take the steps.")
+ROUTINE_HELP = ("<b>Three-step routine.</b> Press Run: the wok heats dry and the clock takes the steps — oil "
+                "at <i>preheat_to</i>, then the heat off (home) or the hot oil swapped for cold (restaurant), "
+                "then the food, which cooks for <i>food_seconds</i>. Take a step yourself with its button "
+                "(past 193 °C a drop of water would skitter) and from then on the steps wait for you "
+                "(<i>manual</i>). The read-out gives the contact temperature, whether the food stews, sears "
+                "or burns, and how far the pan falls under the food.")
 
 
 class WokPanel(TopicPanel):
@@ -28,7 +29,8 @@ class WokPanel(TopicPanel):
         routine_host = ExperimentHost(self.topic_id, routine, view=self.routine, transport=True, redraw_ms=16,
                                       help_text=ROUTINE_HELP)
         self.routine.stepRequested.connect(
-            lambda: routine_host.set_values({"clicks": routine_host.values()["clicks"] + 1}, "next step"))
+            lambda: routine_host.set_values({"clicks": routine_host.values()["clicks"] + 1, "manual": True},
+                                            "next step"))
         return [(ExperimentHost(self.topic_id, comparator, view=self.comparator, transport=True, redraw_ms=16,
                                 help_text=COMPARATOR_HELP), comparator.title),
                 (routine_host, routine.title),

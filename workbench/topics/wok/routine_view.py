@@ -20,7 +20,7 @@ class RoutineView(ComparatorView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         row = QHBoxLayout()
-        row.addWidget(QLabel("<b>Steps</b> (with <i>manual</i> on):"))
+        row.addWidget(QLabel("<b>Take a step now</b> (the steps then wait for you):"))
         self.buttons = [QPushButton(text) for text in STEP_LABELS]
         for button in self.buttons:
             button.clicked.connect(self.stepRequested)
@@ -28,11 +28,9 @@ class RoutineView(ComparatorView):
             row.addWidget(button)
         row.addStretch(1)
         self.layout().insertLayout(0, row)
-        self._manual = False
 
     def begin(self, params: dict[str, Any]) -> None:
         super().begin(params)
-        self._manual = bool(params.get("manual"))
         swap = params.get("routine") == "restaurant"
         self.buttons[1].setText("2 · swap in cold oil" if swap else STEP_LABELS[1])
         self._enable(0)
@@ -46,6 +44,6 @@ class RoutineView(ComparatorView):
         self._enable(-1)
 
     def _enable(self, phase: int) -> None:
-        """Only the next step's button, and only while a manual run goes on."""
+        """Only the next step's button, and only while a run goes on."""
         for index, button in enumerate(self.buttons):
-            button.setEnabled(self._manual and phase == index)
+            button.setEnabled(phase == index)

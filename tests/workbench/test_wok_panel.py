@@ -71,6 +71,7 @@ def test_the_home_routine_marks_its_steps_and_gives_a_verdict(qtbot, panel):
     assert f"contact {last.scalars['contact_temp']:.0f} °C" in text and "heat off for 30 s" in text
     assert ("sear" in text) == (last.scalars["verdict"] == 1.0)
     assert f"the centre fell to {last.scalars['pan_low']:.0f} °C" in text                 # then the food cooks
+    assert f"{last.scalars['energy_food'] / last.scalars['energy_in']:.0%} to the food" in text
     assert f"{last.scalars['water_boiled_g']:.0f} g of water boiled off" in text
 
 

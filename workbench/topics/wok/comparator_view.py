@@ -195,12 +195,15 @@ class ComparatorView(ExperimentView):
                                           + ("not yet" if math.isnan(when[1]) else f"{when[1]:.0f} s"))
             for (temp, label), when in zip(THRESHOLDS, self._crossed.values()))
         stored, lost, absorbed = s["energy_stored"], s["energy_lost"], s["energy_in"]
-        share = f"{stored / absorbed:.0%} stored, {lost / absorbed:.0%} lost" if absorbed > 0 else "nothing absorbed"
+        share = "nothing absorbed"
+        if absorbed > 0:
+            parts = [(stored, "stored"), (lost, "lost"), (s.get("energy_food", 0.0), "to the food"),
+                     (s.get("energy_poured", 0.0), "poured out with the oil")]
+            share = ", ".join(f"{value / absorbed:.0%} {what}" for value, what in parts if value or what == "lost")
         routine = ""
         if "verdict" in s:
             said = ("stew: too cool, the food gives up water", "sear", "burn: above the oil's smoke point")[int(s["verdict"])]
-            routine = (f"<br><b>routine</b> · {' · '.join(self._said)} · food at {s['pan_at_food']:.0f} °C, contact "
-                       f"{s['contact_temp']:.0f} °C: <b>{said}</b>")
+            routine = f"<br><b>routine</b> · {' · '.join(self._said)} · verdict: <b>{said}</b>"
         if "pan_low" in s:
             back = ("not back at the drop temperature" if math.isnan(s["recovered_s"])
                     else f"back at the drop temperature after {s['recovered_s']:.0f} s")

@@ -1,4 +1,5 @@
-"""The fixed command line (DESIGN.md §5): ``list``, ``params``, ``run``, ``replay``; else the GUI.
+"""The fixed command line (DESIGN.md §5): ``list``, ``params``, ``run``, ``replay``, ``sweep``
+(``workbench.cli_sweep``); else the GUI.
 
 Every experiment is addressed as ``TOPIC:EXPERIMENT`` (``run batchnorm:descent``); a topic's id
 alone names its main experiment, and ``main.py list TOPIC`` lists them.
@@ -24,8 +25,10 @@ from workbench.core.headless import EXIT_BAD_ARGS, EXIT_OK, EXIT_WRITE_FAILED, S
 from workbench.core.interrupts import Interrupts
 from workbench.core.output_folder import OutputFolder, OutputFolderError
 from workbench.core.session import SessionError, read_session
+from workbench.cli_sweep import add_parser as add_sweep_parser
+from workbench.cli_sweep import cmd_sweep
 
-SUBCOMMANDS = ("list", "params", "run", "replay")
+SUBCOMMANDS = ("list", "params", "run", "replay", "sweep")
 
 
 class CliError(Exception):
@@ -67,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("session")
     rp.add_argument("--out", required=True)
     rp.add_argument("--quiet", action="store_true")
+    add_sweep_parser(sub)
     return parser
 
 
@@ -267,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_params(args.topic, args.json)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "sweep":
+            return cmd_sweep(args, _experiment)
         return cmd_replay(args)
     except (CliError, ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)

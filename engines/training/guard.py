@@ -33,3 +33,65 @@ class DivergenceGuard:
                 return (f"{name} exploded to {value:.3g} at step {step} "
                         f"(more than {self.explode_factor:.0e} × its early size {self._scale[name]:.3g})")
         return ""
+
+
+class PopulationGuard:
+    """``DivergenceGuard``'s rule for every member of a population at once, on the population's device.
+
+    ``update(step, values)`` takes the step's (members × metrics) tensor and records, without reading
+    it back to the host, the first step at which each member's first failing metric failed;
+    ``newly_diverged()`` reads that back (one small copy: call it every few dozen steps, not every
+    step) and gives each member that diverged since the last call its message, worded as
+    ``DivergenceGuard`` words it.  A member's record freezes at its first failure.
+    """
+
+    def __init__(self, names: tuple[str, ...], members: int, device, explode_factor: float = 1e6, warmup: int = 10):
+        import torch
+
+        self.names, self.explode_factor, self.warmup = names, explode_factor, warmup
+        self._scale = torch.full((members, len(names)), 1e-12, dtype=torch.float64, device=device)
+        self._seen = 0
+        self.step = torch.zeros(members, dtype=torch.int64, device=device)       # 0: fine so far
+        self.metric = torch.zeros(members, dtype=torch.int64, device=device)
+        self.value = torch.zeros(members, dtype=torch.float64, device=device)
+        self.exploded = torch.zeros(members, dtype=torch.bool, device=device)
+        self._reported: set[int] = set()
+
+    def update(self, step: int, values) -> None:
+        import torch
+
+        v = values.detach().to(torch.float64)
+        bad_nonfinite = ~torch.isfinite(v)
+        if self._seen < self.warmup:
+            self._scale = torch.maximum(self._scale, torch.nan_to_num(v.abs(), nan=0.0, posinf=0.0))
+            bad_explode = torch.zeros_like(bad_nonfinite)
+        else:
+            bad_explode = v.abs() > self.explode_factor * self._scale
+        self._seen += 1
+        bad = bad_nonfinite | bad_explode
+        first = torch.argmax(bad.to(torch.int8), dim=1)                           # the first failing metric
+        new = bad.any(dim=1) & (self.step == 0)
+        rows = torch.arange(v.shape[0], device=v.device)
+        self.step = torch.where(new, torch.full_like(self.step, step), self.step)
+        self.metric = torch.where(new, first, self.metric)
+        self.value = torch.where(new, v[rows, first], self.value)
+        self.exploded = torch.where(new, bad_explode[rows, first] & ~bad_nonfinite[rows, first], self.exploded)
+
+    def newly_diverged(self) -> dict[int, tuple[int, str]]:
+        """{member: (step, message)} for members whose divergence was not reported before."""
+        steps, metrics, values, exploded = (t.tolist() for t in (self.step, self.metric, self.value, self.exploded))
+        scale = None
+        out = {}
+        for i, step in enumerate(steps):
+            if step == 0 or i in self._reported:
+                continue
+            self._reported.add(i)
+            name, value = self.names[metrics[i]], values[i]
+            if exploded[i]:
+                scale = self._scale.tolist() if scale is None else scale
+                size = scale[i][metrics[i]]
+                out[i] = (step, f"{name} exploded to {value:.3g} at step {step} "
+                                f"(more than {self.explode_factor:.0e} × its early size {size:.3g})")
+            else:
+                out[i] = (step, f"{name} became {value} at step {step}")
+        return out

@@ -18,7 +18,7 @@ from engines.core.frame import Frame, RunContext
 from engines.core.params import Param, ParameterError
 from engines.core.sweep import Member, MemberResult, SweepPlan, plan_sweep, run_batches, sweep_schema
 from engines.core.torch_runtime import resolve_device
-from engines.training.guard import DivergenceGuard
+from engines.training.guard import PopulationGuard
 from engines.vae_ib.bottleneck import BottleneckPopulation, MemberConfig
 from engines.vae_ib.params import PARAMS
 from engines.vae_ib.training import build_population, evaluate, prepare
@@ -68,24 +68,25 @@ def _train_batch(sweep_plan: SweepPlan, batch: list[Member], ctx: RunContext, de
     messages = [""] * len(batch)
     diverged_at: list[float] = []
     for step, diverged_at in _train(pop, total, ctx, messages):
-        if step % PROGRESS_EVERY == 0:
-            yield step / total
+        yield step / total
     results = evaluate(pop, data, p, total)
     return [MemberResult(div, metrics, text) for (metrics, _), div, text in zip(results, diverged_at, messages)]
 
 
 def _train(pop: BottleneckPopulation, total: int, ctx: RunContext, messages: list[str]):
-    """Step every member ``total`` times; yields (step, diverged_at) where diverged_at[i] is the
-    step at which member i's guard fired (nan while it is fine); ``messages[i]`` says which metric.
-    A diverged member keeps training harmlessly (its NaN stays in its own slice of the stack)."""
+    """Step every member ``total`` times; yields (step, diverged_at) every ``PROGRESS_EVERY`` steps
+    and at the end, where diverged_at[i] is the step at which member i's guard fired (nan while it
+    is fine); ``messages[i]`` says which metric.  The guard runs on the population's device and is
+    read back only when yielding, so a GPU is never made to wait for the host each step (the
+    host then draws the next epoch's batches while the device works).  A diverged member keeps
+    training harmlessly (its NaN stays in its own slice of the stack)."""
     task = "ce" if pop.model == "vib" else "recon"
-    guards = [DivergenceGuard() for _ in range(pop.size)]
+    guard = PopulationGuard(("loss", task, "kl_nats"), pop.size, pop.device)
     diverged_at = [math.nan] * pop.size
     for step in range(1, total + 1):
         ctx.check()
-        for i, (loss, task_value, kl, _) in enumerate(pop.step().tolist()):
-            if math.isnan(diverged_at[i]):
-                message = guards[i].check(step, {"loss": loss, task: task_value, "kl_nats": kl})
-                if message:
-                    diverged_at[i], messages[i] = step, message
-        yield step, diverged_at
+        guard.update(step, pop.step()[:, :3])
+        if step % PROGRESS_EVERY == 0 or step == total:
+            for i, (when, message) in guard.newly_diverged().items():
+                diverged_at[i], messages[i] = float(when), message
+            yield step, diverged_at

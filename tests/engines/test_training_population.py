@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -82,3 +83,30 @@ def test_guard_names_the_first_non_finite_or_exploding_metric():
     assert guard.check(3, {"loss": 250.0, "kl": 1.0}) == ""
     assert guard.check(4, {"loss": 301.0, "kl": 1.0}).startswith("loss exploded to 301 at step 4")
     assert guard.check(5, {"loss": 1.0, "kl": float("nan")}) == "kl became nan at step 5"
+
+
+def test_the_population_guard_says_what_a_guard_per_member_says_and_when():
+    from engines.training.guard import PopulationGuard
+
+    rng = np.random.default_rng(4)
+    steps, members, names = 40, 30, ("loss", "task", "kl")
+    values = np.abs(rng.normal(1.0, 0.3, (steps, members, 3)))
+    for m in range(0, members, 3):                                    # a third of the members go wrong
+        at, metric = rng.integers(1, steps), rng.integers(0, 3)
+        values[at:, m, metric] = rng.choice([np.nan, np.inf, -np.inf, 1e9])
+    values[5, 1, 0] = 1e9                                             # inside the warm-up: only sets the scale
+    guard = PopulationGuard(names, members, torch.device("cpu"), explode_factor=100, warmup=10)
+    singles = [DivergenceGuard(explode_factor=100, warmup=10) for _ in range(members)]
+    expected, seen = {}, {}
+    for step in range(1, steps + 1):
+        guard.update(step, torch.tensor(values[step - 1]))
+        for m, single in enumerate(singles):
+            if m not in expected:
+                said = single.check(step, dict(zip(names, values[step - 1, m])))
+                if said:
+                    expected[m] = (step, said)
+        if step % 7 == 0 or step == steps:
+            found = guard.newly_diverged()
+            assert not set(found) & set(seen)                          # each member reported once
+            seen.update(found)
+    assert seen == expected and len(expected) >= 8

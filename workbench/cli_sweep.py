@@ -21,7 +21,7 @@ from workbench.core.interrupts import Interrupts
 
 
 def add_parser(sub) -> None:
-    from workbench.sweeps.backends import BACKENDS
+    from engines.core.sweep_backends import BACKENDS
 
     s = sub.add_parser("sweep", help="a grid × seeds of headless runs of an experiment, on this machine's cores "
                                      "or a Dask cluster; resumable")
@@ -42,8 +42,10 @@ def add_parser(sub) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace, find_experiment) -> int:
-    from workbench.sweeps.backends import ProcessPool, default_workers, run_dask, run_sequential
+    from engines.core.sweep_backends import ProcessPool, default_workers, run_dask, run_sequential
+    from engines.core.sweep_points import run_point
     from workbench.sweeps.grid import plan_grid
+    from workbench.sweeps.point import run_and_keep
     from workbench.sweeps.results import SweepFolder
 
     topic, experiment = find_experiment(args.topic)
@@ -66,7 +68,8 @@ def cmd_sweep(args: argparse.Namespace, find_experiment) -> int:
     skipped = len(points) - len(todo)
     folder.start()
     by_id = {p.index: p for p in todo}
-    tasks = [(p.index, topic, experiment.id, grid.params_of(p), str(folder.run_dir(p)) if args.keep_runs else None)
+    job = run_and_keep if args.keep_runs else run_point
+    tasks = [(p.index, (topic, experiment.id, grid.params_of(p)) + ((str(folder.run_dir(p)),) if args.keep_runs else ()))
              for p in todo]
     bar = None if args.quiet else StderrProgress(f"sweep {grid.ref} ({backend}, {len(todo)} of {len(points)} runs)")
     counts = {"ok": 0, "diverged": 0, "error": 0}
@@ -83,11 +86,11 @@ def cmd_sweep(args: argparse.Namespace, find_experiment) -> int:
         if bar is not None:
             bar(0.0, force=True)
         if backend == "sequential":
-            run_sequential(tasks, done, stop)
+            run_sequential(job, tasks, done, stop)
         elif backend == "process":
-            ProcessPool(min(workers, max(len(tasks), 1))).run(tasks, done, stop)
+            ProcessPool(min(workers, max(len(tasks), 1)), job).run(tasks, done, stop)
         else:
-            run_dask(tasks, done, stop, args.scheduler, workers)
+            run_dask(job, tasks, done, stop, args.scheduler, workers)
     if bar is not None:
         bar.close()
     _summary(folder)

@@ -54,7 +54,8 @@ class SweepSpec:
     seeds), the run that trains every member and streams the growing ``sweep`` table, and how the
     table is read (``group_param``: a sweep parameter whose comma-separated items are drawn as one
     line each; ``default_metric`` and ``error_of``: the metric shown first and its "1 − x" label),
-    and the title of its page."""
+    the title of its page, and ``in_process``: the sweep computes, so the GUI runs it in a child
+    process (False: it only drives worker processes or a cluster, so a thread of the GUI will do)."""
 
     params: ParamSchema
     run: RunFn
@@ -62,6 +63,7 @@ class SweepSpec:
     default_metric: str | None = None
     error_of: Mapping[str, str] = field(default_factory=dict)
     title: str = "Sweep"
+    in_process: bool = True
 
 
 @dataclass(frozen=True)

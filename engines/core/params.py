@@ -294,10 +294,32 @@ class ParamSchema:
         return {p.name for p in self.params if p.live}
 
 
+_SPACE = re.compile(r"\b(linspace|logspace)\s*\(([^()]*)\)")
+
+
+def expand_spaces(name: str, text: str) -> str:
+    """``linspace(a, b, n)`` and ``logspace(a, b, n)`` (n values from 10^a to 10^b, as numpy's) in a
+    value list, written out: ``"0, logspace(-3, -1, 3)"`` → ``"0, 0.001, 0.01, 0.1"``."""
+    def written(match: re.Match) -> str:
+        parts = [p.strip() for p in match.group(2).split(",")]
+        try:
+            a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
+            if len(parts) != 3 or not 1 <= n <= 10_000:
+                raise ValueError
+        except (ValueError, IndexError):
+            raise ParameterError(name, f"{name}: {match.group(0)!r} is not valid; allowed: {match.group(1)}(start, "
+                                       "stop, count) with a count from 1 to 10000") from None
+        grid = [a + (b - a) * k / (n - 1) for k in range(n)] if n > 1 else [a]
+        values = [10.0 ** v for v in grid] if match.group(1) == "logspace" else grid
+        return ", ".join(f"{v:.12g}" for v in values)
+
+    return _SPACE.sub(written, str(text))
+
+
 def parse_list(name: str, text: str, param: Param) -> list:
     """The comma-separated items of ``text``, each validated by ``param``; errors name ``name``
-    (a sweep's value list: ``sweep_values = "0.1, 0.5, 1"``)."""
-    items = [t.strip() for t in str(text).split(",") if t.strip()]
+    (a sweep's value list: ``sweep_values = "0.1, 0.5, 1"``, or ``"logspace(-4, 0, 5)"``)."""
+    items = [t.strip() for t in expand_spaces(name, text).split(",") if t.strip()]
     if not items:
         raise ParameterError(name, f"{name}: give at least one value (comma-separated)")
     out = []

@@ -53,8 +53,10 @@ class SweepPlan:
     groups: list[Any] = field(default_factory=list)
 
     def params_of(self, member: Member) -> dict[str, Any]:
-        """The base values with this member's value and seed."""
-        return {**self.base, self.name: member.value, "seed": member.seed}
+        """The base values with this member's value and seed (an experiment without randomness has
+        no seed parameter: its sweeps run one seed, 0, which sets nothing)."""
+        seed = {"seed": member.seed} if "seed" in self.base else {}
+        return {**self.base, self.name: member.value, **seed}
 
 
 @dataclass
@@ -75,7 +77,8 @@ def plan_sweep(params: dict[str, Any], base_schema: ParamSchema, schema: ParamSc
     sweep = schema.validate({k: v for k, v in params.items() if k in schema})
     name = sweep["sweep_param"]
     values = list(dict.fromkeys(parse_list("sweep_values", sweep["sweep_values"], base_schema[name])))
-    seeds = list(dict.fromkeys(parse_list("sweep_seeds", sweep["sweep_seeds"], base_schema["seed"])))
+    seeds = (list(dict.fromkeys(parse_list("sweep_seeds", sweep["sweep_seeds"], base_schema["seed"])))
+             if "seed" in base_schema else [0])
     groups = list(dict.fromkeys(parse_list(group_param, sweep[group_param], group))) if group_param else []
     for value in values:
         _check_member_relations(base_schema, base, name, value)

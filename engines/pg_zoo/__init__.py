@@ -9,6 +9,7 @@ gradient, zeroth-order estimates on the accuracy and on a smooth surrogate, and 
 ``blackbox`` (Z5: gradient descent, ZO steps and ES on a black box, by function evaluations).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
+from engines.core.generic_sweep import generic_sweep
 from engines.pg_zoo.blackbox import (BLACKBOX_LABELS, BLACKBOX_METHODS, BLACKBOX_PARAMS, relevant_blackbox,
                                      run_blackbox)
 from engines.pg_zoo.bandit import BANDIT_BASELINES, BANDIT_PARAMS, MAX_ACTIONS, run_bandit
@@ -71,6 +72,10 @@ BLACKBOX_OUTPUTS = tuple(
 EXPERIMENTS = (
     Experiment("estimator", "Estimator lab", ESTIMATOR_PARAMS, run_estimator, outputs=ESTIMATOR_OUTPUTS,
                relevant=relevant_estimator,
+               sweep=generic_sweep("pg_zoo", "estimator", ESTIMATOR_PARAMS,
+                                   [o.name for o in ESTIMATOR_OUTPUTS if isinstance(o, Series)],
+                                   ("eps", "dim", "samples", "condition"), "logspace(-4, 0, 9)",
+                                   default_metric="second_moment", title="ε sweep"),
                summary="zeroth-order gradient estimates: bias, second moment and alignment against "
                        "the exact values, and what baselines, ε and antithetic pairs do",
                presets=(Preset("no baseline in 100 dimensions", {"objective": "linear", "baseline": "none"},

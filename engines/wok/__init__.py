@@ -6,6 +6,7 @@ the power), ``hotspots`` (panel 4: every material under one small flame, side by
 tests check the solver against.
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
+from engines.core.generic_sweep import generic_sweep
 from engines.wok.comparator import THRESHOLD_COLUMNS, run_comparator, run_routine
 from engines.wok.hotspots import HOTSPOT_LABELS, HOTSPOT_MATERIALS, HOTSPOT_PARAMS, run_hotspots
 from engines.wok.params import ROUTINE_PARAMS, WOK_PARAMS, relevant_pan
@@ -62,6 +63,12 @@ HOTSPOT_OUTPUTS = (
 EXPERIMENTS = (
     Experiment("comparator", "Material and source", WOK_PARAMS, run_comparator, outputs=COMPARATOR_OUTPUTS,
                speeds=SPEEDS, speed=30.0, relevant=relevant_pan(WOK_PARAMS.names()),
+               sweep=generic_sweep("wok", "comparator", WOK_PARAMS,
+                                   ("max_temp", "center_temp", "mean_temp", "rim_temp", "energy_in", "energy_stored",
+                                    "energy_lost"),
+                                   ("power", "thickness", "source_radius", "h_conv", "efficiency", "diameter"),
+                                   "500, 1000, 2000, 3000, 5000", seeds="0", default_metric="max_temp",
+                                   title="Power sweep"),
                summary="a pan of any material on any heat source: how fast it heats, where the heat goes and "
                        "which thresholds it crosses",
                presets=(Preset("stainless on a small flame", {"material": "stainless_304", "thickness": 1.0,

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from workbench.sweeps.backends import ProcessPool, run_dask, run_sequential
-from workbench.sweeps.point import run_point
+from engines.core.sweep_backends import ProcessPool, run_dask, run_sequential
+from engines.core.sweep_points import run_point
 
 POINTS = [  # numpy (pg_zoo's estimator) and torch (the regulariser race), two seeds each
     ("pg_zoo", "estimator", {"dim": 10, "estimates": 200, "eps": eps, "seed": seed})
@@ -20,12 +20,12 @@ SLOW = ("wok", "comparator", {"duration": 3000.0, "cells": 1500, "dt": 0.05, "re
 
 
 def tasks(points=POINTS):
-    return [(i, topic, experiment, params, None) for i, (topic, experiment, params) in enumerate(points)]
+    return [(i, point) for i, point in enumerate(points)]
 
 
 def collect(run, *args):
     results = {}
-    run(tasks(), lambda task_id, result: results.__setitem__(task_id, result), lambda: False, *args)
+    run(run_point, tasks(), lambda task_id, result: results.__setitem__(task_id, result), lambda: False, *args)
     return results
 
 
@@ -35,7 +35,8 @@ def sequential():
 
 
 def scalars(results):
-    return {i: (r["status"], r["scalars"]) for i, r in results.items()}
+    """Everything a run computed, less its wall time (the race reports ``seconds``)."""
+    return {i: (r["status"], {k: v for k, v in r["scalars"].items() if k != "seconds"}) for i, r in results.items()}
 
 
 def test_points_finish_with_their_final_scalars(sequential):
@@ -47,7 +48,7 @@ def test_points_finish_with_their_final_scalars(sequential):
 
 
 def test_the_process_pool_gives_the_sequential_numbers(sequential):
-    assert scalars(collect(lambda *a: ProcessPool(2).run(*a))) == scalars(sequential)
+    assert scalars(collect(lambda job, *a: ProcessPool(2, job).run(*a))) == scalars(sequential)
 
 
 def test_a_dask_local_cluster_gives_the_sequential_numbers(sequential):
@@ -67,7 +68,7 @@ def _kill_the_slow_point_worker(find_pid, seen):
 
 
 def test_a_killed_pool_worker_loses_only_its_point_which_runs_again():
-    pool = ProcessPool(2)
+    pool = ProcessPool(2, run_point)
     points = [SLOW] + POINTS[:2]
     killed, results = [], {}
 
@@ -102,7 +103,7 @@ def test_a_killed_dask_worker_loses_only_its_point_and_the_sweep_finishes():
             killed, results = [], {}
             killer = threading.Thread(target=_kill_the_slow_point_worker, args=(find_pid, killed))
             killer.start()
-            run_dask(tasks([SLOW] + POINTS[:2]), lambda i, r: results.__setitem__(i, r), lambda: False,
+            run_dask(run_point, tasks([SLOW] + POINTS[:2]), lambda i, r: results.__setitem__(i, r), lambda: False,
                      cluster.scheduler_address, 2)
             killer.join()
         assert killed and sorted(results) == [0, 1, 2]

@@ -44,7 +44,7 @@ class SweepView(ExperimentHost):
     status, a summary plot, the raw table and its CSV export (the host does the running)."""
 
     def __init__(self, topic: str, experiment: Experiment, base_params: Callable[[], dict], parent=None,
-                 process: bool = True):
+                 process: bool | None = None):
         if experiment.sweep is None:
             raise ValueError(f"{topic}:{experiment.id} declares no sweep")
         self.swept, self.spec = experiment, experiment.sweep
@@ -57,8 +57,9 @@ class SweepView(ExperimentHost):
         self._tap_lock = threading.Lock()
         self._tap: tuple[int, np.ndarray, tuple[str, ...]] | None = None
         sweep = Experiment(experiment.id, f"{experiment.title}: sweep", self.spec.params, self.spec.run,
-                           in_process=True, summary="every value of one parameter with every seed")
-        # Sweeps train in a child process (``process``): in a thread they would share the GUI's GIL.
+                           in_process=self.spec.in_process, summary="every value of one parameter with every seed")
+        # Sweeps that train do it in a child process: in a thread they would share the GUI's GIL.  A
+        # sweep that only drives worker processes or a cluster runs in a thread (SweepSpec.in_process).
         help_text = (f"<b>Sweep.</b> Every value of the swept parameter, with every seed, trained with the values "
                      f"of the “{experiment.title}” page (fixed when the sweep starts).")
         super().__init__(topic, sweep, parent, process=process, base_params=base_params, tap=self._tap_frame,

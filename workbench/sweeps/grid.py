@@ -4,8 +4,8 @@
 parameters fixed by ``--set``, and ``--seeds N`` seeds counted up from the ``seed`` value.  Every
 value is validated by its own parameter and every point by the schema's relations *before* any run
 starts, so a bad grid fails at once with a message naming the parameter and its range and nothing
-is written (exit 2).  A multi-choice parameter (a comma list itself) takes its grid values separated
-by ``;`` instead.
+is written (exit 2).  ``linspace(a, b, n)`` and ``logspace(a, b, n)`` write a range out.  A
+multi-choice parameter (a comma list itself) takes its grid values separated by ``;`` instead.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from engines.core.experiment import Experiment
-from engines.core.params import ParameterError
+from engines.core.params import ParameterError, expand_spaces
 
 MAX_POINTS = 100_000
 
@@ -68,8 +68,9 @@ class SweepGrid:
 
 
 def split_values(param, text: str) -> list[str]:
-    separator = ";" if param.kind == "multi" else ","
-    return [t.strip() for t in str(text).split(separator) if t.strip()]
+    if param.kind == "multi":
+        return [t.strip() for t in str(text).split(";") if t.strip()]
+    return [t.strip() for t in expand_spaces(param.name, text).split(",") if t.strip()]
 
 
 def plan_grid(topic: str, experiment: Experiment, grids: Sequence[str], fixed: dict[str, Any],

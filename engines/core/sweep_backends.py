@@ -2,6 +2,8 @@
 process per core) or ``dask`` (a ``distributed`` cluster: ``--scheduler ADDRESS``, or a LocalCluster
 started here when the address is ``local``).  Every back-end calls the same ``run_point`` with the
 same plain arguments and one thread per point, so the same seeds give the same numbers on each.
+A task is ``(id, args)``; ``job(*args)`` runs it (a module-level function, so that it pickles by
+name: ``engines.core.sweep_points.run_point`` or the command line's ``run_and_keep``).
 
 A worker that dies (killed, out of memory) loses only the point it was running: the process pool
 knows which one (each worker runs one point at a time and the pool watches its process), starts a
@@ -16,10 +18,9 @@ import os
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable
 
-from workbench.sweeps.point import run_point
-
 BACKENDS = ("auto", "sequential", "process", "dask")
-Task = tuple[int, str, str, dict[str, Any], str | None]   # id, topic, experiment, params, keep_dir
+Task = tuple[int, tuple]   # id, the job's arguments
+Job = Callable[..., dict[str, Any]]
 Done = Callable[[int, dict[str, Any]], None]
 RETRIES = 1
 
@@ -34,14 +35,14 @@ def died(code: int | None, twice: bool) -> dict[str, Any]:
             "seconds": 0.0, "scalars": {}}
 
 
-def run_sequential(tasks: Iterable[Task], done: Done, stop: Callable[[], bool]) -> None:
-    for task_id, topic, experiment, params, keep in tasks:
+def run_sequential(job: Job, tasks: Iterable[Task], done: Done, stop: Callable[[], bool]) -> None:
+    for task_id, args in tasks:
         if stop():
             return
-        done(task_id, run_point(topic, experiment, params, keep))
+        done(task_id, job(*args))
 
 
-def _worker_main(conn) -> None:
+def _worker_main(conn, job: Job) -> None:
     """A pool worker: run the points sent to it, one at a time, until it is sent None."""
     while True:
         try:
@@ -50,22 +51,23 @@ def _worker_main(conn) -> None:
             return
         if task is None:
             return
-        task_id, topic, experiment, params, keep = task
-        conn.send((task_id, run_point(topic, experiment, params, keep)))
+        task_id, args = task
+        conn.send((task_id, job(*args)))
 
 
 class ProcessPool:
     """``workers`` spawned processes, each fed one point at a time over its own pipe."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, job: Job):
         self.context = mp.get_context("spawn")  # a fresh interpreter: no inherited torch or OpenMP state
+        self.job = job
         self.workers: list[list] = []             # [process, connection, running task or None]
         for _ in range(max(1, workers)):
             self.workers.append(self._start())
 
     def _start(self) -> list:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child,), daemon=True)
+        process = self.context.Process(target=_worker_main, args=(child, self.job), daemon=True)
         process.start()
         child.close()
         return [process, parent, None]
@@ -108,7 +110,11 @@ class ProcessPool:
             self.close()
 
     def close(self) -> None:
-        for process, conn, _ in self.workers:
+        """Idle workers are told to go; a busy one (a stopped sweep) is terminated at once."""
+        for process, conn, task in self.workers:
+            if task is not None:
+                process.terminate()
+                continue
             try:
                 conn.send(None)
             except (OSError, ValueError):
@@ -121,7 +127,8 @@ class ProcessPool:
             conn.close()
 
 
-def run_dask(tasks: Iterable[Task], done: Done, stop: Callable[[], bool], scheduler: str, workers: int) -> None:
+def run_dask(job: Job, tasks: Iterable[Task], done: Done, stop: Callable[[], bool], scheduler: str,
+             workers: int) -> None:
     """Submit every point to a Dask cluster and collect them as they finish."""
     import dask
     from distributed import Client, LocalCluster, as_completed
@@ -131,10 +138,10 @@ def run_dask(tasks: Iterable[Task], done: Done, stop: Callable[[], bool], schedu
         cluster = (LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                 silence_logs=40) if scheduler == "local" else None)
         try:
-            with Client(cluster if cluster is not None else scheduler, set_as_default=False) as client:
-                futures = {client.submit(run_point, topic, experiment, params, keep, pure=False,
+            with Client(cluster if cluster is not None else scheduler) as client:
+                futures = {client.submit(job, *args, pure=False,
                                          key=f"sweep-point-{task_id}-{os.getpid()}-{id(client)}"): task_id
-                           for task_id, topic, experiment, params, keep in tasks}
+                           for task_id, args in tasks}
                 for future in as_completed(futures):
                     task_id = futures[future]
                     try:

@@ -7,7 +7,7 @@ import sys
 BENCHMARKS = ("bench.bench_startup", "bench.bench_rope_solver", "bench.bench_gui_solves", "bench.bench_rope_dynamics",
               "bench.bench_rope_dynamics_gui", "bench.bench_vae_ib", "bench.bench_batchnorm",
               "bench.bench_batchnorm_gui", "bench.bench_regularization_race", "bench.bench_pg_zoo",
-              "bench.bench_multitask", "bench.bench_wok", "bench.bench_wok_gui")
+              "bench.bench_multitask", "bench.bench_wok", "bench.bench_wok_gui", "bench.bench_sweep")
 
 
 def main(argv=None) -> int:

@@ -85,7 +85,9 @@ def cmd_sweep(args: argparse.Namespace, find_experiment) -> int:
         stop = lambda: interrupts.signum is not None  # noqa: E731
         if bar is not None:
             bar(0.0, force=True)
-        if backend == "sequential":
+        if not tasks:
+            pass
+        elif backend == "sequential":
             run_sequential(job, tasks, done, stop)
         elif backend == "process":
             ProcessPool(min(workers, max(len(tasks), 1)), job).run(tasks, done, stop)

@@ -25,6 +25,7 @@ from engines.core.sweep_backends import ProcessPool, default_workers, run_dask
 from engines.core.sweep_points import run_point
 
 PAGE_BACKENDS = ("process", "dask")
+PAGE_WORKERS = 8  # the page's default at most: each worker process holds a few hundred MB
 POLL_S = 0.1
 
 
@@ -33,8 +34,8 @@ def sweep_params(sweepable: Sequence[str], values: str, seeds: str) -> ParamSche
         sweepable, values, seeds,
         Param("backend", "process", kind="choice", choices=PAGE_BACKENDS,
               help="process: a pool of worker processes here; dask: the cluster at scheduler"),
-        Param("workers", default_workers(), kind="int", lo=1, hi=1024,
-              help="worker processes (process; dask with scheduler = local)"),
+        Param("workers", min(default_workers(), PAGE_WORKERS), kind="int", lo=1, hi=1024,
+              help="worker processes (process; dask with scheduler = local); each holds its own torch"),
         Param("scheduler", "local", kind="str",
               help="dask: a scheduler address (tcp://host:8786), or local for a cluster started here"))
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
+import uuid
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable
 
@@ -43,7 +45,9 @@ def run_sequential(job: Job, tasks: Iterable[Task], done: Done, stop: Callable[[
 
 
 def _worker_main(conn, job: Job) -> None:
-    """A pool worker: run the points sent to it, one at a time, until it is sent None."""
+    """A pool worker: run the points sent to it, one at a time, until it is sent None.  Ctrl-C is
+    the parent's to handle (it stops the pool); the worker ignores it rather than dying noisily."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             task = conn.recv()
@@ -139,8 +143,9 @@ def run_dask(job: Job, tasks: Iterable[Task], done: Done, stop: Callable[[], boo
                                 silence_logs=40) if scheduler == "local" else None)
         try:
             with Client(cluster if cluster is not None else scheduler) as client:
+                batch = uuid.uuid4().hex[:12]  # keys unique on a shared scheduler
                 futures = {client.submit(job, *args, pure=False,
-                                         key=f"sweep-point-{task_id}-{os.getpid()}-{id(client)}"): task_id
+                                         key=f"sweep-point-{task_id}-{batch}"): task_id
                            for task_id, args in tasks}
                 for future in as_completed(futures):
                     task_id = futures[future]

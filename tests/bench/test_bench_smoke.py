@@ -28,3 +28,5 @@ def test_benchmarks_still_run_and_print_their_ratios():
     wok = result.stdout.split("bench_wok")[1]
     assert "goal ≥ 50×" in wok and "dense Jacobian" in wok and "sparse Jacobian" in wok
     assert "goal ≥ 30 fps at ≥ 10× real time" in result.stdout.split("bench_wok_gui")[1]
+    sweep = result.stdout.split("bench_sweep")[1]
+    assert "goal ≥ 1.8" in sweep and "same numbers: yes" in sweep and "Dask's overhead per task" in sweep

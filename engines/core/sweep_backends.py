@@ -76,42 +76,50 @@ class ProcessPool:
         child.close()
         return [process, parent, None]
 
-    def run(self, tasks: Iterable[Task], done: Done, stop: Callable[[], bool]) -> None:
-        queue, attempts = list(tasks)[::-1], {}
+    def run(self, tasks: Iterable[Task], done: Done, stop: Callable[[], bool], keep_open: bool = False) -> None:
+        """Run the tasks; the pool closes afterwards unless ``keep_open`` (and always on an error or a
+        stop)."""
+        finished = False
         try:
-            while queue or any(w[2] is not None for w in self.workers):
-                if stop():                              # the points in flight are lost: a resume reruns them
-                    return
-                for worker in self.workers:
-                    if worker[2] is None and queue:
-                        worker[2] = queue.pop()
-                        worker[1].send(worker[2])
-                busy = [w for w in self.workers if w[2] is not None]
-                ready = wait([w[1] for w in busy] + [w[0].sentinel for w in busy], timeout=0.5)
-                for index, worker in enumerate(self.workers):
-                    if worker[2] is None:
-                        continue
-                    if worker[1] in ready:
-                        try:
-                            task_id, result = worker[1].recv()
-                        except (EOFError, OSError):
-                            pass                      # it died while answering: handled below
-                        else:
-                            worker[2] = None
-                            done(task_id, result)
-                            continue
-                    if worker[0].sentinel in ready or not worker[0].is_alive():
-                        task = worker[2]
-                        worker[0].join(timeout=1.0)
-                        attempts[task[0]] = attempts.get(task[0], 0) + 1
-                        if attempts[task[0]] > RETRIES:
-                            done(task[0], died(worker[0].exitcode, twice=True))
-                        else:
-                            queue.append(task)
-                        worker[1].close()
-                        self.workers[index] = self._start()
+            self._run(tasks, done, stop)
+            finished = not stop()
         finally:
-            self.close()
+            if not (keep_open and finished):
+                self.close()
+
+    def _run(self, tasks: Iterable[Task], done: Done, stop: Callable[[], bool]) -> None:
+        queue, attempts = list(tasks)[::-1], {}
+        while queue or any(w[2] is not None for w in self.workers):
+            if stop():                              # the points in flight are lost: a resume reruns them
+                return
+            for worker in self.workers:
+                if worker[2] is None and queue:
+                    worker[2] = queue.pop()
+                    worker[1].send(worker[2])
+            busy = [w for w in self.workers if w[2] is not None]
+            ready = wait([w[1] for w in busy] + [w[0].sentinel for w in busy], timeout=0.5)
+            for index, worker in enumerate(self.workers):
+                if worker[2] is None:
+                    continue
+                if worker[1] in ready:
+                    try:
+                        task_id, result = worker[1].recv()
+                    except (EOFError, OSError):
+                        pass                      # it died while answering: handled below
+                    else:
+                        worker[2] = None
+                        done(task_id, result)
+                        continue
+                if worker[0].sentinel in ready or not worker[0].is_alive():
+                    task = worker[2]
+                    worker[0].join(timeout=1.0)
+                    attempts[task[0]] = attempts.get(task[0], 0) + 1
+                    if attempts[task[0]] > RETRIES:
+                        done(task[0], died(worker[0].exitcode, twice=True))
+                    else:
+                        queue.append(task)
+                    worker[1].close()
+                    self.workers[index] = self._start()
 
     def close(self) -> None:
         """Idle workers are told to go; a busy one (a stopped sweep) is terminated at once."""

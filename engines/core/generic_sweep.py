@@ -91,12 +91,13 @@ def _run(topic: str, experiment_id: str, base_schema: ParamSchema, schema: Param
             member = plan.members[index]
             scalars = result["scalars"]
             diverged = float(result.get("step", 0)) if result["status"] == "diverged" else math.nan
-            rows.append([float(member.value), float(member.seed), diverged,
+            rows.append([index, float(member.value), float(member.seed), diverged,
                          *(scalars.get(m, math.nan) if result["status"] == "ok" else math.nan for m in metrics)])
+            rows.sort()                                               # the plan's order, whatever finished first
             if result["status"] != "ok":
                 notes.append(f"{plan.name} = {member.value:g}, seed {member.seed}: {result['status']}: {result['message']}")
             text = f"{len(rows)}/{len(tasks)} runs done on {where}" + ("; " + "; ".join(notes[-2:]) if notes else "")
-            yield Frame(len(rows), len(rows) / len(tasks), arrays={"sweep": np.array(rows, dtype=np.float64)},
+            yield Frame(len(rows), len(rows) / len(tasks), arrays={"sweep": np.array(rows, dtype=np.float64)[:, 1:]},
                         columns={"sweep": (*KEY_COLUMNS, *metrics)}, message=text)
     except RunStopped:
         stop.set()

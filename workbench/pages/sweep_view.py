@@ -60,7 +60,7 @@ class SweepView(ExperimentHost):
                            in_process=self.spec.in_process, summary="every value of one parameter with every seed")
         # Sweeps that train do it in a child process: in a thread they would share the GUI's GIL.  A
         # sweep that only drives worker processes or a cluster runs in a thread (SweepSpec.in_process).
-        help_text = (f"<b>Sweep.</b> Every value of the swept parameter, with every seed, trained with the values "
+        help_text = (f"<b>Sweep.</b> Every value of the swept parameter, with every seed, run with the values "
                      f"of the “{experiment.title}” page (fixed when the sweep starts).")
         super().__init__(topic, sweep, parent, process=process, base_params=base_params, tap=self._tap_frame,
                          help_text=help_text)

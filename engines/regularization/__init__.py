@@ -7,6 +7,7 @@ under gradient descent with no penalty, L2, the log penalty and the L1-direction
 (W4: SGD + L2, Adam + L2 and AdamW on a vector of very different coordinates).
 """
 from engines.core.experiment import Experiment, Preset, Series, Table
+from engines.core.generic_sweep import generic_sweep
 from engines.regularization.conservation import CONSERVATION_PARAMS, run_conservation
 from engines.regularization.decay import DECAY_PARAMS, METHODS, run_decay
 from engines.regularization.explorer import EXPLORER_PARAMS, run_explorer
@@ -69,6 +70,10 @@ RACE_OUTPUTS = (
 EXPERIMENTS = (
     Experiment("race", "Regulariser race", RACE_PARAMS, run_race, outputs=RACE_OUTPUTS, relevant=relevant_race,
                in_process=True,
+               sweep=generic_sweep("regularization", "race", RACE_PARAMS,
+                                   [f"{key}_{m}" for key in ("test_acc", "test_loss", "train_acc") for m in METHOD_RULES],
+                                   ("lam", "wd", "lr", "train_size", "noise", "width"), "0, 1e-4, 1e-3, 1e-2, 1e-1",
+                                   seeds="0, 1, 2", default_metric="test_acc_l2_adam", title="λ sweep"),
                summary="no penalty, L2 with SGD and Adam, AdamW, WEISSI and L2 with re-balancing, trained "
                        "side by side from one initial state on the same batches",
                presets=(Preset("overfit 100 noisy moons", {"dataset": "moons", "train_size": 100, "noise": 0.3},

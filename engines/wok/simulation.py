@@ -100,7 +100,7 @@ class Simulation:
             while steps > 0:
                 now = min(steps, chunk)
                 self._advance(now, dt)
-                self.t += now * dt
+                self.t = round(self.t + now * dt, 9)  # no drift from adding a dt such as 0.05 many times
                 steps -= now
                 if check is not None and steps:
                     check()

@@ -37,7 +37,8 @@ SWEEPS = {"vae_ib": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "backend": "
           "batchnorm": {"sweep_values": "0.1, 2", "sweep_seeds": "0", "sweep_variants": "none, bn"},
           "pg_zoo": {"sweep_values": "logspace(-3, 0, 7)", "sweep_seeds": "0, 1, 2"},
           "wok": {"sweep_values": "500, 1000, 2000, 3000", "sweep_seeds": "0"},
-          "regularization": {"sweep_values": "0, 1e-4, 1e-3, 1e-2, 1e-1", "sweep_seeds": "0, 1"}}
+          "regularization": {"sweep_values": "0, 1e-4, 1e-3, 1e-2, 1e-1", "sweep_seeds": "0, 1"},
+          "rope": {"sweep_values": "linspace(1, 20, 20)", "sweep_seeds": "0"}}
 
 
 def wait_until(app, done, limit: float = 300.0) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engines.core.experiment import Experiment, Preset, Series, Table
+from engines.core.generic_sweep import generic_sweep
 from engines.rope import run_chain, run_steady
 from engines.rope.params import DYNAMICS_PARAMS, STEADY_PARAMS, relevant, relevant_dynamics
 
@@ -59,6 +60,10 @@ DYNAMICS_OUTPUTS = (
 
 EXPERIMENTS = (
     Experiment("steady", "Steady shapes", STEADY_PARAMS, run_steady, mode="instant", outputs=STEADY_OUTPUTS,
+               sweep=generic_sweep("rope", "steady", STEADY_PARAMS,
+                                   ("max_radius", "free_end_radius", "end_tension", "end_angle_deg", "depth", "lambda"),
+                                   ("omega", "length", "span", "gravity", "density", "top_radius"),
+                                   "linspace(1, 20, 20)", seeds="0", default_metric="max_radius", title="ω sweep"),
                summary="the hanging rope, the troposkein, the jump rope and the essay's own code, "
                        "solved as boundary-value problems", relevant=relevant,
                presets=(Preset("hanging at λ = 2", {"omega": 4.42945},

@@ -13,7 +13,8 @@ SWEEPS = {"vae_ib": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "backend": "
           "batchnorm": {"sweep_values": "0.1, 2", "sweep_seeds": "0", "sweep_variants": "none, bn"},
           "pg_zoo": {"sweep_values": "0.01, 0.1", "sweep_seeds": "0", "workers": 2},
           "wok": {"sweep_values": "1000, 2000", "sweep_seeds": "0", "workers": 2},
-          "regularization": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "workers": 2}}
+          "regularization": {"sweep_values": "0, 1e-2", "sweep_seeds": "0", "workers": 2},
+          "rope": {"sweep_values": "2, 6", "sweep_seeds": "0", "workers": 2}}
 RUN_TIMEOUT_MS = 120_000
 SETTLE_MS = 400  # legends re-place themselves at most every 250 ms
 

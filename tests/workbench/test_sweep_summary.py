@@ -91,3 +91,13 @@ def test_grouped_summary_has_a_line_per_group_and_counts_divergences_below_the_d
     assert list(x) == [1.0] and texts == ["1/2"] and y[0] < 0.5  # on a row below every measured value
     assert s.group_diverged["bn"][2] == []
     assert diverged_text(s.diverged_members, "lr") == "diverged: none, lr = 1 (seed 0, step 5)"
+
+
+def test_a_run_that_failed_without_diverging_has_no_point_and_no_part_in_the_mean():
+    """A generic sweep's error row: metrics NaN, diverged_step NaN (a NaN point would crash the paint)."""
+    columns = ("value", "seed", "diverged_step", "m")
+    table = np.array([[2.0, 0.0, math.nan, math.nan], [6.0, 0.0, math.nan, 0.9], [6.0, 1.0, math.nan, 0.7]])
+    summary = summarize(table, columns, "m", AxisPlan())
+    x, y = summary.seeds[0.0]
+    assert list(x) == [6.0] and list(y) == [0.9]
+    np.testing.assert_allclose(summary.mean[1], [0.8])

@@ -129,7 +129,7 @@ def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: Ax
     summary = SweepSummary()
     if group is None:
         for s in np.unique(seed[ok]):
-            rows = ok & (seed == s)
+            rows = ok & (seed == s) & np.isfinite(y)    # a run that failed has no point (NaN would crash the paint)
             summary.seeds[float(s)] = (x[rows], y[rows])
         summary.mean = _means(value, y, ok, axis)
     else:
@@ -139,7 +139,8 @@ def summarize(table: np.ndarray, columns: tuple[str, ...], metric: str, axis: Ax
         for i, g in enumerate(np.unique(group)):
             name = _group_name(g, group_names)
             rows = ok & (group == g)
-            summary.groups[name] = (x[rows], y[rows])
+            drawn = rows & np.isfinite(y)
+            summary.groups[name] = (x[drawn], y[drawn])
             summary.group_means[name] = _means(value, y, rows, axis)
             summary.group_diverged[name] = _diverged_row(value, group == g, ok, axis, low - span * (0.08 + 0.05 * i))
     bad = ~ok

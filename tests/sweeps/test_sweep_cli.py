@@ -67,3 +67,37 @@ def test_a_folder_of_another_sweep_or_of_other_files_is_refused(tmp_path):
     (mine / "notes.txt").write_text("keep me")
     refused = cli(*SWEEP, "--out", mine)
     assert refused.returncode == 2 and "not a sweep's" in refused.stderr and (mine / "notes.txt").exists()
+
+
+def test_ctrl_c_keeps_the_finished_rows_and_the_same_command_finishes_the_sweep(tmp_path):
+    """SIGINT to the sweep (as Ctrl-C sends it to the whole process group): exit 130 at once, the table
+    holds the runs that finished, and the same command runs only the rest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.cli.test_cli import ROOT
+
+    out = tmp_path / "s"
+    args = ["sweep", "wok", "--grid", "power=500,1000,1500,2000,2500,3000", "--set", "duration=1200",
+            "--set", "cells=800", "--set", "dt=0.05", "--set", "record_every=600", "--backend", "process",
+            "--workers", "2", "--quiet", "--out", str(out)]
+    process = subprocess.Popen([sys.executable, "main.py", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    table = out / "results.csv"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not table.exists() or len(read_csv(table)) < 1):
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and time.monotonic() - started < 10, err.decode()
+    done = read_csv(table)
+    assert 1 <= len(done) < 6 and all(r["status"] == "ok" for r in done)
+    assert "run the same command again" in err.decode()
+    again = cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(done)} already in results.csv" in again.stderr
+    assert sorted(int(r["run"]) for r in read_csv(table)) == list(range(6))

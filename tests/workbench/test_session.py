@@ -39,7 +39,7 @@ def test_round_trip_keeps_parameters_and_records_versions(tmp_path):
     ({"schema_version": 2, "topics": {"rope": {"experiments": {"spin": {"params": {}}}}}}, "no experiment 'spin'"),
     ({"schema_version": 2, "topics": {"rope": {"active": "dynamics", "experiments": {"steady": {"params": {}}}}}},
      "active experiment 'dynamics'"),
-    ({"schema_version": 2, "topics": {"rope": {"experiments": {"steady": {"params": {}, "sweep": {}}}}}},
+    ({"schema_version": 2, "topics": {"rope": {"experiments": {"dynamics": {"params": {}, "sweep": {}}}}}},
      "has no sweep"),
     ({"schema_version": 2, "topics": {"batchnorm": {"experiments": {"descent": {"params": {"eta_over_L": 9}}}}}},
      "batchnorm:descent: eta_over_L"),

@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 from .gl_shading import floor_color, headlight_program, label_color, rgba_colors
-from .gl_view import context_safe_view, embed
+from .gl_view import view_in
 from .tube_mesh import tube_mesh
 
 _CURVE_COLOR = (0.12, 0.47, 0.71, 1.0)
@@ -37,13 +37,7 @@ class CurveView3D(QtWidgets.QWidget):
                  line_width: float = 4.0):
         super().__init__(parent)
         self._line_width = float(line_width)
-        self._view = context_safe_view()
-        self._background = pg.mkColor(background)
-        self._view.setBackgroundColor(self._background)
-        self._view.contextRecreated.connect(self._build_items)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(embed(self._view, self))
+        self._view, self._background = view_in(self, background, self._build_items)
         self._xyz = np.zeros((0, 3))
         self._colors: Any = _CURVE_COLOR
         self._marker_xyz = np.zeros((0, 3))

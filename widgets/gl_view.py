@@ -141,3 +141,18 @@ def _view_class():
 
     _VIEW_CLASS = ContextSafeGLView
     return _VIEW_CLASS
+
+
+def view_in(widget: QtWidgets.QWidget, background, rebuild):
+    """A context-safe GL view filling ``widget`` on ``background``, calling ``rebuild`` when Qt recreates
+    its context: the set-up every 3-D widget here shares.  Returns (view, the background as a QColor)."""
+    import pyqtgraph as pg
+
+    view = context_safe_view()
+    color = pg.mkColor(background)
+    view.setBackgroundColor(color)
+    view.contextRecreated.connect(rebuild)
+    layout = QtWidgets.QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(embed(view, widget))
+    return view, color

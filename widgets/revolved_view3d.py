@@ -21,7 +21,7 @@ import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
 from .gl_shading import floor_color, headlight_program, label_color, rgba_colors
-from .gl_view import context_safe_view, embed
+from .gl_view import view_in
 
 MAX_MERIDIAN_POINTS = 160
 ANGLES = 72  # around the full turn; a cut-away view draws its share of them
@@ -81,13 +81,7 @@ class RevolvedSurfaceView3D(QtWidgets.QWidget):
             raise ValueError(f"cutaway must be in [0, 1), got {cutaway}")
         self._cmap = pg.colormap.get(colormap)
         self._cutaway = float(cutaway)
-        self._view = context_safe_view()
-        self._background = pg.mkColor(background)
-        self._view.setBackgroundColor(self._background)
-        self._view.contextRecreated.connect(self._build_items)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(embed(self._view, self))
+        self._view, self._background = view_in(self, background, self._build_items)
         self._r = self._z = np.zeros(0)
         self._shown = np.zeros(0, dtype=np.int64)   # meridian points drawn
         self._values: np.ndarray | None = None

@@ -23,7 +23,7 @@ from PySide6 import QtGui, QtWidgets
 
 from .colored_curve import auto_levels
 from .gl_shading import floor_color, headlight_program, label_color, rgba_colors
-from .gl_view import context_safe_view, embed
+from .gl_view import view_in
 from .surface_map import checked_field, displayable
 
 DEFAULT_RELIEF = 0.5
@@ -38,13 +38,7 @@ class SurfaceView3D(QtWidgets.QWidget):
         super().__init__(parent)
         self._cmap = pg.colormap.get(colormap)
         self._relief = float(relief)
-        self._view = context_safe_view()
-        self._background = pg.mkColor(background)
-        self._view.setBackgroundColor(self._background)
-        self._view.contextRecreated.connect(self._build_items)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(embed(self._view, self))
+        self._view, self._background = view_in(self, background, self._build_items)
         self._z = np.zeros((0, 0))
         self._x = self._y = np.zeros(0)
         self._levels = (0.0, 1.0)
